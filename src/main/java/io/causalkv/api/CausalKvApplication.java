@@ -1,0 +1,45 @@
+package io.causalkv.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.causalkv.api.common.Json;
+import io.causalkv.api.common.JsonExceptionMapper;
+import io.causalkv.api.common.RequestGuardFilter;
+import io.causalkv.api.hello.HelloResource;
+import io.causalkv.api.kvs.KvsClusterResource;
+import io.causalkv.api.kvs.KvsKeyResource;
+import io.causalkv.node.Dialect;
+import io.causalkv.node.Node;
+import jakarta.ws.rs.ext.ContextResolver;
+import org.glassfish.jersey.internal.inject.AbstractBinder;
+import org.glassfish.jersey.jackson.JacksonFeature;
+import org.glassfish.jersey.server.ResourceConfig;
+import org.glassfish.jersey.server.ServerProperties;
+
+/**
+ * The Jersey application of one node: the resources of the dialects the node serves (a
+ * disabled dialect is simply not registered, so its paths are unknown: API.md 3), the shared
+ * filter and exception mapper, and the node itself for injection.
+ */
+public class CausalKvApplication extends ResourceConfig {
+
+    public CausalKvApplication(Node node) {
+        register(new AbstractBinder() {
+            @Override
+            protected void configure() {
+                bind(node).to(Node.class);
+            }
+        });
+        register(JacksonFeature.withoutExceptionMappers());
+        register((ContextResolver<ObjectMapper>) type -> Json.MAPPER);
+        register(JsonExceptionMapper.class);
+        register(RequestGuardFilter.class);
+        property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        if (node.config().serves(Dialect.HELLO)) {
+            register(HelloResource.class);
+        }
+        if (node.config().serves(Dialect.KVS)) {
+            register(KvsKeyResource.class);
+            register(KvsClusterResource.class);
+        }
+    }
+}

@@ -1,0 +1,36 @@
+package io.causalkv.api.common;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causalkv.node.Dialect;
+import java.util.Optional;
+
+/** Error bodies in each dialect's family (API.md 4.5). */
+public final class ErrorBodies {
+
+    public static final String NOT_FOUND = "Not found";
+    public static final String METHOD_NOT_ALLOWED = "Method not allowed";
+    public static final String MALFORMED_BODY = "Malformed JSON body";
+    public static final String BODY_TOO_LARGE = "Request body too large";
+    public static final String INVALID_KEY = "Invalid key";
+
+    private ErrorBodies() {
+    }
+
+    /** {@code {"error":...}}, plus {@code "message":"Error in <METHOD>"} where the dialect has it. */
+    public static ObjectNode of(Optional<Dialect> dialect, String error, String method) {
+        ObjectNode body = Json.object().put("error", error);
+        if (dialect.isPresent() && (dialect.get() == Dialect.KEY_VALUE_STORE || dialect.get() == Dialect.KVS_KEYS)) {
+            body.put("message", "Error in " + method);
+        }
+        return body;
+    }
+
+    public static ObjectNode of(Dialect dialect, String error, String method) {
+        return of(Optional.of(dialect), error, method);
+    }
+
+    /** The 404 for unknown paths, the same in every dialect. */
+    public static ObjectNode notFound() {
+        return Json.object().put("error", NOT_FOUND);
+    }
+}

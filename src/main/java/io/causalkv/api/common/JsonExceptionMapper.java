@@ -1,0 +1,64 @@
+package io.causalkv.api.common;
+
+import io.causalkv.node.Dialect;
+import io.causalkv.node.Node;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Request;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+import java.lang.System.Logger.Level;
+import java.util.Optional;
+
+/**
+ * Turns every exception into a JSON answer in the right dialect's error family. Nothing leaves
+ * the application as an HTML page or a stack trace; unexpected failures are logged here.
+ */
+@Provider
+public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
+
+    private static final System.Logger LOG = System.getLogger(JsonExceptionMapper.class.getName());
+
+    @Inject
+    private Node node;
+    @Context
+    private UriInfo uriInfo;
+    @Context
+    private Request request;
+
+    @Override
+    public Response toResponse(Throwable failure) {
+        if (failure instanceof ApiException answer) {
+            return answer.toResponse();
+        }
+        if (failure instanceof RequestBody.BodyTooLargeException) {
+            return Json.response(413, ErrorBodies.of(dialect(), ErrorBodies.BODY_TOO_LARGE, request.getMethod()));
+        }
+        if (failure instanceof NotFoundException) {
+            return Json.response(404, ErrorBodies.notFound());
+        }
+        if (failure instanceof NotAllowedException notAllowed) {
+            return Response.fromResponse(Json.response(405,
+                            ErrorBodies.of(dialect(), ErrorBodies.METHOD_NOT_ALLOWED, request.getMethod())))
+                    .header(HttpHeaders.ALLOW, notAllowed.getResponse().getHeaderString(HttpHeaders.ALLOW))
+                    .build();
+        }
+        if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
+            Response.StatusType status = web.getResponse().getStatusInfo();
+            return Json.response(status.getStatusCode(),
+                    ErrorBodies.of(dialect(), status.getReasonPhrase(), request.getMethod()));
+        }
+        LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " /" + uriInfo.getPath(false), failure);
+        return Json.response(500, ErrorBodies.of(dialect(), "Internal server error", request.getMethod()));
+    }
+
+    private Optional<Dialect> dialect() {
+        return DialectPaths.dialectOf(uriInfo.getPath(false), node.config().dialects());
+    }
+}

@@ -1,0 +1,55 @@
+package io.causalkv.api.common;
+
+import io.causalkv.node.Node;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.PreMatching;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Locale;
+
+/**
+ * Rules that hold before any resource is matched (API.md 4.1, 4.2, 4.3): a trailing slash is a
+ * different, unknown path; an encoded slash in a key is an invalid key; a declared body over
+ * the limit is refused before it is read.
+ */
+@Provider
+@PreMatching
+public final class RequestGuardFilter implements ContainerRequestFilter {
+
+    @Inject
+    private Node node;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath(false);
+        if (path.startsWith("/")) {
+            path = path.substring(1);
+        }
+        String method = request.getMethod();
+        if (path.endsWith("/") || path.contains("//")) {
+            request.abortWith(Json.response(404, ErrorBodies.notFound()));
+        } else if (path.toUpperCase(Locale.ROOT).contains("%2F")) {
+            request.abortWith(DialectPaths.isKeyPath(path, node.config().dialects())
+                    ? Json.response(400, ErrorBodies.of(DialectPaths.dialectOf(path, node.config().dialects()),
+                            ErrorBodies.INVALID_KEY, method))
+                    : Json.response(404, ErrorBodies.notFound()));
+        } else if (declaredLength(request) > RequestBody.MAX_BYTES) {
+            request.abortWith(Json.response(413, ErrorBodies.of(
+                    DialectPaths.dialectOf(path, node.config().dialects()), ErrorBodies.BODY_TOO_LARGE, method)));
+        }
+    }
+
+    private static long declaredLength(ContainerRequestContext request) {
+        String header = request.getHeaderString(HttpHeaders.CONTENT_LENGTH);
+        if (header == null) {
+            return -1;
+        }
+        try {
+            return Long.parseLong(header.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.causalkv.node;
+
+import io.causalkv.transport.HttpPeerClient;
+import jakarta.servlet.ServletContext;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import java.lang.System.Logger.Level;
+
+/**
+ * Builds the node when the webapp starts: reads and validates the settings (environment
+ * variables, overridden by context init parameters so several nodes can share one JVM), creates
+ * the {@link Node} and leaves it in a context attribute for the Jersey application.
+ */
+public final class NodeBootstrap implements ServletContextListener {
+
+    /** The context attribute that holds this webapp's {@link Node}. */
+    public static final String NODE_ATTRIBUTE = Node.class.getName();
+
+    private static final System.Logger LOG = System.getLogger(NodeBootstrap.class.getName());
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        NodeConfig config;
+        try {
+            config = NodeConfigParser.parse(name -> setting(context, name));
+        } catch (InvalidSettingException e) {
+            String line = "causalkv: refusing to start: " + e.getMessage();
+            System.err.println(line);
+            throw new IllegalStateException(line);
+        }
+        Node node = new Node(config, new HttpPeerClient());
+        context.setAttribute(NODE_ATTRIBUTE, node);
+        LOG.log(Level.INFO, "causalkv node started: mode={0}, address={1}, view={2}, dialects={3}",
+                config.mode(), config.address().map(Object::toString).orElse("-"), config.view(), config.dialects());
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        ServletContext context = event.getServletContext();
+        if (context.getAttribute(NODE_ATTRIBUTE) instanceof Node node) {
+            context.removeAttribute(NODE_ATTRIBUTE);
+            node.close();
+        }
+    }
+
+    private static String setting(ServletContext context, String name) {
+        String fromContext = context.getInitParameter(name);
+        return fromContext != null ? fromContext : System.getenv(name);
+    }
+}

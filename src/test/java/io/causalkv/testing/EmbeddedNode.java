@@ -1,0 +1,98 @@
+package io.causalkv.testing;
+
+import io.causalkv.jetty.JsonErrorHandler;
+import io.causalkv.jetty.ServerSettings;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.ee10.webapp.WebAppContext;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+
+/**
+ * One causalkv node in this JVM: a Jetty server on 127.0.0.1 deploying the real webapp
+ * (web.xml, listener, Jersey servlet) with its own settings as context init parameters.
+ */
+public final class EmbeddedNode implements AutoCloseable {
+
+    private static final Path WEBAPP = Path.of("src/main/webapp");
+
+    private final Server server;
+    private final ServerConnector connector;
+    private final WebAppContext context;
+
+    private EmbeddedNode(int port, Map<String, String> settings) {
+        QueuedThreadPool threads = new QueuedThreadPool(64, 4);
+        threads.setName("node-" + port);
+        server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setUriCompliance(UriCompliance.from(ServerSettings.URI_COMPLIANCE));
+        http.setSendServerVersion(false);
+        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost("127.0.0.1");
+        connector.setPort(port);
+        connector.setReuseAddress(true);
+        server.addConnector(connector);
+        context = new WebAppContext();
+        context.setContextPath("/");
+        context.setBaseResourceAsPath(WEBAPP);
+        context.setParentLoaderPriority(true);
+        context.setThrowUnavailableOnStartupException(true);
+        settings.forEach(context::setInitParameter);
+        server.setHandler(context);
+        server.setErrorHandler(new JsonErrorHandler());
+        server.setStopTimeout(1_000);
+    }
+
+    /** Binds a free port, then deploys; {@code settingsForPort} may use the port (e.g. in SOCKET_ADDRESS). */
+    public static EmbeddedNode start(java.util.function.IntFunction<Map<String, String>> settingsForPort) throws Exception {
+        int port = FreePorts.reserve();
+        return startOn(port, settingsForPort.apply(port));
+    }
+
+    public static EmbeddedNode start(Map<String, String> settings) throws Exception {
+        return startOn(FreePorts.reserve(), settings);
+    }
+
+    /** Starts on a given port, for nodes whose address is part of another node's settings. */
+    public static EmbeddedNode startOn(int port, Map<String, String> settings) throws Exception {
+        EmbeddedNode node = new EmbeddedNode(port, new LinkedHashMap<>(settings));
+        try {
+            node.server.start();
+        } catch (Exception e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    public int port() {
+        return connector.getLocalPort() > 0 ? connector.getLocalPort() : connector.getPort();
+    }
+
+    public String address() {
+        return "127.0.0.1:" + port();
+    }
+
+    public String url(String path) {
+        return "http://" + address() + path;
+    }
+
+    public boolean isRunning() {
+        return server.isRunning();
+    }
+
+    /** Stops the server: its port refuses connections afterwards. */
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not stop node " + address(), e);
+        }
+    }
+}
