@@ -16,6 +16,12 @@ import org.eclipse.jetty.util.Callback;
  */
 public class JsonErrorHandler extends ErrorHandler {
 
+    /** Every method gets a body; Jetty's default leaves PUT and DELETE errors empty. */
+    @Override
+    public boolean errorPageForMethod(String method) {
+        return true;
+    }
+
     @Override
     protected void generateResponse(Request request, Response response, int code, String message,
                                     Throwable cause, Callback callback) {

@@ -45,7 +45,8 @@ public final class EmbeddedNode implements AutoCloseable {
         settings.forEach(context::setInitParameter);
         server.setHandler(context);
         server.setErrorHandler(new JsonErrorHandler());
-        server.setStopTimeout(1_000);
+        // Stop at once, like a process that dies: no graceful wait on open client connections.
+        server.setStopTimeout(0);
     }
 
     /** Binds a free port, then deploys; {@code settingsForPort} may use the port (e.g. in SOCKET_ADDRESS). */

@@ -38,7 +38,7 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
             return answer.toResponse();
         }
         if (failure instanceof RequestBody.BodyTooLargeException) {
-            return Json.response(413, ErrorBodies.of(dialect(), ErrorBodies.BODY_TOO_LARGE, request.getMethod()));
+            return bodyTooLarge(dialect(), request.getMethod());
         }
         if (failure instanceof NotFoundException) {
             return Json.response(404, ErrorBodies.notFound());
@@ -56,6 +56,16 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
         }
         LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " /" + uriInfo.getPath(false), failure);
         return Json.response(500, ErrorBodies.of(dialect(), "Internal server error", request.getMethod()));
+    }
+
+    /**
+     * The 413 answer. The rest of the body is left unread, so the connection cannot be reused:
+     * say so, or a keep-alive client would send its next request into a closing socket.
+     */
+    static Response bodyTooLarge(Optional<Dialect> dialect, String method) {
+        return Response.fromResponse(Json.response(413, ErrorBodies.of(dialect, ErrorBodies.BODY_TOO_LARGE, method)))
+                .header("Connection", "close")
+                .build();
     }
 
     private Optional<Dialect> dialect() {

@@ -36,8 +36,7 @@ public final class RequestGuardFilter implements ContainerRequestFilter {
                             ErrorBodies.INVALID_KEY, method))
                     : Json.response(404, ErrorBodies.notFound()));
         } else if (declaredLength(request) > RequestBody.MAX_BYTES) {
-            request.abortWith(Json.response(413, ErrorBodies.of(
-                    DialectPaths.dialectOf(path, node.config().dialects()), ErrorBodies.BODY_TOO_LARGE, method)));
+            request.abortWith(JsonExceptionMapper.bodyTooLarge(DialectPaths.dialectOf(path, node.config().dialects()), method));
         }
     }
 
