@@ -5,7 +5,10 @@ import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
 import io.causalkv.api.common.RequestGuardFilter;
 import io.causalkv.api.hello.HelloResource;
-import io.causalkv.api.kvs.KvsClusterResource;
+import io.causalkv.api.internal.InternalResource;
+import io.causalkv.api.kvs.KvsShardResource;
+import io.causalkv.api.kvs.KvsViewResource;
+import io.causalkv.api.ops.OpsResource;
 import io.causalkv.api.kvs.KvsKeyResource;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.Node;
@@ -34,12 +37,17 @@ public class CausalKvApplication extends ResourceConfig {
         register(JsonExceptionMapper.class);
         register(RequestGuardFilter.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        register(OpsResource.class);
+        if (node.inCluster()) {
+            register(InternalResource.class);
+        }
         if (node.config().serves(Dialect.HELLO)) {
             register(HelloResource.class);
         }
         if (node.config().serves(Dialect.KVS)) {
             register(KvsKeyResource.class);
-            register(KvsClusterResource.class);
+            register(KvsViewResource.class);
+            register(KvsShardResource.class);
         }
     }
 }

@@ -1,18 +1,29 @@
 package io.causalkv.node;
 
-/** A key request the core refuses; each dialect renders the reason in its own words. */
+import io.causalkv.causal.CausalContext;
+
+/**
+ * A key request the core refuses; each dialect renders the reason in its own words. Carries the
+ * client's context where it was known, for dialects that echo it in errors.
+ */
 public final class KeyRequestRejected extends RuntimeException {
 
-    public enum Reason { KEY_TOO_LONG, VALUE_MISSING }
+    public enum Reason { KEY_TOO_LONG, VALUE_MISSING, INVALID_METADATA, DEPENDENCIES_UNMET }
 
     private final Reason reason;
+    private final CausalContext context;
 
-    public KeyRequestRejected(Reason reason) {
+    public KeyRequestRejected(Reason reason, CausalContext context) {
         super(reason.name(), null, false, false);
         this.reason = reason;
+        this.context = context;
     }
 
     public Reason reason() {
         return reason;
+    }
+
+    public CausalContext context() {
+        return context;
     }
 }

@@ -1,6 +1,6 @@
 package io.causalkv.node;
 
-import io.causalkv.transport.HttpPeerClient;
+import io.causalkv.transport.PeerTransport;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
@@ -9,7 +9,8 @@ import java.lang.System.Logger.Level;
 /**
  * Builds the node when the webapp starts: reads and validates the settings (environment
  * variables, overridden by context init parameters so several nodes can share one JVM), creates
- * the {@link Node} and leaves it in a context attribute for the Jersey application.
+ * the {@link Node}, joins the cluster (announce, fetch state; bounded) and only then leaves the
+ * node in a context attribute for the Jersey application, which starts after it.
  */
 public final class NodeBootstrap implements ServletContextListener {
 
@@ -29,7 +30,11 @@ public final class NodeBootstrap implements ServletContextListener {
             System.err.println(line);
             throw new IllegalStateException(line);
         }
-        Node node = new Node(config, new HttpPeerClient());
+        // Tests put another transport (in-memory network, injected faults) into the context.
+        PeerTransport transport = context.getAttribute(PeerTransport.CONTEXT_ATTRIBUTE) instanceof PeerTransport t
+                ? t : PeerTransport.HTTP;
+        Node node = new Node(config, transport);
+        node.start();
         context.setAttribute(NODE_ATTRIBUTE, node);
         LOG.log(Level.INFO, "causalkv node started: mode={0}, address={1}, view={2}, dialects={3}",
                 config.mode(), config.address().map(Object::toString).orElse("-"), config.view(), config.dialects());

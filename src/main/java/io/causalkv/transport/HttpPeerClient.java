@@ -1,6 +1,14 @@
 package io.causalkv.transport;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.replication.StateDelta;
+import io.causalkv.replication.Write;
+import io.causalkv.wire.Wire;
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
@@ -8,18 +16,28 @@ import jakarta.ws.rs.client.Entity;
 import jakarta.ws.rs.client.Invocation;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.time.Duration;
+import java.util.List;
 import org.glassfish.jersey.client.ClientConfig;
 import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.jnh.connector.JavaNetHttpClientProperties;
 import org.glassfish.jersey.jnh.connector.JavaNetHttpConnectorProvider;
 
 /**
- * {@link PeerClient} over HTTP/1.1: a Jersey client on the JDK HttpClient connector, which keeps
- * a pool of keep-alive connections per peer. The request timeout bounds connect and answer.
+ * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints: a Jersey client
+ * on the JDK HttpClient connector, which keeps a pool of keep-alive connections per peer. Each
+ * call has a timeout covering connect and answer.
  */
 public final class HttpPeerClient implements PeerClient {
+
+    /** A probe must fail fast: a peer is suspected well within 1 s of losing contact (API.md 10.3). */
+    static final Duration PING_TIMEOUT = Duration.ofMillis(400);
+    static final Duration REPLICATE_TIMEOUT = Duration.ofMillis(1_000);
+    static final Duration SYNC_TIMEOUT = Duration.ofMillis(4_000);
+    static final Duration JOIN_TIMEOUT = Duration.ofMillis(1_000);
 
     private static final byte[] NO_BODY = new byte[0];
 
@@ -30,14 +48,69 @@ public final class HttpPeerClient implements PeerClient {
                 .connectorProvider(new JavaNetHttpConnectorProvider())
                 // Plain HTTP/1.1: no h2c upgrade attempt on every new connection.
                 .property(JavaNetHttpClientProperties.HTTP_VERSION, HttpClient.Version.HTTP_1_1)
-                // Peers send causal metadata in GET and DELETE bodies.
+                // Relayed client requests carry causal metadata in GET and DELETE bodies.
                 .property(ClientProperties.SUPPRESS_HTTP_COMPLIANCE_VALIDATION, true)
                 .property(ClientProperties.FOLLOW_REDIRECTS, false);
         this.client = ClientBuilder.newClient(config);
     }
 
     @Override
-    public PeerResponse call(NodeAddress peer, PeerRequest request) throws PeerUnreachableException {
+    public PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        body.put("from", ping.from().toString());
+        body.set("map", Wire.map(ping.map()));
+        JsonNode reply = postJson(to, "/internal/ping", body, PING_TIMEOUT);
+        return new PingReply(Wire.decodeMap(reply.get("map")), Wire.decodeClock(reply.get("applied")));
+    }
+
+    @Override
+    public boolean replicate(NodeAddress to, NodeAddress from, List<Write> writes) throws PeerUnreachableException {
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        body.put("from", from.toString());
+        ArrayNode array = body.putArray("writes");
+        writes.forEach(w -> array.add(Wire.write(w)));
+        return postJson(to, "/internal/replicate", body, REPLICATE_TIMEOUT).path("accepted").asBoolean(false);
+    }
+
+    @Override
+    public StateDelta sync(NodeAddress to, NodeAddress from, VectorClock since) throws PeerUnreachableException {
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        body.put("from", from.toString());
+        body.set("since", Wire.clock(since));
+        return Wire.decodeDelta(postJson(to, "/internal/sync", body, SYNC_TIMEOUT));
+    }
+
+    @Override
+    public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        body.put("address", joiner.toString());
+        return Wire.decodeMap(postJson(to, "/internal/join", body, JOIN_TIMEOUT).get("map"));
+    }
+
+    @Override
+    public PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException {
+        return call(to, request);
+    }
+
+    private JsonNode postJson(NodeAddress to, String path, ObjectNode body, Duration timeout) throws PeerUnreachableException {
+        byte[] bytes;
+        try {
+            bytes = Wire.MAPPER.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        PeerResponse response = call(to, new PeerRequest("POST", path, bytes, timeout));
+        if (response.status() != 200) {
+            throw new PeerUnreachableException(to, new IOException("HTTP " + response.status() + " from " + path));
+        }
+        try {
+            return Wire.MAPPER.readTree(response.body());
+        } catch (IOException | RuntimeException e) {
+            throw new PeerUnreachableException(to, e);
+        }
+    }
+
+    private PeerResponse call(NodeAddress peer, PeerRequest request) throws PeerUnreachableException {
         Invocation.Builder builder = client.target(URI.create("http://" + peer + request.rawPath()))
                 .request()
                 .property(ClientProperties.READ_TIMEOUT, (int) Math.max(1, request.timeout().toMillis()));

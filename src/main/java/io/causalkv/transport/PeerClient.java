@@ -1,19 +1,29 @@
 package io.causalkv.transport;
 
+import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.replication.StateDelta;
+import io.causalkv.replication.Write;
+import java.util.List;
 
 /**
  * Every call from this node to another node goes through here, so the same core runs over real
- * HTTP and over a test network that can partition, delay and drop.
+ * HTTP and over an in-memory network that can partition, delay and drop. Every call is bounded
+ * in time and throws {@link PeerUnreachableException} when no answer comes.
  */
 public interface PeerClient extends AutoCloseable {
 
-    /**
-     * Sends one request and waits for the answer, at most {@link PeerRequest#timeout()}.
-     *
-     * @throws PeerUnreachableException when no answer arrives in time
-     */
-    PeerResponse call(NodeAddress peer, PeerRequest request) throws PeerUnreachableException;
+    PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException;
+
+    boolean replicate(NodeAddress to, NodeAddress from, List<Write> writes) throws PeerUnreachableException;
+
+    StateDelta sync(NodeAddress to, NodeAddress from, VectorClock since) throws PeerUnreachableException;
+
+    ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException;
+
+    /** Relays a client request unchanged (forwarding, proxying) and returns the answer unchanged. */
+    PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException;
 
     @Override
     void close();

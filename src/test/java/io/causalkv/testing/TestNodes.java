@@ -2,7 +2,7 @@ package io.causalkv.testing;
 
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeConfigParser;
-import io.causalkv.transport.HttpPeerClient;
+import io.causalkv.transport.PeerTransport;
 import java.util.Map;
 
 /** Nodes built directly from settings, for tests that run the application without a servlet container. */
@@ -12,7 +12,9 @@ public final class TestNodes {
     }
 
     public static Node node(Map<String, String> settings) {
-        return new Node(NodeConfigParser.parse(settings::get), new HttpPeerClient());
+        Node node = new Node(NodeConfigParser.parse(settings::get), PeerTransport.HTTP);
+        node.start();
+        return node;
     }
 
     public static Node standalone() {

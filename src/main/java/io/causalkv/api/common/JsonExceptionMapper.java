@@ -40,6 +40,9 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
         if (failure instanceof RequestBody.BodyTooLargeException) {
             return bodyTooLarge(dialect(), request.getMethod());
         }
+        if (failure instanceof Node.NotInClusterException) {
+            return Json.response(503, ErrorBodies.of(dialect(), "Node is not part of a cluster", request.getMethod()));
+        }
         if (failure instanceof NotFoundException) {
             return Json.response(404, ErrorBodies.notFound());
         }

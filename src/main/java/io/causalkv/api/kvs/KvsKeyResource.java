@@ -5,14 +5,17 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import io.causalkv.api.common.ApiException;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
+import io.causalkv.api.common.MetadataField;
 import io.causalkv.api.common.RequestBody;
+import io.causalkv.causal.CausalContext;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
+import io.causalkv.node.KeyResult;
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeMode;
-import io.causalkv.store.WriteOutcome;
 import io.causalkv.transport.PeerResponse;
 import io.causalkv.transport.PeerUnreachableException;
+import io.causalkv.wire.Wire;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -26,11 +29,14 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Optional;
 
-/** {@code /kvs/<key>} of the {@code kvs} dialect (API.md 6.1 to 6.3): parse, call the node, render. */
+/**
+ * {@code /kvs/<key>} of the {@code kvs} dialect (API.md 6.1 to 6.4): parse, call the node, render.
+ * In a cluster every answer carries {@code causal-metadata}; a standalone node's answers do not.
+ */
 @Path("kvs/{key}")
 public final class KvsKeyResource {
 
-    static final String KEY_DOES_NOT_EXIST = "Key does not exist";
+    static final String METADATA = "causal-metadata";
 
     @Inject
     private Node node;
@@ -47,17 +53,10 @@ public final class KvsKeyResource {
         }
         // A malformed body counts as a missing value (API.md 4.1).
         Optional<String> value = body.field("value").map(Json::compact);
-        try {
-            WriteOutcome outcome = node.put(key, value);
-            return outcome == WriteOutcome.CREATED
-                    ? Json.response(201, Json.object().put("result", "created"))
-                    : Json.response(200, Json.object().put("result", "replaced"));
-        } catch (KeyRequestRejected rejected) {
-            throw new ApiException(400, ErrorBodies.of(Dialect.KVS, switch (rejected.reason()) {
-                case KEY_TOO_LONG -> "Key is too long";
-                case VALUE_MISSING -> "PUT request does not specify a value";
-            }, "PUT"));
-        }
+        KeyResult result = run("PUT", () -> node.put(key, value, MetadataField.of(body, METADATA)));
+        return render(result.outcome() == KeyResult.Outcome.CREATED ? 201 : 200,
+                Json.object().put("result", result.outcome() == KeyResult.Outcome.CREATED ? "created" : "replaced"),
+                result.context());
     }
 
     @GET
@@ -66,9 +65,13 @@ public final class KvsKeyResource {
         if (node.mode() == NodeMode.FORWARDING) {
             return forward("GET", body);
         }
-        return node.get(key)
-                .map(value -> Json.response(200, found(value)))
-                .orElseGet(KvsKeyResource::keyDoesNotExist);
+        KeyResult result = run("GET", () -> node.get(key, MetadataField.of(body, METADATA)));
+        if (result.outcome() != KeyResult.Outcome.FOUND) {
+            return keyDoesNotExist(result.context());
+        }
+        ObjectNode found = Json.object().put("result", "found");
+        found.putRawValue("value", new RawValue(result.value()));
+        return render(200, found, result.context());
     }
 
     @DELETE
@@ -77,9 +80,35 @@ public final class KvsKeyResource {
         if (node.mode() == NodeMode.FORWARDING) {
             return forward("DELETE", body);
         }
-        return node.delete(key)
-                ? Json.response(200, Json.object().put("result", "deleted"))
-                : keyDoesNotExist();
+        KeyResult result = run("DELETE", () -> node.delete(key, MetadataField.of(body, METADATA)));
+        return result.outcome() == KeyResult.Outcome.DELETED
+                ? render(200, Json.object().put("result", "deleted"), result.context())
+                : keyDoesNotExist(result.context());
+    }
+
+    private KeyResult run(String method, java.util.function.Supplier<KeyResult> operation) {
+        try {
+            return operation.get();
+        } catch (KeyRequestRejected rejected) {
+            int status = rejected.reason() == KeyRequestRejected.Reason.DEPENDENCIES_UNMET ? 503 : 400;
+            throw new ApiException(status, ErrorBodies.of(Dialect.KVS, switch (rejected.reason()) {
+                case KEY_TOO_LONG -> "Key is too long";
+                case VALUE_MISSING -> "PUT request does not specify a value";
+                case INVALID_METADATA -> "Invalid causal metadata";
+                case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
+            }, method));
+        }
+    }
+
+    private Response render(int status, ObjectNode body, CausalContext context) {
+        if (node.inCluster()) {
+            body.set(METADATA, Wire.context(context));
+        }
+        return Json.response(status, body);
+    }
+
+    private Response keyDoesNotExist(CausalContext context) {
+        return render(404, Json.object().put("error", "Key does not exist"), context);
     }
 
     private RequestBody readNonWriteBody(String method) {
@@ -98,15 +127,5 @@ public final class KvsKeyResource {
         } catch (PeerUnreachableException e) {
             return Json.response(503, ErrorBodies.of(Dialect.KVS, "Main instance is down", method));
         }
-    }
-
-    private static ObjectNode found(String valueJson) {
-        ObjectNode body = Json.object().put("result", "found");
-        body.putRawValue("value", new RawValue(valueJson));
-        return body;
-    }
-
-    private static Response keyDoesNotExist() {
-        return Json.response(404, Json.object().put("error", KEY_DOES_NOT_EXIST));
     }
 }

@@ -1,0 +1,16 @@
+package io.causalkv.api.common;
+
+import io.causalkv.node.MetadataSource;
+import io.causalkv.wire.Wire;
+
+/** Reads a dialect's causal metadata field from a request body, decoded lazily by the node. */
+public final class MetadataField {
+
+    private MetadataField() {
+    }
+
+    /** The field's metadata; an absent body or field is "no history" (API.md 4.4). */
+    public static MetadataSource of(RequestBody body, String field) {
+        return () -> Wire.decodeContext(body.object().map(o -> o.get(field)).orElse(null));
+    }
+}

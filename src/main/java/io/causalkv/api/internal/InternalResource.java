@@ -1,0 +1,90 @@
+package io.causalkv.api.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causalkv.api.common.ApiException;
+import io.causalkv.api.common.Json;
+import io.causalkv.api.common.RequestBody;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.node.Node;
+import io.causalkv.replication.Write;
+import io.causalkv.transport.Ping;
+import io.causalkv.transport.PingReply;
+import io.causalkv.wire.Wire;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The peer-to-peer endpoints, under {@code /internal/} (outside every dialect's paths): the
+ * HTTP face of {@link io.causalkv.transport.PeerHandler}. Registered only on cluster nodes.
+ */
+@Path("internal")
+public final class InternalResource {
+
+    @Inject
+    private Node node;
+    @Context
+    private ContainerRequestContext request;
+
+    @POST
+    @Path("ping")
+    public Response ping() {
+        return handle(body -> {
+            PingReply reply = node.onPing(new Ping(NodeAddress.parse(body.get("from").asText()), Wire.decodeMap(body.get("map"))));
+            ObjectNode out = Json.object();
+            out.set("map", Wire.map(reply.map()));
+            out.set("applied", Wire.clock(reply.applied()));
+            return out;
+        });
+    }
+
+    @POST
+    @Path("replicate")
+    public Response replicate() {
+        return handle(body -> {
+            List<Write> writes = new ArrayList<>();
+            body.get("writes").forEach(w -> writes.add(Wire.decodeWrite(w)));
+            return Json.object().put("accepted", node.onReplicate(NodeAddress.parse(body.get("from").asText()), writes));
+        });
+    }
+
+    @POST
+    @Path("sync")
+    public Response sync() {
+        return handle(body -> Wire.delta(node.onSync(NodeAddress.parse(body.get("from").asText()),
+                Wire.decodeClock(body.get("since")))));
+    }
+
+    @POST
+    @Path("join")
+    public Response join() {
+        return handle(body -> {
+            ObjectNode out = Json.object();
+            out.set("map", Wire.map(node.onJoin(NodeAddress.parse(body.get("address").asText()))));
+            return out;
+        });
+    }
+
+    private Response handle(Function<JsonNode, ObjectNode> handler) {
+        RequestBody body = RequestBody.read(request.getEntityStream());
+        JsonNode json = body.object().orElseThrow(() -> badRequest("Malformed JSON body"));
+        ObjectNode answer;
+        try {
+            answer = handler.apply(json);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw badRequest("Malformed peer message");
+        }
+        return Json.response(200, answer);
+    }
+
+    private static ApiException badRequest(String error) {
+        return new ApiException(400, Json.object().put("error", error));
+    }
+}

@@ -1,0 +1,32 @@
+package io.causalkv.api.ops;
+
+import io.causalkv.api.common.Json;
+import io.causalkv.node.Node;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Response;
+
+/** Liveness and readiness for operators and orchestrators; outside every dialect's paths. */
+@Path("")
+public final class OpsResource {
+
+    @Inject
+    private Node node;
+
+    /** The process is up and answering. */
+    @GET
+    @Path("health")
+    public Response health() {
+        return Json.response(200, Json.object().put("status", "up"));
+    }
+
+    /** The node has joined its cluster and fetched its state (API.md 9.6). */
+    @GET
+    @Path("ready")
+    public Response ready() {
+        return node.isReady()
+                ? Json.response(200, Json.object().put("ready", true))
+                : Json.response(503, Json.object().put("ready", false));
+    }
+}

@@ -1,0 +1,10 @@
+package io.causalkv.causal;
+
+/** Something delivered in causal order: its own dot and the clock it depends on. */
+public interface CausalMessage {
+
+    Dot dot();
+
+    /** Writes (of this shard) that must be applied first; never includes {@link #dot()} itself. */
+    VectorClock deps();
+}

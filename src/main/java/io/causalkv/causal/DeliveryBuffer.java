@@ -1,0 +1,81 @@
+package io.causalkv.causal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Replicated writes that arrived before their dependencies, waiting for causal delivery. A
+ * message is deliverable when it is the next one of its origin (FIFO per replica) and the applied
+ * clock covers its dependencies. Bounded: a full buffer refuses, and the sender keeps the write
+ * and retries (API.md 6.4: never dropped). Not thread-safe; the replica's lock guards it.
+ */
+public final class DeliveryBuffer<M extends CausalMessage> {
+
+    private final int capacity;
+    private final Map<String, TreeMap<Long, M>> byOrigin = new HashMap<>();
+    private int size;
+
+    public DeliveryBuffer(int capacity) {
+        this.capacity = capacity;
+    }
+
+    /** Adds a message; false when the buffer is full. A message already buffered is accepted again. */
+    public boolean offer(M message) {
+        TreeMap<Long, M> queue = byOrigin.computeIfAbsent(message.dot().replica(), origin -> new TreeMap<>());
+        if (queue.containsKey(message.dot().seq())) {
+            return true;
+        }
+        if (size >= capacity) {
+            if (queue.isEmpty()) {
+                byOrigin.remove(message.dot().replica());
+            }
+            return false;
+        }
+        queue.put(message.dot().seq(), message);
+        size++;
+        return true;
+    }
+
+    /**
+     * Removes and returns, in a valid delivery order, every message that becomes deliverable
+     * starting from {@code applied}; messages already covered by the clock are discarded.
+     */
+    public List<M> takeDeliverable(VectorClock applied) {
+        List<M> out = new ArrayList<>();
+        VectorClock clock = applied;
+        boolean progress = true;
+        while (progress) {
+            progress = false;
+            Iterator<Map.Entry<String, TreeMap<Long, M>>> origins = byOrigin.entrySet().iterator();
+            while (origins.hasNext()) {
+                Map.Entry<String, TreeMap<Long, M>> origin = origins.next();
+                TreeMap<Long, M> queue = origin.getValue();
+                long have = clock.get(origin.getKey());
+                while (!queue.isEmpty() && queue.firstKey() <= have) {
+                    queue.pollFirstEntry();
+                    size--;
+                }
+                while (!queue.isEmpty() && queue.firstKey() == clock.get(origin.getKey()) + 1
+                        && clock.covers(queue.firstEntry().getValue().deps())) {
+                    M next = queue.pollFirstEntry().getValue();
+                    size--;
+                    out.add(next);
+                    clock = clock.with(origin.getKey(), next.dot().seq());
+                    progress = true;
+                }
+                if (queue.isEmpty()) {
+                    origins.remove();
+                }
+            }
+        }
+        return out;
+    }
+
+    public int size() {
+        return size;
+    }
+}

@@ -1,0 +1,128 @@
+package io.causalkv.cluster;
+
+import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerUnreachableException;
+import io.causalkv.transport.Ping;
+import io.causalkv.transport.PingReply;
+import java.lang.System.Logger.Level;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * Heartbeats every known node (members or not) each {@link #PERIOD_MILLIS}. Each probe carries
+ * this node's cluster map and brings back the peer's, so membership changes spread within a
+ * round. A member unreachable for 3 s is removed from the view (API.md 9.6); a node that finds
+ * itself removed by failure detection announces itself again once it reaches a member.
+ */
+public final class FailureDetector implements AutoCloseable {
+
+    public static final long PERIOD_MILLIS = 200;
+    private static final long REJOIN_INTERVAL_NANOS = 1_000_000_000L;
+    private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
+
+    private final Membership membership;
+    private final PeerClient client;
+    private final BiConsumer<NodeAddress, PingReply> onReply;
+    private final ScheduledExecutorService rounds;
+    private final ExecutorService probes;
+    private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
+    private long lastRejoinAttempt = Long.MIN_VALUE / 2;
+
+    public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
+        this.membership = membership;
+        this.client = client;
+        this.onReply = onReply;
+        String name = "heartbeat-" + membership.self();
+        this.rounds = Executors.newSingleThreadScheduledExecutor(daemon(name));
+        this.probes = Executors.newCachedThreadPool(daemon(name + "-probe"));
+    }
+
+    public void start() {
+        rounds.scheduleWithFixedDelay(this::round, 0, PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+    }
+
+    private void round() {
+        try {
+            for (NodeAddress peer : membership.knownPeers()) {
+                if (inFlight.add(peer)) {
+                    probes.execute(() -> probe(peer));
+                }
+            }
+            removeFailedMembers();
+            rejoinIfRemoved();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "heartbeat round failed", e);
+        }
+    }
+
+    /** Probes one peer now; true when it answered. */
+    public boolean probe(NodeAddress peer) {
+        try {
+            PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map()));
+            membership.health(peer).succeeded(membership.now());
+            membership.adopt(reply.map());
+            onReply.accept(peer, reply);
+            return true;
+        } catch (PeerUnreachableException e) {
+            membership.health(peer).failed();
+            return false;
+        } finally {
+            inFlight.remove(peer);
+        }
+    }
+
+    private void removeFailedMembers() {
+        long now = membership.now();
+        for (NodeAddress member : membership.otherMembers()) {
+            if (membership.health(member).hasFailed(now)) {
+                ClusterMap after = membership.propose(m -> m.isMember(member) ? m.withoutMember(member, false, membership.self()) : m);
+                LOG.log(Level.INFO, "{0}: removed unreachable node {1} (view version {2})", membership.self(), member, after.version());
+            }
+        }
+    }
+
+    private void rejoinIfRemoved() {
+        ClusterMap map = membership.map();
+        NodeAddress self = membership.self();
+        long now = membership.now();
+        if (map.isMember(self) || map.departed().contains(self) || now - lastRejoinAttempt < REJOIN_INTERVAL_NANOS) {
+            return;
+        }
+        lastRejoinAttempt = now;
+        for (NodeAddress member : map.members()) {
+            if (membership.health(member).isReachable() && announceTo(member)) {
+                LOG.log(Level.INFO, "{0}: announced itself again to {1}", self, member);
+                return;
+            }
+        }
+    }
+
+    /** Announces this node to {@code peer} (PUT /view semantics); true when the peer answered. */
+    public boolean announceTo(NodeAddress peer) {
+        try {
+            membership.adopt(client.join(peer, membership.self()));
+            return true;
+        } catch (PeerUnreachableException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        rounds.shutdownNow();
+        probes.shutdownNow();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

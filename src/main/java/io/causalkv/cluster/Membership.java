@@ -1,0 +1,116 @@
+package io.causalkv.cluster;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * This node's view of the cluster: the current {@link ClusterMap}, the health of every peer it
+ * has heard of, and listeners told of each new map. Changes are proposed here and adopted from
+ * gossip; the newer map always wins.
+ */
+public final class Membership {
+
+    private final NodeAddress self;
+    private final LongSupplier clock;
+    private final Set<NodeAddress> known = ConcurrentHashMap.newKeySet();
+    private final Map<NodeAddress, PeerHealth> health = new ConcurrentHashMap<>();
+    private final List<Consumer<ClusterMap>> listeners = new CopyOnWriteArrayList<>();
+    private ClusterMap map;
+
+    public Membership(NodeAddress self, ClusterMap initial, LongSupplier nanoClock) {
+        this.self = self;
+        this.clock = nanoClock;
+        this.map = initial;
+        learn(initial);
+    }
+
+    public NodeAddress self() {
+        return self;
+    }
+
+    public synchronized ClusterMap map() {
+        return map;
+    }
+
+    public void onChange(Consumer<ClusterMap> listener) {
+        listeners.add(listener);
+    }
+
+    /** Adopts {@code other} if it is newer; true when it was adopted. */
+    public boolean adopt(ClusterMap other) {
+        ClusterMap adopted;
+        synchronized (this) {
+            if (!other.isNewerThan(map)) {
+                return false;
+            }
+            map = other;
+            adopted = other;
+        }
+        learn(adopted);
+        listeners.forEach(listener -> listener.accept(adopted));
+        return true;
+    }
+
+    /**
+     * Applies a change to the current map and adopts the result as a new version proposed by
+     * this node. The change returns the map unchanged when there is nothing to do.
+     */
+    public ClusterMap propose(UnaryOperator<ClusterMap> change) {
+        ClusterMap next;
+        synchronized (this) {
+            next = change.apply(map);
+            if (next == map) {
+                return map;
+            }
+            map = next;
+        }
+        learn(next);
+        ClusterMap proposed = next;
+        listeners.forEach(listener -> listener.accept(proposed));
+        return next;
+    }
+
+    /** Every other node this one has heard of, members or not: all are probed. */
+    public List<NodeAddress> knownPeers() {
+        List<NodeAddress> peers = new ArrayList<>(known);
+        peers.remove(self);
+        return peers;
+    }
+
+    /** The other members of the current view, in cluster order. */
+    public List<NodeAddress> otherMembers() {
+        List<NodeAddress> others = new ArrayList<>(map().members());
+        others.remove(self);
+        return others;
+    }
+
+    public PeerHealth health(NodeAddress peer) {
+        return health.computeIfAbsent(peer, p -> new PeerHealth(clock.getAsLong()));
+    }
+
+    public long now() {
+        return clock.getAsLong();
+    }
+
+    public boolean isStable(NodeAddress peer) {
+        return health(peer).isStable(now());
+    }
+
+    public void learn(NodeAddress node) {
+        known.add(node);
+    }
+
+    private void learn(ClusterMap m) {
+        Set<NodeAddress> all = new LinkedHashSet<>(m.members());
+        all.addAll(m.departed());
+        known.addAll(all);
+    }
+}

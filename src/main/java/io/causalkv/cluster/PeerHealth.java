@@ -1,0 +1,54 @@
+package io.causalkv.cluster;
+
+/**
+ * What this node knows of one peer's reachability, from probes and peer calls. Timing rules
+ * (API.md 9.6, 10.3): a peer is suspected as soon as a call fails; it counts as stable (safe to
+ * resume deliveries to) once it has answered continuously for {@link #STABLE_AFTER_NANOS}; it
+ * has failed once unreachable continuously for {@link #FAILED_AFTER_NANOS}.
+ */
+public final class PeerHealth {
+
+    public static final long STABLE_AFTER_NANOS = 2_000_000_000L;
+    public static final long FAILED_AFTER_NANOS = 3_000_000_000L;
+
+    public enum Status { UP, SUSPECTED, DOWN }
+
+    private long upSince = -1;
+    private long lastSuccess;
+    private boolean reachable;
+
+    /** @param now the time monitoring began; a peer never heard from fails {@link #FAILED_AFTER_NANOS} later */
+    public PeerHealth(long now) {
+        this.lastSuccess = now;
+    }
+
+    public synchronized void succeeded(long now) {
+        if (!reachable) {
+            upSince = now;
+        }
+        reachable = true;
+        lastSuccess = now;
+    }
+
+    public synchronized void failed() {
+        reachable = false;
+        upSince = -1;
+    }
+
+    public synchronized boolean isReachable() {
+        return reachable;
+    }
+
+    /** Reachable and answering continuously for long enough to resume deliveries. */
+    public synchronized boolean isStable(long now) {
+        return reachable && now - upSince >= STABLE_AFTER_NANOS;
+    }
+
+    public synchronized boolean hasFailed(long now) {
+        return !reachable && now - lastSuccess >= FAILED_AFTER_NANOS;
+    }
+
+    public synchronized Status status(long now) {
+        return reachable ? Status.UP : hasFailed(now) ? Status.DOWN : Status.SUSPECTED;
+    }
+}

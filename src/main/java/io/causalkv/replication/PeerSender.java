@@ -1,0 +1,133 @@
+package io.causalkv.replication;
+
+import io.causalkv.cluster.Membership;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerUnreachableException;
+import java.lang.System.Logger.Level;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongConsumer;
+
+/**
+ * Sends this node's writes to one peer, in order, in batches, on its own thread, so a client is
+ * never blocked on that peer. It sends only while the peer is stable (API.md 10.3: a reconnected
+ * peer gets nothing for about 2 s). A failed send is kept and retried; a queue that outgrows its
+ * bound is dropped whole, and anti-entropy repairs the peer instead.
+ */
+final class PeerSender implements AutoCloseable {
+
+    static final int MAX_QUEUE = 100_000;
+    static final int MAX_BATCH = 512;
+    private static final long IDLE_POLL_MILLIS = 50;
+    private static final long RETRY_MILLIS = 100;
+    private static final System.Logger LOG = System.getLogger(PeerSender.class.getName());
+
+    private final NodeAddress peer;
+    private final NodeAddress self;
+    private final PeerClient client;
+    private final Membership membership;
+    private final LongConsumer acknowledged;
+    private final ArrayDeque<Write> queue = new ArrayDeque<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    PeerSender(NodeAddress peer, NodeAddress self, PeerClient client, Membership membership, LongConsumer acknowledged) {
+        this.peer = peer;
+        this.self = self;
+        this.client = client;
+        this.membership = membership;
+        this.acknowledged = acknowledged;
+        this.thread = new Thread(this::run, "replicate-" + self + "-to-" + peer);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    NodeAddress peer() {
+        return peer;
+    }
+
+    synchronized void offer(Write write) {
+        if (queue.size() >= MAX_QUEUE) {
+            LOG.log(Level.WARNING, "replication queue to {0} full; leaving its repair to anti-entropy", peer);
+            queue.clear();
+        }
+        queue.addLast(write);
+        notifyAll();
+    }
+
+    synchronized int queued() {
+        return queue.size();
+    }
+
+    private void run() {
+        while (running) {
+            List<Write> batch = nextBatch();
+            if (batch.isEmpty()) {
+                continue;
+            }
+            if (!membership.isStable(peer)) {
+                pause(IDLE_POLL_MILLIS);
+                continue;
+            }
+            try {
+                if (client.replicate(peer, self, batch)) {
+                    removeSent(batch);
+                    acknowledged.accept(batch.get(batch.size() - 1).dot().seq());
+                } else {
+                    pause(RETRY_MILLIS);
+                }
+            } catch (PeerUnreachableException e) {
+                // Suspect it now; deliveries resume only after it has answered probes for a while.
+                membership.health(peer).failed();
+                pause(RETRY_MILLIS);
+            }
+        }
+    }
+
+    private synchronized List<Write> nextBatch() {
+        if (queue.isEmpty()) {
+            try {
+                wait(IDLE_POLL_MILLIS * 4);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                running = false;
+            }
+            return List.of();
+        }
+        List<Write> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+        for (Write write : queue) {
+            batch.add(write);
+            if (batch.size() == MAX_BATCH) {
+                break;
+            }
+        }
+        return batch;
+    }
+
+    private synchronized void removeSent(List<Write> batch) {
+        // The queue may have been cleared (overflow) meanwhile: remove only what is still at its head.
+        for (Write sent : batch) {
+            if (queue.peekFirst() != sent) {
+                return;
+            }
+            queue.pollFirst();
+        }
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        thread.interrupt();
+    }
+}

@@ -1,0 +1,103 @@
+package io.causalkv.replication;
+
+import io.causalkv.cluster.Membership;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.transport.PeerClient;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentNavigableMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Spreads the writes this node coordinates to the other replicas of its shard, one
+ * {@link PeerSender} per peer, and lets a client write wait (boundedly) until one peer holds it.
+ */
+public final class Replicator implements AutoCloseable {
+
+    private final NodeAddress self;
+    private final PeerClient client;
+    private final Membership membership;
+    private final Map<NodeAddress, PeerSender> senders = new ConcurrentHashMap<>();
+    /** Client writes waiting for a peer's acknowledgement, by sequence number. */
+    private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiting = new ConcurrentSkipListMap<>();
+
+    public Replicator(NodeAddress self, PeerClient client, Membership membership) {
+        this.self = self;
+        this.client = client;
+        this.membership = membership;
+    }
+
+    /** Starts senders for new peers of the shard and stops those for peers that left. */
+    public synchronized void replicateTo(Collection<NodeAddress> peers) {
+        Set<NodeAddress> wanted = new HashSet<>(peers);
+        wanted.remove(self);
+        senders.entrySet().removeIf(e -> {
+            if (!wanted.contains(e.getKey())) {
+                e.getValue().close();
+                return true;
+            }
+            return false;
+        });
+        for (NodeAddress peer : wanted) {
+            senders.computeIfAbsent(peer, p -> new PeerSender(p, self, client, membership, this::acknowledged));
+        }
+    }
+
+    public void replicate(Write write) {
+        senders.values().forEach(sender -> sender.offer(write));
+    }
+
+    /**
+     * Waits until a stable peer has stored the write with sequence {@code seq}, at most
+     * {@code bound}; returns at once when no peer is stable (API.md 6.4). True when acknowledged.
+     */
+    public boolean awaitAcknowledgement(long seq, Duration bound) {
+        if (senders.keySet().stream().noneMatch(membership::isStable)) {
+            return false;
+        }
+        CompletableFuture<Void> ack = waiting.computeIfAbsent(seq, s -> new CompletableFuture<>());
+        try {
+            ack.get(bound.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            waiting.remove(seq);
+        }
+    }
+
+    /** A peer stored every write of this node up to {@code seq}. */
+    private void acknowledged(long seq) {
+        ConcurrentNavigableMap<Long, CompletableFuture<Void>> done = waiting.headMap(seq, true);
+        done.values().forEach(f -> f.complete(null));
+    }
+
+    /** Writes queued for each peer, for operations and tests. */
+    public Map<NodeAddress, Integer> queueDepths() {
+        Map<NodeAddress, Integer> depths = new ConcurrentHashMap<>();
+        senders.forEach((peer, sender) -> depths.put(peer, sender.queued()));
+        return depths;
+    }
+
+    public List<NodeAddress> peers() {
+        return List.copyOf(senders.keySet());
+    }
+
+    @Override
+    public synchronized void close() {
+        senders.values().forEach(PeerSender::close);
+        senders.clear();
+    }
+}

@@ -1,0 +1,160 @@
+package io.causalkv.replication;
+
+import io.causalkv.causal.CausalContext;
+import io.causalkv.causal.DeliveryBuffer;
+import io.causalkv.causal.Dot;
+import io.causalkv.causal.VectorClock;
+import io.causalkv.store.Entry;
+import io.causalkv.store.VersionedStore;
+import io.causalkv.store.WriteOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * This node's replica of its shard: the versioned store, the clock of applied writes, a Lamport
+ * clock, and the buffer of writes awaiting causal delivery. Every change happens under this
+ * object's lock; reads (values and the applied clock) need none.
+ */
+public final class ShardReplica {
+
+    /** Writes that may wait for their dependencies at once; more are refused and resent later. */
+    public static final int DELIVERY_BUFFER_CAPACITY = 100_000;
+
+    private final String replicaId;
+    private final int shard;
+    private final long epoch;
+    private final VersionedStore store = new VersionedStore();
+    private final DeliveryBuffer<Write> buffer = new DeliveryBuffer<>(DELIVERY_BUFFER_CAPACITY);
+    private volatile VectorClock applied = VectorClock.EMPTY;
+    private long lamport;
+
+    public ShardReplica(String replicaId, int shard, long epoch) {
+        this.replicaId = replicaId;
+        this.shard = shard;
+        this.epoch = epoch;
+    }
+
+    /** The outcome of a client write coordinated here. */
+    public record LocalWrite(WriteOutcome outcome, Write write) {
+    }
+
+    public String replicaId() {
+        return replicaId;
+    }
+
+    public int shard() {
+        return shard;
+    }
+
+    public long epoch() {
+        return epoch;
+    }
+
+    public VectorClock applied() {
+        return applied;
+    }
+
+    /** True when every write of this shard that {@code context} depends on has been applied here. */
+    public boolean satisfies(CausalContext context) {
+        return context.epoch() <= epoch && applied.covers(context.clockFor(shard, epoch));
+    }
+
+    public Entry read(String key) {
+        return store.get(key);
+    }
+
+    /** The causal history a reader of {@code entry} acquires. */
+    public CausalContext historyOf(Entry entry) {
+        return CausalContext.ofWrite(epoch, shard, entry.dot()).merge(entry.foreign());
+    }
+
+    /**
+     * Coordinates a client PUT: a new write with the next dot of this replica. {@code replicate}
+     * is called under the lock, so writes reach the replication queues in sequence order.
+     */
+    public synchronized LocalWrite put(String key, String value, CausalContext context, Consumer<Write> replicate) {
+        Write write = coordinate(key, value, context);
+        Entry previous = apply(write);
+        replicate.accept(write);
+        return new LocalWrite(previous != null && previous.isLive() ? WriteOutcome.REPLACED : WriteOutcome.CREATED, write);
+    }
+
+    /** Coordinates a client DELETE: a tombstone, or nothing when the key has no live value. */
+    public synchronized Optional<Write> delete(String key, CausalContext context, Consumer<Write> replicate) {
+        Entry current = store.get(key);
+        if (current == null || !current.isLive()) {
+            return Optional.empty();
+        }
+        Write tombstone = coordinate(key, null, context);
+        apply(tombstone);
+        replicate.accept(tombstone);
+        return Optional.of(tombstone);
+    }
+
+    /**
+     * Takes writes replicated from another replica: applies those whose dependencies are met,
+     * buffers the rest. False when the buffer is full (the sender keeps them and retries).
+     */
+    public synchronized boolean receive(List<Write> writes) {
+        boolean accepted = true;
+        for (Write write : writes) {
+            if (!applied.covers(write.dot()) && !buffer.offer(write)) {
+                accepted = false;
+            }
+        }
+        drainBuffer();
+        return accepted;
+    }
+
+    /** The entries that {@code theirs} does not cover, with this replica's clock. */
+    public StateDelta changesSince(VectorClock theirs) {
+        // The clock is read first: every write it covers is already in the store (or superseded there).
+        VectorClock clock = applied;
+        List<StateDelta.KeyedEntry> missing = new ArrayList<>();
+        store.forEach((key, entry) -> {
+            if (!theirs.covers(entry.dot())) {
+                missing.add(new StateDelta.KeyedEntry(key, entry));
+            }
+        });
+        return new StateDelta(clock, missing);
+    }
+
+    /** Applies another replica's delta (newest version of each key wins) and merges its clock. */
+    public synchronized void merge(StateDelta delta) {
+        for (StateDelta.KeyedEntry keyed : delta.entries()) {
+            store.applyIfNewer(keyed.key(), keyed.entry());
+            lamport = Math.max(lamport, keyed.entry().lamport());
+        }
+        applied = applied.merge(delta.clock());
+        drainBuffer();
+    }
+
+    public int liveKeyCount() {
+        return store.liveKeyCount();
+    }
+
+    public synchronized int buffered() {
+        return buffer.size();
+    }
+
+    private Write coordinate(String key, String value, CausalContext context) {
+        long seq = applied.get(replicaId) + 1;
+        VectorClock deps = context.clockFor(shard, epoch);
+        return new Write(key, value, new Dot(replicaId, seq), lamport + 1, deps, context.without(shard));
+    }
+
+    private Entry apply(Write write) {
+        Entry previous = store.applyIfNewer(write.key(), write.toEntry());
+        applied = applied.with(write.dot().replica(), write.dot().seq());
+        lamport = Math.max(lamport, write.lamport());
+        return previous;
+    }
+
+    private void drainBuffer() {
+        for (Write write : buffer.takeDeliverable(applied)) {
+            apply(write);
+        }
+    }
+}

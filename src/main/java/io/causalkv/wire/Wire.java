@@ -1,0 +1,213 @@
+package io.causalkv.wire;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.causalkv.causal.CausalContext;
+import io.causalkv.causal.Dot;
+import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.replication.StateDelta;
+import io.causalkv.replication.Write;
+import io.causalkv.store.Entry;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The JSON forms of the core's values: the one {@link ObjectMapper}, causal metadata (also what
+ * clients see), and the peer protocol's messages. Decoders are strict: anything unexpected is an
+ * {@link IllegalArgumentException}.
+ */
+public final class Wire {
+
+    /**
+     * Numbers keep their exact decimal value (no rounding through double), trailing garbage
+     * after a document is an error, and Jackson's default limits on nesting and number length
+     * reject hostile input.
+     */
+    public static final ObjectMapper MAPPER = JsonMapper.builder()
+            .nodeFactory(JsonNodeFactory.withExactBigDecimals(true))
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Wire() {
+    }
+
+    // ---- causal metadata -----------------------------------------------------------------
+
+    /** {@code {}} for no history, else {@code {"e":epoch,"s":{"<shard>":{"<replica>":n}}}}, keys sorted. */
+    public static ObjectNode context(CausalContext context) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (context.isEmpty()) {
+            return node;
+        }
+        node.put("e", context.epoch());
+        ObjectNode shards = node.putObject("s");
+        context.shards().forEach((shard, clock) -> shards.set(Integer.toString(shard), clock(clock)));
+        return node;
+    }
+
+    /**
+     * Decodes metadata as a client sends it: null, a missing field, {@code ""} and {@code {}} are
+     * "no history"; any other value must be an object this server issued.
+     */
+    public static CausalContext decodeContext(JsonNode node) {
+        if (node == null || node.isNull() || (node.isTextual() && node.asText().isEmpty())
+                || (node.isObject() && node.isEmpty())) {
+            return CausalContext.EMPTY;
+        }
+        require(node.isObject() && node.size() == 2 && node.has("e") && node.has("s"), "not causal metadata");
+        long epoch = positive(node.get("e"), true);
+        JsonNode shards = node.get("s");
+        require(shards.isObject(), "shards must be an object");
+        Map<Integer, VectorClock> clocks = new TreeMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = shards.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> shard = it.next();
+            require(shard.getKey().matches("[1-9][0-9]{0,8}"), "bad shard id");
+            clocks.put(Integer.parseInt(shard.getKey()), decodeClock(shard.getValue()));
+        }
+        return CausalContext.of(epoch, clocks);
+    }
+
+    public static ObjectNode clock(VectorClock clock) {
+        ObjectNode node = MAPPER.createObjectNode();
+        clock.entries().forEach(node::put);
+        return node;
+    }
+
+    public static VectorClock decodeClock(JsonNode node) {
+        require(node != null && node.isObject(), "clock must be an object");
+        Map<String, Long> entries = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            require(!e.getKey().isEmpty(), "empty replica id");
+            entries.put(e.getKey(), positive(e.getValue(), false));
+        }
+        return VectorClock.of(entries);
+    }
+
+    // ---- cluster map -----------------------------------------------------------------------
+
+    public static ObjectNode map(ClusterMap map) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("version", map.version());
+        node.put("proposer", map.proposer());
+        ArrayNode members = node.putArray("members");
+        map.members().forEach(m -> members.add(m.toString()));
+        ArrayNode departed = node.putArray("departed");
+        map.departed().stream().map(NodeAddress::toString).sorted().forEach(departed::add);
+        return node;
+    }
+
+    public static ClusterMap decodeMap(JsonNode node) {
+        require(node != null && node.isObject(), "map must be an object");
+        return new ClusterMap(node.path("version").asLong(), node.path("proposer").asText(),
+                addresses(node.get("members")), new LinkedHashSet<>(addresses(node.get("departed"))));
+    }
+
+    private static List<NodeAddress> addresses(JsonNode array) {
+        require(array != null && array.isArray(), "addresses must be an array");
+        List<NodeAddress> out = new ArrayList<>();
+        array.forEach(a -> out.add(NodeAddress.parse(a.asText())));
+        return out;
+    }
+
+    // ---- writes and entries ----------------------------------------------------------------
+
+    public static ObjectNode write(Write write) {
+        ObjectNode node = entryFields(write.key(), write.value(), write.dot(), write.lamport(), write.foreign());
+        if (!write.deps().isEmpty()) {
+            node.set("d", clock(write.deps()));
+        }
+        return node;
+    }
+
+    public static Write decodeWrite(JsonNode node) {
+        Entry entry = decodeEntry(node);
+        VectorClock deps = node.has("d") ? decodeClock(node.get("d")) : VectorClock.EMPTY;
+        return new Write(node.get("k").asText(), entry.value(), entry.dot(), entry.lamport(), deps, entry.foreign());
+    }
+
+    public static ObjectNode delta(StateDelta delta) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.set("clock", clock(delta.clock()));
+        ArrayNode entries = node.putArray("entries");
+        for (StateDelta.KeyedEntry keyed : delta.entries()) {
+            Entry e = keyed.entry();
+            entries.add(entryFields(keyed.key(), e.value(), e.dot(), e.lamport(), e.foreign()));
+        }
+        return node;
+    }
+
+    public static StateDelta decodeDelta(JsonNode node) {
+        List<StateDelta.KeyedEntry> entries = new ArrayList<>();
+        node.get("entries").forEach(e -> entries.add(new StateDelta.KeyedEntry(e.get("k").asText(), decodeEntry(e))));
+        return new StateDelta(decodeClock(node.get("clock")), entries);
+    }
+
+    private static ObjectNode entryFields(String key, String value, Dot dot, long lamport, CausalContext foreign) {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("k", key);
+        if (value != null) {
+            node.putRawValue("v", new RawValue(value));
+        }
+        node.put("r", dot.replica());
+        node.put("q", dot.seq());
+        node.put("l", lamport);
+        if (!foreign.isEmpty()) {
+            node.set("f", context(foreign));
+        }
+        return node;
+    }
+
+    private static Entry decodeEntry(JsonNode node) {
+        require(node.hasNonNull("k") && node.hasNonNull("r"), "entry needs k and r");
+        String value = node.has("v") ? compact(node.get("v")) : null;
+        CausalContext foreign = node.has("f") ? decodeContext(node.get("f")) : CausalContext.EMPTY;
+        return new Entry(value, new Dot(node.get("r").asText(), node.path("q").asLong()), node.path("l").asLong(), foreign);
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    /** The compact JSON text of a value, as it is stored. */
+    public static String compact(JsonNode value) {
+        try {
+            return MAPPER.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed JSON tree always serializes", e);
+        }
+    }
+
+    public static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new LinkedHashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
+    private static long positive(JsonNode node, boolean zeroAllowed) {
+        require(node != null && node.isIntegralNumber() && node.canConvertToLong(), "counter must be an integer");
+        long value = node.asLong();
+        require(value > 0 || (zeroAllowed && value == 0), "counter out of range");
+        return value;
+    }
+
+    private static void require(boolean condition, String problem) {
+        if (!condition) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+}
