@@ -2,9 +2,10 @@ package io.causalkv.cluster;
 
 /**
  * What this node knows of one peer's reachability, from probes and peer calls. Timing rules
- * (API.md 9.6, 10.3): a peer is suspected as soon as a call fails; it counts as stable (safe to
- * resume deliveries to) once it has answered continuously for {@link #STABLE_AFTER_NANOS}; it
- * has failed once unreachable continuously for {@link #FAILED_AFTER_NANOS}.
+ * (API.md 9.6, 10.3): a peer is suspected as soon as a call fails; once it answers again it
+ * counts as stable (safe to resume deliveries to) only after answering continuously for
+ * {@link #STABLE_AFTER_NANOS}, while a peer reached for the first time is stable at once; it has
+ * failed once unreachable continuously for {@link #FAILED_AFTER_NANOS}.
  */
 public final class PeerHealth {
 
@@ -16,6 +17,7 @@ public final class PeerHealth {
     private long upSince = -1;
     private long lastSuccess;
     private boolean reachable;
+    private boolean everReached;
 
     /** @param now the time monitoring began; a peer never heard from fails {@link #FAILED_AFTER_NANOS} later */
     public PeerHealth(long now) {
@@ -24,9 +26,11 @@ public final class PeerHealth {
 
     public synchronized void succeeded(long now) {
         if (!reachable) {
-            upSince = now;
+            // A first contact is no reconnection: there is no backlog whose repair must wait.
+            upSince = everReached ? now : now - STABLE_AFTER_NANOS;
         }
         reachable = true;
+        everReached = true;
         lastSuccess = now;
     }
 

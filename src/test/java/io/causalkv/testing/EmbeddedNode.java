@@ -25,7 +25,7 @@ public final class EmbeddedNode implements AutoCloseable {
     private final ServerConnector connector;
     private final WebAppContext context;
 
-    private EmbeddedNode(int port, Map<String, String> settings) {
+    private EmbeddedNode(int port, Map<String, String> settings, Map<String, Object> attributes) {
         QueuedThreadPool threads = new QueuedThreadPool(64, 4);
         threads.setName("node-" + port);
         server = new Server(threads);
@@ -43,6 +43,7 @@ public final class EmbeddedNode implements AutoCloseable {
         context.setParentLoaderPriority(true);
         context.setThrowUnavailableOnStartupException(true);
         settings.forEach(context::setInitParameter);
+        attributes.forEach(context::setAttribute);
         server.setHandler(context);
         server.setErrorHandler(new JsonErrorHandler());
         // Stop at once, like a process that dies: no graceful wait on open client connections.
@@ -61,7 +62,12 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** Starts on a given port, for nodes whose address is part of another node's settings. */
     public static EmbeddedNode startOn(int port, Map<String, String> settings) throws Exception {
-        EmbeddedNode node = new EmbeddedNode(port, new LinkedHashMap<>(settings));
+        return startOn(port, settings, Map.of());
+    }
+
+    /** Starts with servlet-context attributes too (e.g. the peer transport of a test network). */
+    public static EmbeddedNode startOn(int port, Map<String, String> settings, Map<String, Object> attributes) throws Exception {
+        EmbeddedNode node = new EmbeddedNode(port, new LinkedHashMap<>(settings), attributes);
         try {
             node.server.start();
         } catch (Exception e) {

@@ -1,0 +1,309 @@
+package io.causalkv.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.causalkv.testing.Await;
+import io.causalkv.testing.Cluster;
+import io.causalkv.testing.Http;
+import io.causalkv.transport.NetworkFaults;
+import io.causalkv.transport.PeerTransport;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Replication, causality and membership of a 3-replica cluster (API.md 6.3, 6.4, 6.6, 9.6,
+ * 10.1 to 10.4). Subclasses choose the peer transport: real HTTP, or the in-memory network.
+ */
+abstract class ReplicationBehaviourSuite {
+
+    private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
+
+    protected Cluster cluster;
+
+    /** The peer transport of every node, given the faults the test injects. */
+    protected abstract Function<NetworkFaults, PeerTransport> transport();
+
+    @BeforeEach
+    void startCluster() throws Exception {
+        cluster = Cluster.start(3, transport(), Map.of());
+    }
+
+    @AfterEach
+    void stopCluster() {
+        cluster.close();
+    }
+
+    // ---- helpers ---------------------------------------------------------------------------
+
+    private Http.Reply put(int node, String key, String valueJson, String metadata) {
+        return Http.send("PUT", cluster.url(node, "/kvs/" + key), "{\"value\":" + valueJson + ",\"causal-metadata\":" + metadata + "}");
+    }
+
+    /** A PUT as API.md 10.2's client sends it: a 503 is retried 7 times, waiting 10 ms x 2^n (1.3 s in all). */
+    private Http.Reply putRetrying(int node, String key, String valueJson, String metadata) {
+        Http.Reply reply = put(node, key, valueJson, metadata);
+        for (int attempt = 0; attempt < 7 && reply.status() == 503; attempt++) {
+            Await.elapse(Duration.ofMillis(10L << attempt));
+            reply = put(node, key, valueJson, metadata);
+        }
+        return reply;
+    }
+
+    private Http.Reply get(int node, String key, String metadata) {
+        return Http.send("GET", cluster.url(node, "/kvs/" + key), "{\"causal-metadata\":" + metadata + "}");
+    }
+
+    private static String metadataOf(Http.Reply reply) {
+        return reply.json().get("causal-metadata").toString();
+    }
+
+    private List<String> view(int node) {
+        List<String> view = new ArrayList<>();
+        Http.send("GET", cluster.url(node, "/view")).json().get("view").forEach(a -> view.add(a.asText()));
+        return view;
+    }
+
+    private void awaitValue(int node, String key, String metadata, String valueJson, Duration within) {
+        Await.until(within, "node " + node + " serves " + key + "=" + valueJson, () -> {
+            Http.Reply reply = get(node, key, metadata);
+            return reply.status() == 200 && reply.json().get("value").equals(Http.json(valueJson));
+        });
+    }
+
+    private static Duration leftOf(Duration bound, long sinceNanos) {
+        return Duration.ofNanos(Math.max(1, bound.toNanos() - (System.nanoTime() - sinceNanos)));
+    }
+
+    // ---- start-up and replication ------------------------------------------------------------
+
+    @Test
+    void everyNodeListsEveryNodeOfTheViewInViewOrder() {
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            Await.until(Duration.ofSeconds(3), "view of node " + node, () -> view(node).equals(cluster.addresses()));
+        }
+        assertEquals(200, Http.send("GET", cluster.url(0, "/ready")).status());
+    }
+
+    @Test
+    void aWriteReachesEveryReplicaAndAnUpToDateReaderGetsBackExactlyItsMetadata() {
+        Http.Reply written = put(0, "colour", "\"blue\"", "null");
+        assertEquals(201, written.status(), written.body());
+        String m1 = metadataOf(written);
+        for (int i = 0; i < cluster.size(); i++) {
+            awaitValue(i, "colour", m1, "\"blue\"", Duration.ofSeconds(1));
+            assertEquals(m1, metadataOf(get(i, "colour", m1)), "metadata echoed at node " + i);
+        }
+        Http.Reply replaced = put(1, "colour", "{\"r\":1}", m1);
+        assertEquals(200, replaced.status(), replaced.body());
+        assertEquals(Set.of("result", "causal-metadata"), fieldNames(replaced.json()));
+    }
+
+    @Test
+    void aDeleteReplicatesAsATombstone() {
+        String m1 = metadataOf(put(0, "gone", "1", "null"));
+        Http.Reply deleted = Http.send("DELETE", cluster.url(1, "/kvs/gone"), "{\"causal-metadata\":" + m1 + "}");
+        assertEquals(200, deleted.status(), deleted.body());
+        String m2 = metadataOf(deleted);
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            Await.until(Duration.ofSeconds(1), "tombstone at node " + node, () -> get(node, "gone", m2).status() == 404);
+            assertEquals(m2, metadataOf(get(node, "gone", m2)));
+        }
+        assertEquals(201, put(2, "gone", "2", m2).status(), "a PUT after a delete creates the key again");
+    }
+
+    // ---- causality ---------------------------------------------------------------------------
+
+    @Test
+    void aReplicaMissingADependencyAnswers503AndNeverTheOldValue() {
+        String m0 = metadataOf(put(0, "x", "\"old\"", "null"));
+        awaitValue(2, "x", m0, "\"old\"", Duration.ofSeconds(1));
+        cluster.isolate(2);
+        String m1 = metadataOf(put(0, "x", "\"new\"", m0));
+        Http.Reply lagging = get(2, "x", m1);
+        assertEquals(503, lagging.status(), lagging.body());
+        assertEquals(Http.json("{\"error\":\"Causal dependencies not satisfied; try again later\"}"), lagging.json());
+        assertEquals(503, put(2, "y", "1", m1).status(), "a PUT depending on the missing write is refused too");
+        cluster.heal();
+        Await.until(FIVE_SECONDS, "node 2 serves the new x", () -> {
+            Http.Reply reply = get(2, "x", m1);
+            assertNotEquals(Http.json("\"old\""), reply.status() == 200 ? reply.json().get("value") : null, "old value served");
+            return reply.status() == 200;
+        });
+        assertEquals(Http.json("\"new\""), get(2, "x", m1).json().get("value"));
+    }
+
+    @Test
+    void theReconnectedReplicaStillMissesWritesAfter1sAndHasThemWithin5s() {
+        String m1 = metadataOf(put(0, "k", "\"v1\"", "null"));
+        awaitValue(2, "k", m1, "\"v1\"", Duration.ofSeconds(1));
+        cluster.isolate(2);
+        String m2 = metadataOf(put(0, "k", "\"v2\"", m1));
+        Await.elapse(Duration.ofMillis(500));
+        cluster.heal();
+        long healed = System.nanoTime();
+        Await.elapse(Duration.ofMillis(1_000));
+        Http.Reply dependent = get(2, "k", m2);
+        Http.Reply older = get(2, "k", m1);
+        assertTrue(System.nanoTime() - healed < 1_800_000_000L, "the checks ran about 1 s after reconnection");
+        assertEquals(503, dependent.status(), "1 s after reconnection: " + dependent.body());
+        assertEquals(200, older.status(), older.body());
+        assertEquals(Http.json("\"v1\""), older.json().get("value"));
+        Await.until(leftOf(FIVE_SECONDS, healed), "node 2 has v2 within 5 s of reconnection",
+                () -> get(2, "k", m2).status() == 200);
+        assertEquals(Http.json("\"v2\""), get(2, "k", m2).json().get("value"));
+    }
+
+    // ---- availability and convergence -----------------------------------------------------
+
+    @Test
+    void replicasCutOffFromEachOtherStillAcceptWritesAtOnce() {
+        cluster.isolate(0);
+        cluster.isolate(1);
+        for (int i = 0; i < cluster.size(); i++) {
+            long started = System.nanoTime();
+            Http.Reply reply = put(i, "alone" + i, Integer.toString(i), "null");
+            long tookMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals(201, reply.status(), reply.body());
+            assertTrue(tookMillis < 1_000, "write at an isolated replica took " + tookMillis + " ms");
+        }
+        cluster.heal();
+        for (int i = 0; i < cluster.size(); i++) {
+            for (int k = 0; k < cluster.size(); k++) {
+                awaitValue(i, "alone" + k, "null", Integer.toString(k), FIVE_SECONDS);
+            }
+        }
+    }
+
+    @Test
+    void concurrentWritesToOneKeyConvergeAfterTheHeal() {
+        cluster.isolate(0);
+        assertEquals(201, put(0, "c", "\"from-0\"", "null").status());
+        assertEquals(201, put(1, "c", "\"from-1\"", "null").status());
+        cluster.heal();
+        Await.until(FIVE_SECONDS, "all replicas agree on c", () -> {
+            Set<String> seen = new HashSet<>();
+            for (int i = 0; i < cluster.size(); i++) {
+                Http.Reply reply = get(i, "c", "null");
+                if (reply.status() != 200) {
+                    return false;
+                }
+                seen.add(reply.body());
+            }
+            return seen.size() == 1;
+        });
+    }
+
+    @Test
+    void aLongPartitionRemovesTheCutOffReplicaWhichRejoinsAndConvergesAfterTheHeal() {
+        cluster.isolate(2);
+        String m = metadataOf(put(0, "during", "\"majority\"", "null"));
+        assertEquals(201, put(2, "minority", "\"alone\"", "null").status());
+        Await.until(Duration.ofSeconds(10), "node 2 removed from node 0's view", () -> !view(0).contains(cluster.address(2)));
+        cluster.heal();
+        long healed = System.nanoTime();
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            Await.until(leftOf(FIVE_SECONDS, healed), "node 2 back in node " + node + "'s view",
+                    () -> view(node).size() == 3);
+        }
+        awaitValue(2, "during", m, "\"majority\"", Duration.ofSeconds(5));
+        awaitValue(0, "minority", "null", "\"alone\"", Duration.ofSeconds(5));
+    }
+
+    // ---- membership ---------------------------------------------------------------------------
+
+    @Test
+    void aStoppedNodeIsRemovedFromEveryViewWithin10Seconds() {
+        cluster.stopNode(2);
+        List<String> survivors = cluster.addresses().subList(0, 2);
+        for (int i = 0; i < 2; i++) {
+            int node = i;
+            Await.until(Duration.ofSeconds(10), "node 2 removed from node " + node + "'s view", () -> view(node).equals(survivors));
+        }
+    }
+
+    @Test
+    void aRestartedNodeRejoinsAndServesTheWritesItMissed() throws Exception {
+        cluster.stopNode(2);
+        String metadata = "null";
+        for (int i = 0; i < 20; i++) {
+            Http.Reply written = putRetrying(i % 2, "missed" + i, Integer.toString(i), metadata);
+            assertEquals(201, written.status(), written.body());
+            metadata = metadataOf(written);
+        }
+        Await.until(Duration.ofSeconds(10), "node 2 removed", () -> !view(0).contains(cluster.address(2)));
+        long restarted = System.nanoTime();
+        cluster.startNode(2);
+        String latest = metadata;
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            Await.until(leftOf(FIVE_SECONDS, restarted), "node " + node + " lists the restarted node",
+                    () -> view(node).contains(cluster.address(2)));
+        }
+        for (int i = 0; i < 20; i++) {
+            awaitValue(2, "missed" + i, latest, Integer.toString(i), leftOf(FIVE_SECONDS, restarted));
+        }
+    }
+
+    @Test
+    void viewChangesSentToOneNodeReachEveryNode() {
+        String body = "{\"socket-address\":\"" + cluster.address(2) + "\"}";
+        Http.Reply deleted = Http.send("DELETE", cluster.url(0, "/view"), body);
+        assertEquals(200, deleted.status());
+        assertEquals(Http.json("{\"result\":\"deleted\"}"), deleted.json());
+        for (int i = 0; i < 2; i++) {
+            int node = i;
+            Await.until(FIVE_SECONDS, "node 2 gone from node " + node, () -> !view(node).contains(cluster.address(2)));
+        }
+        Http.Reply again = Http.send("DELETE", cluster.url(1, "/view"), body);
+        assertEquals(404, again.status());
+        assertEquals(Http.json("{\"error\":\"View has no such replica\"}"), again.json());
+        Http.Reply added = Http.send("PUT", cluster.url(1, "/view"), body);
+        assertEquals(201, added.status());
+        assertEquals(Http.json("{\"result\":\"added\"}"), added.json());
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            Await.until(FIVE_SECONDS, "node 2 back in node " + node + "'s view", () -> view(node).equals(cluster.addresses()));
+        }
+        Http.Reply present = Http.send("PUT", cluster.url(2, "/view"), body);
+        assertEquals(200, present.status());
+        assertEquals(Http.json("{\"result\":\"already present\"}"), present.json());
+        Http.Reply invalid = Http.send("PUT", cluster.url(0, "/view"), "{\"socket-address\":\"nonsense\"}");
+        assertEquals(400, invalid.status());
+        assertEquals(Http.json("{\"error\":\"Missing or invalid socket-address\"}"), invalid.json());
+    }
+
+    @Test
+    void aWriteAcknowledgedWhileAPeerWasReachableSurvivesTheCrashOfItsReplica() {
+        // Peers become stable (and the write path waits for one) about 2 s after start.
+        Await.until(FIVE_SECONDS, "node 0 sees a stable peer",
+                () -> cluster.running().size() == 3 && put(0, "warm", "0", "null").status() / 100 == 2
+                        && get(1, "warm", "null").status() == 200 && get(2, "warm", "null").status() == 200);
+        Await.elapse(Duration.ofMillis(2_200));
+        Http.Reply written = put(0, "durable", "\"yes\"", "null");
+        assertEquals(201, written.status());
+        cluster.stopNode(0);
+        String metadata = metadataOf(written);
+        awaitValue(1, "durable", metadata, "\"yes\"", FIVE_SECONDS);
+        awaitValue(2, "durable", metadata, "\"yes\"", FIVE_SECONDS);
+    }
+
+    private static Set<String> fieldNames(JsonNode node) {
+        Set<String> names = new HashSet<>();
+        node.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

@@ -1,0 +1,407 @@
+package io.causalkv.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.causalkv.causal.CausalContext;
+import io.causalkv.causal.Dot;
+import io.causalkv.causal.VectorClock;
+import io.causalkv.store.Entry;
+import io.causalkv.store.WriteOutcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ShardReplicaTest {
+
+    /** Writes coordinated here are not sent anywhere in these single-process tests. */
+    private static final java.util.function.Consumer<Write> NO_REPLICATION = write -> { };
+
+    private static final int SHARD = 0;
+    private static final int OTHER_SHARD = 1;
+    private static final long EPOCH = 2;
+
+    private static ShardReplica replica(String id) {
+        return new ShardReplica(id, SHARD, EPOCH);
+    }
+
+    private static String value(ShardReplica replica, String key) {
+        Entry entry = replica.read(key);
+        return entry == null ? null : entry.value();
+    }
+
+    private static CausalContext contextOf(int shard, long epoch, String replica, long seq) {
+        return CausalContext.ofWrite(epoch, shard, new Dot(replica, seq));
+    }
+
+    /** What a client holds after reading {@code key} at {@code replica}. */
+    private static CausalContext readContext(ShardReplica replica, String key) {
+        return replica.historyOf(replica.read(key));
+    }
+
+    private static void assertSameState(ShardReplica expected, ShardReplica actual, List<String> keys) {
+        assertEquals(expected.applied(), actual.applied(), "applied clocks");
+        assertEquals(expected.liveKeyCount(), actual.liveKeyCount(), "live key counts");
+        for (String key : keys) {
+            assertEquals(expected.read(key), actual.read(key), "entry of " + key);
+        }
+    }
+
+    // ---------------------------------------------------------------- local writes
+
+    @Test
+    void putReturnsCreatedThenReplacedWithConsecutiveDotsOfThisReplica() {
+        ShardReplica a = replica("a");
+
+        ShardReplica.LocalWrite first = a.put("k", "1", CausalContext.EMPTY, NO_REPLICATION);
+        ShardReplica.LocalWrite second = a.put("k", "2", CausalContext.EMPTY, NO_REPLICATION);
+
+        assertEquals(WriteOutcome.CREATED, first.outcome());
+        assertEquals(WriteOutcome.REPLACED, second.outcome());
+        assertEquals(new Dot("a", 1), first.write().dot());
+        assertEquals(new Dot("a", 2), second.write().dot());
+        assertTrue(second.write().lamport() > first.write().lamport());
+        assertEquals("2", value(a, "k"));
+        assertEquals(1, a.liveKeyCount());
+        assertEquals(VectorClock.EMPTY.with("a", 2), a.applied());
+    }
+
+    @Test
+    void putRecordsTheContextsShardClockAsDepsAndOtherShardsAsForeign() {
+        ShardReplica a = replica("a");
+        a.receive(List.of(replica("b").put("x", "1", CausalContext.EMPTY, NO_REPLICATION).write()));
+        CausalContext context = contextOf(SHARD, EPOCH, "b", 1).merge(contextOf(OTHER_SHARD, EPOCH, "q", 7));
+
+        Write write = a.put("k", "v", context, NO_REPLICATION).write();
+
+        assertEquals(VectorClock.EMPTY.with("b", 1), write.deps());
+        assertEquals(contextOf(OTHER_SHARD, EPOCH, "q", 7), write.foreign());
+        assertEquals(contextOf(SHARD, EPOCH, "a", 1).merge(contextOf(OTHER_SHARD, EPOCH, "q", 7)),
+                readContext(a, "k"), "a reader acquires the write's dot and its foreign history");
+    }
+
+    @Test
+    void deleteOfAMissingOrAlreadyDeletedKeyReturnsEmptyAndWritesNothing() {
+        ShardReplica a = replica("a");
+        assertEquals(Optional.empty(), a.delete("missing", CausalContext.EMPTY, NO_REPLICATION));
+        assertEquals(VectorClock.EMPTY, a.applied());
+
+        a.put("k", "1", CausalContext.EMPTY, NO_REPLICATION);
+        Optional<Write> tombstone = a.delete("k", CausalContext.EMPTY, NO_REPLICATION);
+        assertTrue(tombstone.isPresent());
+        assertNull(tombstone.get().value());
+        assertEquals(new Dot("a", 2), tombstone.get().dot());
+        assertEquals(0, a.liveKeyCount());
+        assertNotNull(a.read("k"), "the tombstone is kept");
+        assertNull(value(a, "k"));
+
+        assertEquals(Optional.empty(), a.delete("k", CausalContext.EMPTY, NO_REPLICATION));
+        assertEquals(VectorClock.EMPTY.with("a", 2), a.applied(), "no dot is spent on a no-op delete");
+    }
+
+    @Test
+    void putAfterDeleteCreatesTheKeyAgain() {
+        ShardReplica a = replica("a");
+        a.put("k", "1", CausalContext.EMPTY, NO_REPLICATION);
+        a.delete("k", CausalContext.EMPTY, NO_REPLICATION);
+
+        assertEquals(WriteOutcome.CREATED, a.put("k", "2", CausalContext.EMPTY, NO_REPLICATION).outcome());
+        assertEquals("2", value(a, "k"));
+        assertEquals(1, a.liveKeyCount());
+    }
+
+    // ---------------------------------------------------------------- satisfies
+
+    @Test
+    void readAtReplicaMissingDependencyIsNotSatisfied() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        Write write = b.put("k", "1", CausalContext.EMPTY, NO_REPLICATION).write();
+        CausalContext context = readContext(b, "k");
+
+        assertFalse(a.satisfies(context));
+        a.receive(List.of(write));
+        assertTrue(a.satisfies(context));
+    }
+
+    @Test
+    void contextNamingOnlyAnotherShardIsSatisfied() {
+        ShardReplica a = replica("a");
+        assertTrue(a.satisfies(contextOf(OTHER_SHARD, EPOCH, "z", 99)));
+        assertTrue(a.satisfies(CausalContext.EMPTY));
+    }
+
+    @Test
+    void contextFromAnOlderEpochIsSatisfied() {
+        ShardReplica a = replica("a");
+        assertTrue(a.satisfies(contextOf(SHARD, EPOCH - 1, "z", 99)));
+    }
+
+    @Test
+    void contextFromANewerEpochIsNotSatisfied() {
+        ShardReplica a = replica("a");
+        assertFalse(a.satisfies(contextOf(SHARD, EPOCH + 1, "a", 1)));
+        assertFalse(a.satisfies(contextOf(OTHER_SHARD, EPOCH + 1, "z", 1)),
+                "even when it names only another shard");
+        a.put("k", "1", CausalContext.EMPTY, NO_REPLICATION);
+        assertFalse(a.satisfies(contextOf(SHARD, EPOCH + 1, "a", 1)), "even when the clock is covered");
+    }
+
+    // ---------------------------------------------------------------- replication
+
+    @Test
+    void threeReplicasReceivingConcurrentWritesInDifferentOrdersConverge() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        ShardReplica c = replica("c");
+        // Concurrent writes to "k"; a's second write has the highest Lamport time, so it wins
+        // even though "a" is the smallest replica id. Then b and c write "j" concurrently, tied.
+        Write a1 = a.put("x", "\"ax\"", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write a2 = a.put("k", "\"from a\"", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write b1 = b.put("k", "\"from b\"", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write c1 = c.put("k", "\"from c\"", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write b2 = b.put("j", "\"jb\"", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write c2 = c.put("j", "\"jc\"", CausalContext.EMPTY, NO_REPLICATION).write();
+
+        a.receive(List.of(c2, b1));
+        a.receive(List.of(c1, b2));
+        b.receive(List.of(a2)); // buffered until a1
+        b.receive(List.of(c1, c2, a1));
+        c.receive(List.of(b2, a2, b1, a1));
+
+        for (ShardReplica r : List.of(a, b, c)) {
+            assertEquals("\"from a\"", value(r, "k"), "k at " + r.replicaId());
+            assertEquals("\"jc\"", value(r, "j"), "j at " + r.replicaId());
+            assertEquals("\"ax\"", value(r, "x"), "x at " + r.replicaId());
+            assertEquals(0, r.buffered());
+        }
+        assertSameState(a, b, List.of("k", "j", "x"));
+        assertSameState(a, c, List.of("k", "j", "x"));
+        assertEquals(VectorClock.of(Map.of("a", 2L, "b", 2L, "c", 2L)), a.applied());
+    }
+
+    @Test
+    void everyDeliveryOrderOfTheSameWritesReachesTheSameState() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        ShardReplica c = replica("c");
+        Write a1 = a.put("k", "1", CausalContext.EMPTY, NO_REPLICATION).write();
+        b.receive(List.of(a1));
+        Write b1 = b.put("k", "2", readContext(b, "k"), NO_REPLICATION).write(); // overwrites a1 causally
+        Write c1 = c.put("k", "3", CausalContext.EMPTY, NO_REPLICATION).write(); // concurrent with both
+        Write a2 = a.delete("k", CausalContext.EMPTY, NO_REPLICATION).orElseThrow(); // concurrent tombstone
+        List<Write> writes = List.of(a1, a2, b1, c1);
+
+        ShardReplica reference = replica("r");
+        reference.receive(writes);
+        for (List<Write> order : permutations(writes)) {
+            ShardReplica observer = replica("o");
+            for (Write w : order) {
+                observer.receive(List.of(w));
+            }
+            assertSameState(reference, observer, List.of("k"));
+            assertEquals(0, observer.buffered(), "order " + order);
+        }
+        assertEquals(b1.dot(), reference.read("k").dot(), "b1 ties a2 on Lamport time and wins on replica id");
+    }
+
+    @Test
+    void aWriteWhoseDependencyIsMissingIsNotVisibleUntilTheDependencyArrives() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        ShardReplica c = replica("c");
+        Write cause = a.put("x", "1", CausalContext.EMPTY, NO_REPLICATION).write();
+        b.receive(List.of(cause));
+        Write effect = b.put("y", "2", readContext(b, "x"), NO_REPLICATION).write();
+        assertEquals(VectorClock.EMPTY.with("a", 1), effect.deps());
+
+        assertTrue(c.receive(List.of(effect)));
+        assertNull(c.read("y"), "y depends on x, which c has not applied");
+        assertEquals(1, c.buffered());
+        assertEquals(VectorClock.EMPTY, c.applied());
+        assertEquals(0, c.liveKeyCount());
+        assertFalse(c.satisfies(readContext(b, "y")));
+
+        assertTrue(c.receive(List.of(cause)));
+        assertEquals("1", value(c, "x"));
+        assertEquals("2", value(c, "y"));
+        assertEquals(0, c.buffered());
+        assertEquals(2, c.liveKeyCount());
+        assertEquals(VectorClock.of(Map.of("a", 1L, "b", 1L)), c.applied());
+        assertTrue(c.satisfies(readContext(b, "y")));
+    }
+
+    @Test
+    void receivingAnAlreadyAppliedWriteChangesNothing() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        Write first = a.put("k", "1", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write second = a.put("k", "2", CausalContext.EMPTY, NO_REPLICATION).write();
+        b.receive(List.of(first, second));
+
+        b.receive(List.of(first, second, first));
+
+        assertEquals("2", value(b, "k"));
+        assertEquals(0, b.buffered());
+        assertEquals(1, b.liveKeyCount());
+        assertEquals(a.applied(), b.applied());
+    }
+
+    /*
+     * Regression: receive() once offered every write to the buffer before delivering anything, so
+     * with the buffer full of writes waiting for one missing write, that write itself was refused
+     * although deliverable, and replication from its origin stalled until anti-entropy.
+     */
+    @Test
+    void aWriteWhoseDependenciesAreMetIsAppliedEvenWhenTheDeliveryBufferIsFull() {
+        ShardReplica b = replica("b");
+        int capacity = ShardReplica.DELIVERY_BUFFER_CAPACITY;
+        List<Write> waiting = new ArrayList<>(capacity);
+        for (long seq = 2; seq <= capacity + 1; seq++) {
+            waiting.add(new Write("k" + seq, "1", new Dot("a", seq), seq, VectorClock.EMPTY, CausalContext.EMPTY));
+        }
+        assertTrue(b.receive(waiting));
+        assertEquals(capacity, b.buffered(), "every write waits for a:1");
+        Write gap = new Write("k1", "1", new Dot("a", 1), 1, VectorClock.EMPTY, CausalContext.EMPTY);
+
+        boolean accepted = b.receive(List.of(gap));
+
+        assertTrue(b.applied().covers(gap.dot()), "a:1 is deliverable and must not be refused");
+        assertTrue(accepted);
+        assertEquals(0, b.buffered());
+        assertEquals(VectorClock.EMPTY.with("a", capacity + 1L), b.applied());
+        assertEquals(capacity + 1, b.liveKeyCount());
+    }
+
+    // ---------------------------------------------------------------- anti-entropy
+
+    @Test
+    void antiEntropyBringsALaggingReplicaToTheExactStateIncludingOverwritesAndTombstones() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        List<Write> log = new ArrayList<>();
+        log.add(a.put("k1", "1", CausalContext.EMPTY, NO_REPLICATION).write());     // a:1, received by b
+        log.add(a.put("k2", "2", CausalContext.EMPTY, NO_REPLICATION).write());     // a:2
+        log.add(a.put("k3", "3", CausalContext.EMPTY, NO_REPLICATION).write());     // a:3, overwritten by a:5
+        log.add(a.delete("k1", CausalContext.EMPTY, NO_REPLICATION).orElseThrow()); // a:4, tombstone of what b has
+        log.add(a.put("k3", "33", CausalContext.EMPTY, NO_REPLICATION).write());    // a:5
+        log.add(a.put("k4", "4", CausalContext.EMPTY, NO_REPLICATION).write());     // a:6, received (buffered) by b
+        log.add(a.delete("k2", CausalContext.EMPTY, NO_REPLICATION).orElseThrow()); // a:7, tombstone of a key b never saw
+        b.receive(List.of(log.get(0), log.get(5)));
+        assertEquals(1, b.buffered());
+        assertEquals(1, b.liveKeyCount());
+
+        StateDelta delta = a.changesSince(b.applied());
+        assertEquals(4, delta.entries().size(), "the newest version of every key, none covered by b");
+        b.merge(delta);
+
+        assertSameState(a, b, List.of("k1", "k2", "k3", "k4"));
+        assertEquals(VectorClock.EMPTY.with("a", 7), b.applied());
+        assertEquals(2, b.liveKeyCount());
+        assertNull(value(b, "k1"));
+        assertNull(value(b, "k2"));
+        assertEquals("33", value(b, "k3"));
+        assertEquals(0, b.buffered(), "the buffered a:6 is covered by the merged clock and discarded");
+    }
+
+    @Test
+    void changesSinceSendsOnlyEntriesTheOtherClockDoesNotCover() {
+        ShardReplica a = replica("a");
+        a.put("k1", "1", CausalContext.EMPTY, NO_REPLICATION); // a:1
+        a.put("k2", "2", CausalContext.EMPTY, NO_REPLICATION); // a:2
+        a.put("k1", "3", CausalContext.EMPTY, NO_REPLICATION); // a:3
+
+        StateDelta delta = a.changesSince(VectorClock.EMPTY.with("a", 2));
+
+        assertEquals(a.applied(), delta.clock());
+        assertEquals(List.of("k1"), delta.entries().stream().map(StateDelta.KeyedEntry::key).toList());
+        assertEquals(new Dot("a", 3), delta.entries().get(0).entry().dot());
+        assertTrue(a.changesSince(a.applied()).entries().isEmpty());
+    }
+
+    @Test
+    void mergeKeepsTheReceiversNewerVersionsAndItsOwnWrites() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        Write a1 = a.put("k", "from a", CausalContext.EMPTY, NO_REPLICATION).write();
+        b.receive(List.of(a1));
+        b.put("k", "from b", readContext(b, "k"), NO_REPLICATION); // b:1 supersedes a:1
+        b.put("only-b", "x", CausalContext.EMPTY, NO_REPLICATION);  // b:2
+        a.put("only-a", "y", CausalContext.EMPTY, NO_REPLICATION);  // a:2
+
+        b.merge(a.changesSince(VectorClock.EMPTY)); // sends a:1 again, too
+
+        assertEquals("from b", value(b, "k"));
+        assertEquals("x", value(b, "only-b"));
+        assertEquals("y", value(b, "only-a"));
+        assertEquals(VectorClock.of(Map.of("a", 2L, "b", 2L)), b.applied());
+        assertEquals(3, b.liveKeyCount());
+
+        a.merge(b.changesSince(a.applied()));
+        assertSameState(a, b, List.of("k", "only-a", "only-b"));
+    }
+
+    @Test
+    void aBufferedWriteIsAppliedOnceAMergeFillsTheGap() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        a.put("x", "1", CausalContext.EMPTY, NO_REPLICATION); // a:1
+        StateDelta upToA1 = a.changesSince(VectorClock.EMPTY);
+        Write a2 = a.put("y", "2", readContext(a, "x"), NO_REPLICATION).write();
+
+        b.receive(List.of(a2));
+        assertEquals(1, b.buffered());
+        assertNull(b.read("y"));
+
+        b.merge(upToA1);
+
+        assertEquals(0, b.buffered());
+        assertEquals("1", value(b, "x"));
+        assertEquals("2", value(b, "y"));
+        assertEquals(VectorClock.EMPTY.with("a", 2), b.applied());
+        assertSameState(a, b, List.of("x", "y"));
+    }
+
+    @Test
+    void localWritesAfterAMergeOutrankEverythingMerged() {
+        ShardReplica a = replica("a");
+        ShardReplica z = replica("z");
+        for (int i = 0; i < 5; i++) {
+            z.put("k", "z" + i, CausalContext.EMPTY, NO_REPLICATION); // Lamport times 1..5
+        }
+        a.merge(z.changesSince(VectorClock.EMPTY));
+
+        ShardReplica.LocalWrite write = a.put("k", "a", readContext(a, "k"), NO_REPLICATION);
+
+        assertEquals(WriteOutcome.REPLACED, write.outcome());
+        assertTrue(write.write().lamport() > 5, "the merged Lamport time must advance this replica's clock");
+        assertEquals("a", value(a, "k"));
+        z.receive(List.of(write.write()));
+        assertEquals("a", value(z, "k"), "a causally later write wins everywhere");
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private static <T> List<List<T>> permutations(List<T> items) {
+        if (items.isEmpty()) {
+            return List.of(List.of());
+        }
+        List<List<T>> result = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            List<T> rest = new ArrayList<>(items);
+            T head = rest.remove(i);
+            for (List<T> tail : permutations(rest)) {
+                List<T> permutation = new ArrayList<>();
+                permutation.add(head);
+                permutation.addAll(tail);
+                result.add(permutation);
+            }
+        }
+        return result;
+    }
+}
