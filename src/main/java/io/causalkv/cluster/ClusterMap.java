@@ -1,57 +1,108 @@
 package io.causalkv.cluster;
 
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 
 /**
- * The cluster's membership as one versioned value, spread by gossip. Every change makes a new
- * version; between two maps the higher version wins, and equal versions are ordered by the
- * proposer's address, so all nodes settle on the same map.
- *
- * @param version grows with every change
- * @param proposer the node that made this version ("" for the initial map from {@code VIEW})
- * @param members the view in cluster order (API.md 9.2)
- * @param departed nodes removed by a request (DELETE /view), which do not re-announce themselves;
- *                 a node removed by failure detection is not listed and rejoins when it can
+ * The cluster's membership as a value that merges without conflicts, spread by gossip. Every
+ * node ever known has an entry: its status, a version that grows with each change of that entry,
+ * and a join stamp that gives the cluster order (API.md 9.2). Merging keeps, per node, the entry
+ * with the higher version (a removal wins a tie), so concurrent changes at different nodes never
+ * overwrite each other and every node settles on the same map. Only a node itself refutes its
+ * removal, by re-joining with a higher version and a new stamp (it is appended again).
  */
-public record ClusterMap(long version, String proposer, List<NodeAddress> members, Set<NodeAddress> departed) {
+public record ClusterMap(Map<NodeAddress, Member> entries) {
 
-    public ClusterMap {
-        members = List.copyOf(new LinkedHashSet<>(members));
-        departed = Set.copyOf(departed);
+    public enum Status {
+        ALIVE,
+        /** Removed by failure detection: the node rejoins when it can reach the cluster again. */
+        REMOVED,
+        /** Removed by a request (DELETE /view): the node does not rejoin by itself. */
+        DEPARTED
     }
 
+    /** One node's entry. */
+    public record Member(Status status, long version, long stamp) {
+
+        /** True when this entry wins over {@code other} for the same node. */
+        boolean beats(Member other) {
+            if (version != other.version) {
+                return version > other.version;
+            }
+            if (status != other.status) {
+                return status.ordinal() > other.status.ordinal();
+            }
+            return stamp < other.stamp;
+        }
+    }
+
+    public ClusterMap {
+        entries = Map.copyOf(entries);
+    }
+
+    /** The map of a new cluster: the nodes of VIEW, in its order. */
     public static ClusterMap initial(List<NodeAddress> view) {
-        return new ClusterMap(0, "", view, Set.of());
+        Map<NodeAddress, Member> entries = new HashMap<>();
+        for (int i = 0; i < view.size(); i++) {
+            entries.put(view.get(i), new Member(Status.ALIVE, 0, i));
+        }
+        return new ClusterMap(entries);
+    }
+
+    /** The view: alive nodes in cluster order. */
+    public List<NodeAddress> members() {
+        return entries.entrySet().stream()
+                .filter(e -> e.getValue().status() == Status.ALIVE)
+                .sorted(Comparator.comparingLong((Map.Entry<NodeAddress, Member> e) -> e.getValue().stamp())
+                        .thenComparing(e -> e.getKey().toString()))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     public boolean isMember(NodeAddress node) {
-        return members.contains(node);
+        Member member = entries.get(node);
+        return member != null && member.status() == Status.ALIVE;
     }
 
-    public boolean isNewerThan(ClusterMap other) {
-        return version != other.version ? version > other.version : proposer.compareTo(other.proposer) > 0;
+    public Member entry(NodeAddress node) {
+        return entries.get(node);
     }
 
-    /** The next version with {@code node} appended to the cluster order (no change if present). */
-    public ClusterMap withMember(NodeAddress node, NodeAddress proposedBy) {
-        List<NodeAddress> next = new ArrayList<>(members);
-        next.add(node);
-        Set<NodeAddress> stillDeparted = new LinkedHashSet<>(departed);
-        stillDeparted.remove(node);
-        return new ClusterMap(version + 1, proposedBy.toString(), next, stillDeparted);
+    /** Per node, the winning entry of the two maps. */
+    public ClusterMap merge(ClusterMap other) {
+        Map<NodeAddress, Member> merged = new HashMap<>(entries);
+        other.entries.forEach((node, theirs) -> merged.merge(node, theirs, (mine, t) -> t.beats(mine) ? t : mine));
+        return merged.equals(entries) ? this : new ClusterMap(merged);
     }
 
-    /** The next version without {@code node}; {@code byRequest} marks it as departed. */
-    public ClusterMap withoutMember(NodeAddress node, boolean byRequest, NodeAddress proposedBy) {
-        List<NodeAddress> next = new ArrayList<>(members);
-        next.remove(node);
-        Set<NodeAddress> nowDeparted = new LinkedHashSet<>(departed);
-        if (byRequest) {
-            nowDeparted.add(node);
+    /** {@code node} joins (or rejoins): alive, appended to the cluster order. No change if alive. */
+    public ClusterMap withMember(NodeAddress node) {
+        Member current = entries.get(node);
+        if (current != null && current.status() == Status.ALIVE) {
+            return this;
         }
-        return new ClusterMap(version + 1, proposedBy.toString(), next, nowDeparted);
+        long version = current == null ? 0 : current.version() + 1;
+        return with(node, new Member(Status.ALIVE, version, maxStamp() + 1));
+    }
+
+    /** {@code node} leaves the view; {@code byRequest} makes it departed rather than removed. */
+    public ClusterMap withoutMember(NodeAddress node, boolean byRequest) {
+        Member current = entries.get(node);
+        if (current == null || current.status() != Status.ALIVE) {
+            return this;
+        }
+        return with(node, new Member(byRequest ? Status.DEPARTED : Status.REMOVED, current.version() + 1, current.stamp()));
+    }
+
+    private ClusterMap with(NodeAddress node, Member member) {
+        Map<NodeAddress, Member> next = new HashMap<>(entries);
+        next.put(node, member);
+        return new ClusterMap(next);
+    }
+
+    private long maxStamp() {
+        return entries.values().stream().mapToLong(Member::stamp).max().orElse(-1);
     }
 }

@@ -17,12 +17,11 @@ import java.util.function.BiConsumer;
  * Heartbeats every known node (members or not) each {@link #PERIOD_MILLIS}. Each probe carries
  * this node's cluster map and brings back the peer's, so membership changes spread within a
  * round. A member unreachable for 3 s is removed from the view (API.md 9.6); a node that finds
- * itself removed by failure detection announces itself again once it reaches a member.
+ * itself removed by failure detection rejoins.
  */
 public final class FailureDetector implements AutoCloseable {
 
     public static final long PERIOD_MILLIS = 200;
-    private static final long REJOIN_INTERVAL_NANOS = 1_000_000_000L;
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
 
     private final Membership membership;
@@ -31,7 +30,6 @@ public final class FailureDetector implements AutoCloseable {
     private final ScheduledExecutorService rounds;
     private final ExecutorService probes;
     private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
-    private long lastRejoinAttempt = Long.MIN_VALUE / 2;
 
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
         this.membership = membership;
@@ -80,25 +78,22 @@ public final class FailureDetector implements AutoCloseable {
         long now = membership.now();
         for (NodeAddress member : membership.otherMembers()) {
             if (membership.health(member).hasFailed(now)) {
-                ClusterMap after = membership.propose(m -> m.isMember(member) ? m.withoutMember(member, false, membership.self()) : m);
-                LOG.log(Level.INFO, "{0}: removed unreachable node {1} (view version {2})", membership.self(), member, after.version());
+                membership.propose(m -> m.withoutMember(member, false));
+                LOG.log(Level.INFO, "{0}: removed unreachable node {1}", membership.self(), member);
             }
         }
     }
 
+    /**
+     * A node removed by failure detection (it was cut off, or the others were) refutes the
+     * removal as soon as it hears of it: it rejoins, appended to the cluster order (API.md 9.6).
+     */
     private void rejoinIfRemoved() {
-        ClusterMap map = membership.map();
         NodeAddress self = membership.self();
-        long now = membership.now();
-        if (map.isMember(self) || map.departed().contains(self) || now - lastRejoinAttempt < REJOIN_INTERVAL_NANOS) {
-            return;
-        }
-        lastRejoinAttempt = now;
-        for (NodeAddress member : map.members()) {
-            if (membership.health(member).isReachable() && announceTo(member)) {
-                LOG.log(Level.INFO, "{0}: announced itself again to {1}", self, member);
-                return;
-            }
+        ClusterMap.Member entry = membership.map().entry(self);
+        if (entry != null && entry.status() == ClusterMap.Status.REMOVED) {
+            membership.propose(m -> m.withMember(self));
+            LOG.log(Level.INFO, "{0}: rejoined after being removed", self);
         }
     }
 

@@ -1,7 +1,6 @@
 package io.causalkv.cluster;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,24 +43,34 @@ public final class Membership {
         listeners.add(listener);
     }
 
-    /** Adopts {@code other} if it is newer; true when it was adopted. */
+    /** Merges a map heard from a peer; true when this node's map changed. */
     public boolean adopt(ClusterMap other) {
-        ClusterMap adopted;
+        ClusterMap merged;
         synchronized (this) {
-            if (!other.isNewerThan(map)) {
+            merged = map.merge(other);
+            if (merged == map) {
                 return false;
             }
-            map = other;
-            adopted = other;
+            map = merged;
         }
-        learn(adopted);
-        listeners.forEach(listener -> listener.accept(adopted));
+        learn(merged);
+        ClusterMap changed = merged;
+        listeners.forEach(listener -> listener.accept(changed));
         return true;
     }
 
+    /** Replaces the map outright: only at start-up, with the map learnt from the cluster. */
+    public void reset(ClusterMap cluster) {
+        synchronized (this) {
+            map = cluster;
+        }
+        learn(cluster);
+        listeners.forEach(listener -> listener.accept(cluster));
+    }
+
     /**
-     * Applies a change to the current map and adopts the result as a new version proposed by
-     * this node. The change returns the map unchanged when there is nothing to do.
+     * Applies a change to the current map. The change returns the map unchanged when there is
+     * nothing to do.
      */
     public ClusterMap propose(UnaryOperator<ClusterMap> change) {
         ClusterMap next;
@@ -109,8 +118,6 @@ public final class Membership {
     }
 
     private void learn(ClusterMap m) {
-        Set<NodeAddress> all = new LinkedHashSet<>(m.members());
-        all.addAll(m.departed());
-        known.addAll(all);
+        known.addAll(m.entries().keySet());
     }
 }

@@ -8,10 +8,14 @@ import io.causalkv.replication.AntiEntropy;
 import io.causalkv.replication.Replicator;
 import io.causalkv.replication.ShardReplica;
 import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerUnreachableException;
+import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -38,10 +42,12 @@ public final class ClusterRuntime implements AutoCloseable {
     private final AntiEntropy antiEntropy;
     private final FailureDetector failureDetector;
     private final ScheduledExecutorService repair;
+    private final PeerClient peerClient;
 
     ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, ShardReplica replica) {
         this.self = self;
         this.config = config;
+        this.peerClient = peers;
         List<NodeAddress> view = new ArrayList<>(config.view());
         this.membership = new Membership(self, ClusterMap.initial(view), System::nanoTime);
         this.replicator = new Replicator(self, peers, membership);
@@ -72,20 +78,23 @@ public final class ClusterRuntime implements AutoCloseable {
     }
 
     /**
-     * Learns the cluster's map from the configured peers, announces this node if the map lacks
-     * it, and fetches the state from a live member. Bounded; a node whose peers are all
-     * unreachable starts with the map of its VIEW and serves what it holds.
+     * Learns the cluster's map from the configured peers (replacing the map of this node's own
+     * VIEW, which is only right for a new cluster), joins it if the map lacks this node (it is
+     * appended to the cluster order), tells the peers, and fetches the state from a live member.
+     * Bounded; a node whose peers are all unreachable starts with the map of its VIEW.
      */
     private void join() {
-        List<NodeAddress> reachable = probeConfiguredPeers();
-        if (!membership.map().isMember(self)) {
-            boolean announced = reachable.stream().anyMatch(failureDetector::announceTo);
-            if (!announced) {
-                membership.propose(m -> m.isMember(self) ? m : m.withMember(self, self));
+        Map<NodeAddress, PingReply> replies = probeConfiguredPeers();
+        if (!replies.isEmpty()) {
+            ClusterMap cluster = null;
+            for (PingReply reply : replies.values()) {
+                cluster = cluster == null ? reply.map() : cluster.merge(reply.map());
             }
+            membership.reset(cluster.withMember(self));
+            replies.keySet().forEach(failureDetector::announceTo);
         }
         for (NodeAddress peer : membership.otherMembers()) {
-            if (reachable.contains(peer) && antiEntropy.pullFrom(peer)) {
+            if (replies.containsKey(peer) && antiEntropy.pullFrom(peer)) {
                 LOG.log(Level.INFO, "{0}: joined; state fetched from {1}", self, peer);
                 return;
             }
@@ -93,28 +102,33 @@ public final class ClusterRuntime implements AutoCloseable {
         LOG.log(Level.INFO, "{0}: started with no live peer to fetch state from", self);
     }
 
-    private List<NodeAddress> probeConfiguredPeers() {
+    private Map<NodeAddress, PingReply> probeConfiguredPeers() {
         List<NodeAddress> peers = new ArrayList<>(config.view());
         peers.remove(self);
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(peers.size(), 8)));
+        Map<NodeAddress, PingReply> replies = new ConcurrentHashMap<>();
+        if (peers.isEmpty()) {
+            return replies;
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.min(peers.size(), 8));
         try {
-            List<CompletableFuture<Boolean>> probes = new ArrayList<>();
+            List<CompletableFuture<Void>> probes = new ArrayList<>();
             for (NodeAddress peer : peers) {
-                probes.add(CompletableFuture.supplyAsync(() -> failureDetector.probe(peer), pool));
-            }
-            List<NodeAddress> reachable = new ArrayList<>();
-            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_PROBE_WAIT_MILLIS);
-            for (int i = 0; i < peers.size(); i++) {
-                try {
-                    long left = Math.max(0, deadline - System.nanoTime());
-                    if (probes.get(i).get(left, TimeUnit.NANOSECONDS)) {
-                        reachable.add(peers.get(i));
+                probes.add(CompletableFuture.runAsync(() -> {
+                    try {
+                        replies.put(peer, peerClient.ping(peer, new Ping(self, membership.map())));
+                        membership.health(peer).succeeded(membership.now());
+                    } catch (PeerUnreachableException e) {
+                        membership.health(peer).failed();
                     }
-                } catch (Exception e) {
-                    // unreachable or too slow: not a peer to join through
-                }
+                }, pool));
             }
-            return reachable;
+            try {
+                CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
+                        .get(JOIN_PROBE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // some peers too slow: join with those that answered
+            }
+            return new java.util.HashMap<>(replies);
         } finally {
             pool.shutdownNow();
         }
@@ -136,11 +150,9 @@ public final class ClusterRuntime implements AutoCloseable {
         membership.learn(node);
         boolean[] added = {false};
         membership.propose(m -> {
-            if (m.isMember(node)) {
-                return m;
-            }
-            added[0] = true;
-            return m.withMember(node, self);
+            ClusterMap next = m.withMember(node);
+            added[0] = next != m;
+            return next;
         });
         return added[0] ? ViewChange.ADDED : ViewChange.ALREADY_PRESENT;
     }
@@ -148,11 +160,9 @@ public final class ClusterRuntime implements AutoCloseable {
     ViewChange remove(NodeAddress node) {
         boolean[] removed = {false};
         membership.propose(m -> {
-            if (!m.isMember(node)) {
-                return m;
-            }
-            removed[0] = true;
-            return m.withoutMember(node, true, self);
+            ClusterMap next = m.withoutMember(node, true);
+            removed[0] = next != m;
+            return next;
         });
         return removed[0] ? ViewChange.DELETED : ViewChange.NOT_PRESENT;
     }

@@ -102,28 +102,28 @@ public final class Wire {
 
     // ---- cluster map -----------------------------------------------------------------------
 
+    /** {@code {"nodes":[{"a":address,"s":status,"v":version,"o":stamp},...]}}, sorted by address. */
     public static ObjectNode map(ClusterMap map) {
         ObjectNode node = MAPPER.createObjectNode();
-        node.put("version", map.version());
-        node.put("proposer", map.proposer());
-        ArrayNode members = node.putArray("members");
-        map.members().forEach(m -> members.add(m.toString()));
-        ArrayNode departed = node.putArray("departed");
-        map.departed().stream().map(NodeAddress::toString).sorted().forEach(departed::add);
+        ArrayNode nodes = node.putArray("nodes");
+        map.entries().entrySet().stream()
+                .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.comparing(NodeAddress::toString)))
+                .forEach(e -> nodes.addObject()
+                        .put("a", e.getKey().toString())
+                        .put("s", e.getValue().status().name())
+                        .put("v", e.getValue().version())
+                        .put("o", e.getValue().stamp()));
         return node;
     }
 
     public static ClusterMap decodeMap(JsonNode node) {
-        require(node != null && node.isObject(), "map must be an object");
-        return new ClusterMap(node.path("version").asLong(), node.path("proposer").asText(),
-                addresses(node.get("members")), new LinkedHashSet<>(addresses(node.get("departed"))));
-    }
-
-    private static List<NodeAddress> addresses(JsonNode array) {
-        require(array != null && array.isArray(), "addresses must be an array");
-        List<NodeAddress> out = new ArrayList<>();
-        array.forEach(a -> out.add(NodeAddress.parse(a.asText())));
-        return out;
+        require(node != null && node.path("nodes").isArray(), "map must have nodes");
+        Map<NodeAddress, ClusterMap.Member> entries = new LinkedHashMap<>();
+        for (JsonNode n : node.get("nodes")) {
+            entries.put(NodeAddress.parse(n.path("a").asText()), new ClusterMap.Member(
+                    ClusterMap.Status.valueOf(n.path("s").asText()), n.path("v").asLong(), n.path("o").asLong()));
+        }
+        return new ClusterMap(entries);
     }
 
     // ---- writes and entries ----------------------------------------------------------------

@@ -50,14 +50,18 @@ abstract class ReplicationBehaviourSuite {
         return Http.send("PUT", cluster.url(node, "/kvs/" + key), "{\"value\":" + valueJson + ",\"causal-metadata\":" + metadata + "}");
     }
 
-    /** A PUT as API.md 10.2's client sends it: a 503 is retried 7 times, waiting 10 ms x 2^n (1.3 s in all). */
-    private Http.Reply putRetrying(int node, String key, String valueJson, String metadata) {
-        Http.Reply reply = put(node, key, valueJson, metadata);
+    /** A request as API.md 10.2's client sends it: a 503 is retried 7 times, waiting 10 ms x 2^n (1.3 s in all). */
+    private static Http.Reply retrying(java.util.function.Supplier<Http.Reply> request) {
+        Http.Reply reply = request.get();
         for (int attempt = 0; attempt < 7 && reply.status() == 503; attempt++) {
             Await.elapse(Duration.ofMillis(10L << attempt));
-            reply = put(node, key, valueJson, metadata);
+            reply = request.get();
         }
         return reply;
+    }
+
+    private Http.Reply putRetrying(int node, String key, String valueJson, String metadata) {
+        return retrying(() -> put(node, key, valueJson, metadata));
     }
 
     private Http.Reply get(int node, String key, String metadata) {
@@ -105,7 +109,7 @@ abstract class ReplicationBehaviourSuite {
             awaitValue(i, "colour", m1, "\"blue\"", Duration.ofSeconds(1));
             assertEquals(m1, metadataOf(get(i, "colour", m1)), "metadata echoed at node " + i);
         }
-        Http.Reply replaced = put(1, "colour", "{\"r\":1}", m1);
+        Http.Reply replaced = putRetrying(1, "colour", "{\"r\":1}", m1);
         assertEquals(200, replaced.status(), replaced.body());
         assertEquals(Set.of("result", "causal-metadata"), fieldNames(replaced.json()));
     }
@@ -113,7 +117,7 @@ abstract class ReplicationBehaviourSuite {
     @Test
     void aDeleteReplicatesAsATombstone() {
         String m1 = metadataOf(put(0, "gone", "1", "null"));
-        Http.Reply deleted = Http.send("DELETE", cluster.url(1, "/kvs/gone"), "{\"causal-metadata\":" + m1 + "}");
+        Http.Reply deleted = retrying(() -> Http.send("DELETE", cluster.url(1, "/kvs/gone"), "{\"causal-metadata\":" + m1 + "}"));
         assertEquals(200, deleted.status(), deleted.body());
         String m2 = metadataOf(deleted);
         for (int i = 0; i < cluster.size(); i++) {
@@ -121,7 +125,7 @@ abstract class ReplicationBehaviourSuite {
             Await.until(Duration.ofSeconds(1), "tombstone at node " + node, () -> get(node, "gone", m2).status() == 404);
             assertEquals(m2, metadataOf(get(node, "gone", m2)));
         }
-        assertEquals(201, put(2, "gone", "2", m2).status(), "a PUT after a delete creates the key again");
+        assertEquals(201, putRetrying(2, "gone", "2", m2).status(), "a PUT after a delete creates the key again");
     }
 
     // ---- causality ---------------------------------------------------------------------------
@@ -256,6 +260,29 @@ abstract class ReplicationBehaviourSuite {
         for (int i = 0; i < 20; i++) {
             awaitValue(2, "missed" + i, latest, Integer.toString(i), leftOf(FIVE_SECONDS, restarted));
         }
+    }
+
+    @Test
+    void aNodeAddedToARunningClusterAppearsInEveryViewAndHoldsEveryKey() throws Exception {
+        String metadata = "null";
+        for (int i = 0; i < 10; i++) {
+            Http.Reply written = putRetrying(i % 3, "before" + i, Integer.toString(i), metadata);
+            assertEquals(201, written.status(), written.body());
+            metadata = metadataOf(written);
+        }
+        long started = System.nanoTime();
+        int added = cluster.addNode();
+        List<String> everyone = cluster.addresses();
+        for (int i = 0; i < cluster.size(); i++) {
+            int node = i;
+            Await.until(leftOf(FIVE_SECONDS, started), "node " + node + " lists the new node last",
+                    () -> view(node).equals(everyone));
+        }
+        for (int i = 0; i < 10; i++) {
+            awaitValue(added, "before" + i, metadata, Integer.toString(i), leftOf(FIVE_SECONDS, started));
+        }
+        assertEquals(201, put(added, "after", "1", metadata).status());
+        awaitValue(0, "after", "null", "1", Duration.ofSeconds(1));
     }
 
     @Test

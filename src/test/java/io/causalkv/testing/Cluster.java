@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
 public final class Cluster implements AutoCloseable {
 
     private final List<Integer> ports = new ArrayList<>();
-    private final EmbeddedNode[] nodes;
+    private EmbeddedNode[] nodes;
     private final NetworkFaults faults = new NetworkFaults();
     private final PeerTransport transport;
     private final Map<String, String> settings;
@@ -69,6 +69,21 @@ public final class Cluster implements AutoCloseable {
         Map<String, String> own = new LinkedHashMap<>(settings);
         own.put("SOCKET_ADDRESS", address(i));
         nodes[i] = EmbeddedNode.startOn(ports.get(i), own, Map.of(PeerTransport.CONTEXT_ATTRIBUTE, transport));
+    }
+
+    /**
+     * Starts one more node on a new address, with a VIEW of every node including itself, as an
+     * operator adds a node to a running cluster. Returns its index.
+     */
+    public int addNode() throws Exception {
+        ports.add(FreePorts.reserve());
+        nodes = java.util.Arrays.copyOf(nodes, nodes.length + 1);
+        int index = nodes.length - 1;
+        Map<String, String> own = new LinkedHashMap<>(settings);
+        own.put("VIEW", String.join(",", addresses()));
+        own.put("SOCKET_ADDRESS", address(index));
+        nodes[index] = EmbeddedNode.startOn(ports.get(index), own, Map.of(PeerTransport.CONTEXT_ATTRIBUTE, transport));
+        return index;
     }
 
     /** Stops node {@code i} at once, like a process that dies. */
