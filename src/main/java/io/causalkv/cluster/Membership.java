@@ -45,34 +45,24 @@ public final class Membership {
 
     /** Merges a map heard from a peer; true when this node's map changed. */
     public boolean adopt(ClusterMap other) {
-        ClusterMap merged;
-        synchronized (this) {
-            merged = map.merge(other);
-            if (merged == map) {
-                return false;
-            }
-            map = merged;
-        }
-        learn(merged);
-        ClusterMap changed = merged;
-        listeners.forEach(listener -> listener.accept(changed));
-        return true;
+        ClusterMap before = map();
+        return change(m -> m.merge(other)) != before;
     }
 
     /** Replaces the map outright: only at start-up, with the map learnt from the cluster. */
     public void reset(ClusterMap cluster) {
-        synchronized (this) {
-            map = cluster;
-        }
-        learn(cluster);
-        listeners.forEach(listener -> listener.accept(cluster));
+        change(m -> cluster);
     }
 
     /**
-     * Applies a change to the current map. The change returns the map unchanged when there is
-     * nothing to do.
+     * Applies a change to the current map and tells the listeners. The change returns the map
+     * unchanged when there is nothing to do.
      */
     public ClusterMap propose(UnaryOperator<ClusterMap> change) {
+        return change(change);
+    }
+
+    private ClusterMap change(UnaryOperator<ClusterMap> change) {
         ClusterMap next;
         synchronized (this) {
             next = change.apply(map);
@@ -82,8 +72,8 @@ public final class Membership {
             map = next;
         }
         learn(next);
-        ClusterMap proposed = next;
-        listeners.forEach(listener -> listener.accept(proposed));
+        ClusterMap changed = next;
+        listeners.forEach(listener -> listener.accept(changed));
         return next;
     }
 

@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Spreads the writes this node coordinates to the other replicas of its shard, one
@@ -29,6 +30,8 @@ public final class Replicator implements AutoCloseable {
     private final Map<NodeAddress, PeerSender> senders = new ConcurrentHashMap<>();
     /** Client writes waiting for a peer's acknowledgement, by sequence number. */
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiting = new ConcurrentSkipListMap<>();
+    /** The highest sequence number some peer has acknowledged, for writes acknowledged before anyone waits. */
+    private final AtomicLong acknowledgedUpTo = new AtomicLong();
 
     public Replicator(NodeAddress self, PeerClient client, Membership membership) {
         this.self = self;
@@ -65,6 +68,10 @@ public final class Replicator implements AutoCloseable {
             return false;
         }
         CompletableFuture<Void> ack = waiting.computeIfAbsent(seq, s -> new CompletableFuture<>());
+        if (acknowledgedUpTo.get() >= seq) {
+            waiting.remove(seq);
+            return true;
+        }
         try {
             ack.get(bound.toNanos(), TimeUnit.NANOSECONDS);
             return true;
@@ -80,6 +87,7 @@ public final class Replicator implements AutoCloseable {
 
     /** A peer stored every write of this node up to {@code seq}. */
     private void acknowledged(long seq) {
+        acknowledgedUpTo.accumulateAndGet(seq, Math::max);
         ConcurrentNavigableMap<Long, CompletableFuture<Void>> done = waiting.headMap(seq, true);
         done.values().forEach(f -> f.complete(null));
     }

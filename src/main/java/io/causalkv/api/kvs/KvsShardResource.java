@@ -62,12 +62,14 @@ public final class KvsShardResource {
     @PUT
     @Path("add-member/{id}")
     public Response addMember() {
+        node.view(); // outside a cluster: 503 "Node is not part of a cluster" first
         throw new ApiException(503, Json.object().put("error", "Sharding is not available yet"));
     }
 
     @PUT
     @Path("reshard")
     public Response reshard() {
+        node.view();
         throw new ApiException(503, Json.object().put("error", "Sharding is not available yet"));
     }
 
