@@ -18,8 +18,10 @@ public final class PeerHealth {
     private long lastSuccess;
     private boolean reachable;
     private boolean everReached;
+    private boolean seenAlive;
+    private long lastHeard = Long.MIN_VALUE / 2;
 
-    /** @param now the time monitoring began; a peer never heard from fails {@link #FAILED_AFTER_NANOS} later */
+    /** @param now the time monitoring began */
     public PeerHealth(long now) {
         this.lastSuccess = now;
     }
@@ -31,7 +33,14 @@ public final class PeerHealth {
         }
         reachable = true;
         everReached = true;
+        seenAlive = true;
         lastSuccess = now;
+    }
+
+    /** The peer called this node (its heartbeat arrived): it is running, whether or not our calls reach it. */
+    public synchronized void heardFrom(long now) {
+        seenAlive = true;
+        lastHeard = now;
     }
 
     public synchronized void failed() {
@@ -48,8 +57,13 @@ public final class PeerHealth {
         return reachable && now - upSince >= STABLE_AFTER_NANOS;
     }
 
+    /**
+     * Unreachable and silent for {@link #FAILED_AFTER_NANOS}, after having been seen alive (it
+     * answered, or called this node). A node of VIEW that has not started yet has not failed:
+     * removing it would re-append it out of the VIEW order when it starts (API.md 9.2).
+     */
     public synchronized boolean hasFailed(long now) {
-        return !reachable && now - lastSuccess >= FAILED_AFTER_NANOS;
+        return seenAlive && !reachable && now - Math.max(lastSuccess, lastHeard) >= FAILED_AFTER_NANOS;
     }
 
     public synchronized Status status(long now) {

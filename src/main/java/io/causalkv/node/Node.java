@@ -166,6 +166,7 @@ public final class Node implements PeerHandler, AutoCloseable {
     public PingReply onPing(Ping ping) {
         ClusterRuntime c = requireCluster();
         c.membership().learn(ping.from());
+        c.membership().health(ping.from()).heardFrom(c.membership().now());
         c.membership().adopt(ping.map());
         return new PingReply(c.membership().map(), replica.applied());
     }

@@ -49,7 +49,17 @@ public final class Http {
         }
         request.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
         try {
-            HttpResponse<String> response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response;
+            try {
+                response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            } catch (IOException stale) {
+                // The pool may hand out a keep-alive connection the server has just closed (after a
+                // 413 it cannot reuse the connection); the request never reached the server. Once.
+                if (!String.valueOf(stale.getMessage()).contains("received no bytes")) {
+                    throw stale;
+                }
+                response = CLIENT.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            }
             return new Reply(response.statusCode(),
                     response.headers().firstValue("Content-Type").orElse(""),
                     response.headers().firstValue("Allow").orElse(null),
