@@ -43,10 +43,9 @@ public final class Membership {
         listeners.add(listener);
     }
 
-    /** Merges a map heard from a peer; true when this node's map changed. */
-    public boolean adopt(ClusterMap other) {
-        ClusterMap before = map();
-        return change(m -> m.merge(other)) != before;
+    /** Merges a map heard from a peer. */
+    public void adopt(ClusterMap other) {
+        change(m -> m.merge(other));
     }
 
     /** Replaces the map outright: only at start-up, with the map learnt from the cluster. */

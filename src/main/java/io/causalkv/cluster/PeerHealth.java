@@ -2,10 +2,11 @@ package io.causalkv.cluster;
 
 /**
  * What this node knows of one peer's reachability, from probes and peer calls. Timing rules
- * (API.md 9.6, 10.3): a peer is suspected as soon as a call fails; once it answers again it
- * counts as stable (safe to resume deliveries to) only after answering continuously for
- * {@link #STABLE_AFTER_NANOS}, while a peer reached for the first time is stable at once; it has
- * failed once unreachable continuously for {@link #FAILED_AFTER_NANOS}.
+ * (API.md 9.6, 10.3): a peer is suspected as soon as a call fails. When it answers again after
+ * contact was lost, it counts as stable (safe to resume deliveries to and repair from) only after
+ * answering continuously for {@link #STABLE_AFTER_NANOS}; a peer that fails before it was ever
+ * seen alive (it was not started yet) is stable at its first answer. It has failed once
+ * unreachable continuously for {@link #FAILED_AFTER_NANOS}.
  */
 public final class PeerHealth {
 
@@ -17,8 +18,10 @@ public final class PeerHealth {
     private long upSince = -1;
     private long lastSuccess;
     private boolean reachable;
-    private boolean everReached;
+    /** Answered us or called us at some point. */
     private boolean seenAlive;
+    /** A call failed after the peer was seen alive: its next answer is a reconnection. */
+    private boolean lostContact;
     private long lastHeard = Long.MIN_VALUE / 2;
 
     /** @param now the time monitoring began */
@@ -29,10 +32,9 @@ public final class PeerHealth {
     public synchronized void succeeded(long now) {
         if (!reachable) {
             // A first contact is no reconnection: there is no backlog whose repair must wait.
-            upSince = everReached ? now : now - STABLE_AFTER_NANOS;
+            upSince = lostContact ? now : now - STABLE_AFTER_NANOS;
         }
         reachable = true;
-        everReached = true;
         seenAlive = true;
         lastSuccess = now;
     }
@@ -44,6 +46,7 @@ public final class PeerHealth {
     }
 
     public synchronized void failed() {
+        lostContact |= seenAlive;
         reachable = false;
         upSince = -1;
     }

@@ -6,7 +6,6 @@ import io.causalkv.transport.PeerClient;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -90,17 +89,6 @@ public final class Replicator implements AutoCloseable {
         acknowledgedUpTo.accumulateAndGet(seq, Math::max);
         ConcurrentNavigableMap<Long, CompletableFuture<Void>> done = waiting.headMap(seq, true);
         done.values().forEach(f -> f.complete(null));
-    }
-
-    /** Writes queued for each peer, for operations and tests. */
-    public Map<NodeAddress, Integer> queueDepths() {
-        Map<NodeAddress, Integer> depths = new ConcurrentHashMap<>();
-        senders.forEach((peer, sender) -> depths.put(peer, sender.queued()));
-        return depths;
-    }
-
-    public List<NodeAddress> peers() {
-        return List.copyOf(senders.keySet());
     }
 
     @Override

@@ -20,10 +20,8 @@ import io.causalkv.store.Entry;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -190,12 +188,6 @@ public final class Wire {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a parsed JSON tree always serializes", e);
         }
-    }
-
-    public static Set<String> fieldNames(JsonNode node) {
-        Set<String> names = new LinkedHashSet<>();
-        node.fieldNames().forEachRemaining(names::add);
-        return names;
     }
 
     private static long positive(JsonNode node, boolean zeroAllowed) {

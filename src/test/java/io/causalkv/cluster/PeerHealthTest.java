@@ -30,6 +30,25 @@ class PeerHealthTest {
     }
 
     @Test
+    void aPeerOnlyHeardFromThenLostIsHeldDownWhenItAnswersAgain() {
+        // Our own calls never reached it before the cut, but its heartbeats had arrived.
+        PeerHealth health = new PeerHealth(0);
+        health.heardFrom(SECOND);
+        health.failed();
+        health.succeeded(2 * SECOND);
+        assertFalse(health.isStable(3 * SECOND));
+        assertTrue(health.isStable(4 * SECOND));
+    }
+
+    @Test
+    void aPeerThatFailsBeforeItWasEverSeenIsStableAtItsFirstAnswer() {
+        PeerHealth health = new PeerHealth(0);
+        health.failed();
+        health.succeeded(2 * SECOND);
+        assertTrue(health.isStable(2 * SECOND));
+    }
+
+    @Test
     void aFirstContactIsStableAtOnce() {
         PeerHealth health = new PeerHealth(0);
         health.succeeded(5 * SECOND);

@@ -155,8 +155,7 @@ abstract class ReplicationBehaviourSuite {
         awaitValue(2, "k", m1, "\"v1\"", Duration.ofSeconds(1));
         cluster.isolate(2);
         String m2 = metadataOf(put(0, "k", "\"v2\"", m1));
-        // Cut off long enough for both sides' heartbeats to notice (well under the 3 s removal).
-        Await.elapse(Duration.ofMillis(1_200));
+        Await.elapse(Duration.ofMillis(500));
         cluster.heal();
         long healed = System.nanoTime();
         Await.elapse(Duration.ofMillis(1_000));

@@ -1,16 +1,17 @@
 package io.causalkv.api.common;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causalkv.jetty.ErrorTexts;
 import io.causalkv.node.Dialect;
 import java.util.Optional;
 
 /** Error bodies in each dialect's family (API.md 4.5). */
 public final class ErrorBodies {
 
-    public static final String NOT_FOUND = "Not found";
-    public static final String METHOD_NOT_ALLOWED = "Method not allowed";
+    public static final String NOT_FOUND = ErrorTexts.forStatus(404);
+    public static final String METHOD_NOT_ALLOWED = ErrorTexts.forStatus(405);
     public static final String MALFORMED_BODY = "Malformed JSON body";
-    public static final String BODY_TOO_LARGE = "Request body too large";
+    public static final String BODY_TOO_LARGE = ErrorTexts.forStatus(413);
     public static final String INVALID_KEY = "Invalid key";
 
     private ErrorBodies() {

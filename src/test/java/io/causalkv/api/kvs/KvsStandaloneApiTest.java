@@ -200,6 +200,16 @@ class KvsStandaloneApiTest {
     }
 
     @Test
+    void a413TellsTheClientTheConnectionCloses() {
+        // Only the head: the answer comes from the declared length, before any body is read.
+        String answer = RawHttp.send(node.port(), "PUT /kvs/" + freshKey() + " HTTP/1.1\r\nHost: x\r\nContent-Length: "
+                + (2 * 1024 * 1024) + "\r\n\r\n");
+        assertEquals(413, RawHttp.status(answer), answer);
+        String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase();
+        assertTrue(head.contains("\r\nconnection: close"), head);
+    }
+
+    @Test
     void aChunkedBodyOverOneMebibyteIs413Too() {
         String key = freshKey();
         byte[] chunk = ("{\"value\":\"" + "y".repeat(1024 * 1024) + "\"}").getBytes(StandardCharsets.US_ASCII);
