@@ -1,6 +1,7 @@
 package io.causalkv.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.causalkv.api.admin.AdminResource;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
 import io.causalkv.api.common.RequestGuardFilter;
@@ -38,6 +39,7 @@ public class CausalKvApplication extends ResourceConfig {
         register(RequestGuardFilter.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         register(OpsResource.class);
+        register(AdminResource.class);
         if (node.inCluster()) {
             register(InternalResource.class);
         }

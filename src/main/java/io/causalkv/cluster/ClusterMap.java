@@ -1,19 +1,26 @@
 package io.causalkv.cluster;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The cluster's membership as a value that merges without conflicts, spread by gossip. Every
- * node ever known has an entry: its status, a version that grows with each change of that entry,
- * and a join stamp that gives the cluster order (API.md 9.2). Merging keeps, per node, the entry
- * with the higher version (a removal wins a tie), so concurrent changes at different nodes never
- * overwrite each other and every node settles on the same map. Only a node itself refutes its
- * removal, by re-joining with a higher version and a new stamp (it is appended again).
+ * The cluster's membership and layout as a value that merges without conflicts, spread by
+ * gossip. The {@link Layout} (epoch, shard count) is replaced whole: the higher epoch wins.
+ * Every node ever known has an entry: its status, its shard in a given layout epoch, a version
+ * that grows with each change of that entry, and a join stamp that gives the cluster order
+ * (API.md 9.2). Merging keeps, per node, the entry with the higher version, so concurrent
+ * changes of different nodes (an add-member here, a failure there) never overwrite each other
+ * and every node settles on the same map. Only a node itself refutes its removal, by re-joining
+ * with a higher version and a new stamp (it is appended again, and keeps its shard).
+ *
+ * <p>A node belongs to a shard only while it is alive and its entry names the current epoch:
+ * a node removed by failure detection keeps its place in the layout and rejoins its shard when
+ * it comes back, unless a reshard has happened since (API.md 9.6).
  */
-public record ClusterMap(Map<NodeAddress, Member> entries) {
+public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
 
     public enum Status {
         ALIVE,
@@ -23,18 +30,41 @@ public record ClusterMap(Map<NodeAddress, Member> entries) {
         DEPARTED
     }
 
-    /** One node's entry. */
-    public record Member(Status status, long version, long stamp) {
+    /**
+     * The epoch of a cluster started sharded. It follows the replicated layout's epoch, so a
+     * replica group of a replicated cluster and shard 1 of a sharded one never share a name.
+     */
+    public static final long FIRST_SHARDED_EPOCH = 2;
+
+    /** No shard: the node is unassigned (or the cluster is replicated, where shards are implied). */
+    public static final int NO_SHARD = 0;
+
+    /** One node's entry; {@code shard} counts only when {@code shardEpoch} is the layout's epoch. */
+    public record Member(Status status, long version, long stamp, int shard, long shardEpoch) {
+
+        public Member(Status status, long version, long stamp) {
+            this(status, version, stamp, NO_SHARD, 0);
+        }
 
         /** True when this entry wins over {@code other} for the same node. */
         boolean beats(Member other) {
             if (version != other.version) {
                 return version > other.version;
             }
+            if (shardEpoch != other.shardEpoch) {
+                return shardEpoch > other.shardEpoch;
+            }
             if (status != other.status) {
                 return status.ordinal() > other.status.ordinal();
             }
-            return stamp < other.stamp;
+            if (stamp != other.stamp) {
+                return stamp < other.stamp;
+            }
+            return shard > other.shard;
+        }
+
+        Member assigned(int newShard, long epoch) {
+            return new Member(status, version + 1, stamp, newShard, epoch);
         }
     }
 
@@ -42,13 +72,27 @@ public record ClusterMap(Map<NodeAddress, Member> entries) {
         entries = Map.copyOf(entries);
     }
 
-    /** The map of a new cluster: the nodes of VIEW, in its order. */
+    public ClusterMap(Map<NodeAddress, Member> entries) {
+        this(Layout.REPLICATED, entries);
+    }
+
+    /** The map of a new replicated cluster: the nodes of VIEW, in its order. */
     public static ClusterMap initial(List<NodeAddress> view) {
+        return initial(view, 0);
+    }
+
+    /**
+     * The map of a new cluster: the nodes of VIEW in its order and, with {@code shardCount} > 0,
+     * dealt round-robin into that many shards (API.md 9.2); 0 means a replicated cluster.
+     */
+    public static ClusterMap initial(List<NodeAddress> view, int shardCount) {
         Map<NodeAddress, Member> entries = new HashMap<>();
         for (int i = 0; i < view.size(); i++) {
-            entries.put(view.get(i), new Member(Status.ALIVE, 0, i));
+            entries.put(view.get(i), shardCount > 0
+                    ? new Member(Status.ALIVE, 0, i, i % shardCount + 1, FIRST_SHARDED_EPOCH)
+                    : new Member(Status.ALIVE, 0, i));
         }
-        return new ClusterMap(entries);
+        return new ClusterMap(shardCount > 0 ? Layout.sharded(FIRST_SHARDED_EPOCH, shardCount) : Layout.REPLICATED, entries);
     }
 
     /** The view: alive nodes in cluster order. */
@@ -70,36 +114,107 @@ public record ClusterMap(Map<NodeAddress, Member> entries) {
         return entries.get(node);
     }
 
-    /** Per node, the winning entry of the two maps. */
+    /** The shard ids of the layout, ascending. */
+    public List<Integer> shardIds() {
+        List<Integer> ids = new ArrayList<>();
+        for (int shard = 1; shard <= layout.shardCount(); shard++) {
+            ids.add(shard);
+        }
+        return ids;
+    }
+
+    /** The shard {@code node} belongs to now, or {@link #NO_SHARD} (not in the view, or unassigned). */
+    public int shardOf(NodeAddress node) {
+        Member member = entries.get(node);
+        if (member == null || member.status() != Status.ALIVE) {
+            return NO_SHARD;
+        }
+        if (!layout.sharded()) {
+            return 1;
+        }
+        return assignedShard(member);
+    }
+
+    /**
+     * The shard the layout keeps for {@code node} whatever its status: where a removed node
+     * returns when it rejoins.
+     */
+    public int assignedShard(NodeAddress node) {
+        Member member = entries.get(node);
+        return member == null ? NO_SHARD : !layout.sharded() ? 1 : assignedShard(member);
+    }
+
+    private int assignedShard(Member member) {
+        return member.shardEpoch() == layout.epoch() && layout.hasShard(member.shard()) ? member.shard() : NO_SHARD;
+    }
+
+    /** The members of a shard, in cluster order. */
+    public List<NodeAddress> shardMembers(int shard) {
+        return members().stream().filter(node -> shardOf(node) == shard).toList();
+    }
+
+    /** Per node, the winning entry of the two maps; the winning layout. */
     public ClusterMap merge(ClusterMap other) {
         Map<NodeAddress, Member> merged = new HashMap<>(entries);
         other.entries.forEach((node, theirs) -> merged.merge(node, theirs, (mine, t) -> t.beats(mine) ? t : mine));
-        return merged.equals(entries) ? this : new ClusterMap(merged);
+        Layout winner = other.layout.beats(layout) ? other.layout : layout;
+        return merged.equals(entries) && winner.equals(layout) ? this : new ClusterMap(winner, merged);
     }
 
     /** {@code node} joins (or rejoins): alive, appended to the cluster order. No change if alive. */
     public ClusterMap withMember(NodeAddress node) {
         Member current = entries.get(node);
-        if (current != null && current.status() == Status.ALIVE) {
+        if (current == null) {
+            return with(node, new Member(Status.ALIVE, 0, maxStamp() + 1));
+        }
+        if (current.status() == Status.ALIVE) {
             return this;
         }
-        long version = current == null ? 0 : current.version() + 1;
-        return with(node, new Member(Status.ALIVE, version, maxStamp() + 1));
+        return with(node, new Member(Status.ALIVE, current.version() + 1, maxStamp() + 1,
+                current.shard(), current.shardEpoch()));
     }
 
-    /** {@code node} leaves the view; {@code byRequest} makes it departed rather than removed. */
+    /**
+     * {@code node} leaves the view. Removed by failure detection, it keeps its shard to return to;
+     * departed by request ({@code byRequest}), it leaves its shard too (API.md 6.6).
+     */
     public ClusterMap withoutMember(NodeAddress node, boolean byRequest) {
         Member current = entries.get(node);
         if (current == null || current.status() != Status.ALIVE) {
             return this;
         }
-        return with(node, new Member(byRequest ? Status.DEPARTED : Status.REMOVED, current.version() + 1, current.stamp()));
+        return with(node, byRequest
+                ? new Member(Status.DEPARTED, current.version() + 1, current.stamp())
+                : new Member(Status.REMOVED, current.version() + 1, current.stamp(), current.shard(), current.shardEpoch()));
+    }
+
+    /** {@code node}, alive and in the view, joins {@code shard} of the current layout (add-member). */
+    public ClusterMap withShardMember(NodeAddress node, int shard) {
+        Member current = entries.get(node);
+        if (current == null || current.status() != Status.ALIVE || !layout.hasShard(shard) || shardOf(node) == shard) {
+            return this;
+        }
+        return with(node, current.assigned(shard, layout.epoch()));
+    }
+
+    /**
+     * A new layout of {@code shardCount} shards in the next epoch, every node of the view dealt
+     * round-robin in cluster order (API.md 9.2, 9.4).
+     */
+    public ClusterMap resharded(int shardCount) {
+        Layout next = Layout.sharded(layout.epoch() + 1, shardCount);
+        Map<NodeAddress, Member> assigned = new HashMap<>(entries);
+        List<NodeAddress> view = members();
+        for (int i = 0; i < view.size(); i++) {
+            assigned.put(view.get(i), entries.get(view.get(i)).assigned(i % shardCount + 1, next.epoch()));
+        }
+        return new ClusterMap(next, assigned);
     }
 
     private ClusterMap with(NodeAddress node, Member member) {
         Map<NodeAddress, Member> next = new HashMap<>(entries);
         next.put(node, member);
-        return new ClusterMap(next);
+        return new ClusterMap(layout, next);
     }
 
     private long maxStamp() {

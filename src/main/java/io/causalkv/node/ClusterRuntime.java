@@ -4,33 +4,36 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.FailureDetector;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.replication.AntiEntropy;
-import io.causalkv.replication.Replicator;
-import io.causalkv.replication.ShardReplica;
+import io.causalkv.replication.LocalShard;
+import io.causalkv.replication.ShardStatus;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
+import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The cluster side of a node (automatic membership, one replicated shard): membership and
- * failure detection, replication, anti-entropy, and the join at start-up (API.md 9.6: announce,
- * fetch the state from a live member, then ready).
+ * The cluster side of a node (automatic membership): membership and failure detection, the
+ * shard this node hosts ({@link ShardHost}) with its replication and anti-entropy, and the join
+ * at start-up (API.md 9.6: announce, fetch the shard's state from a live member, then ready).
  */
 public final class ClusterRuntime implements AutoCloseable {
 
     /** How often a replica pulls from peers that have writes it lacks. */
     static final long ANTI_ENTROPY_PERIOD_MILLIS = 1_000;
+    /** How often shard moves are tended (state fetch of a new replica, late hand-overs). */
+    static final long MAINTENANCE_PERIOD_MILLIS = 250;
     /** The start-up join may take this long; the node answers requests within 3 s of start (API.md 10.1). */
     static final long JOIN_PROBE_WAIT_MILLIS = 800;
     private static final System.Logger LOG = System.getLogger(ClusterRuntime.class.getName());
@@ -38,50 +41,67 @@ public final class ClusterRuntime implements AutoCloseable {
     private final NodeAddress self;
     private final NodeConfig config;
     private final Membership membership;
-    private final Replicator replicator;
-    private final AntiEntropy antiEntropy;
+    private final ShardHost host;
     private final FailureDetector failureDetector;
-    private final ScheduledExecutorService repair;
+    private final ScheduledExecutorService background;
     private final PeerClient peerClient;
+    private final Map<NodeAddress, ShardStatus> peerStatus = new ConcurrentHashMap<>();
 
-    ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, ShardReplica replica) {
+    ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, String incarnation) {
         this.self = self;
         this.config = config;
         this.peerClient = peers;
         List<NodeAddress> view = new ArrayList<>(config.view());
-        this.membership = new Membership(self, ClusterMap.initial(view), System::nanoTime);
-        this.replicator = new Replicator(self, peers, membership);
-        this.antiEntropy = new AntiEntropy(self, peers, membership, replica);
+        this.membership = new Membership(self, ClusterMap.initial(view, config.shardCount().orElse(0)), System::nanoTime);
+        this.host = new ShardHost(self, incarnation, peers, membership);
         this.failureDetector = new FailureDetector(membership, peers, this::onPingReply);
-        this.repair = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "anti-entropy-" + self);
+        this.background = Executors.newScheduledThreadPool(2, runnable -> {
+            Thread thread = new Thread(runnable, "shard-work-" + self);
             thread.setDaemon(true);
             return thread;
         });
-        membership.onChange(map -> replicator.replicateTo(map.members()));
-        replicator.replicateTo(view);
+        membership.onChange(map -> host.follow(membership.map()));
     }
 
     public Membership membership() {
         return membership;
     }
 
-    public Replicator replicator() {
-        return replicator;
+    public NodeAddress self() {
+        return self;
+    }
+
+    ShardHost host() {
+        return host;
+    }
+
+    PeerClient peers() {
+        return peerClient;
+    }
+
+    FailureDetector failureDetector() {
+        return failureDetector;
+    }
+
+    /** The latest heartbeat report of each peer's replica. */
+    public Map<NodeAddress, ShardStatus> peerStatus() {
+        return Map.copyOf(peerStatus);
     }
 
     void start() {
         join();
         failureDetector.start();
-        repair.scheduleWithFixedDelay(this::antiEntropyRound, ANTI_ENTROPY_PERIOD_MILLIS,
+        background.scheduleWithFixedDelay(this::antiEntropyRound, ANTI_ENTROPY_PERIOD_MILLIS,
                 ANTI_ENTROPY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::maintenanceRound, MAINTENANCE_PERIOD_MILLIS,
+                MAINTENANCE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
      * Learns the cluster's map from the configured peers (replacing the map of this node's own
      * VIEW, which is only right for a new cluster), joins it if the map lacks this node (it is
-     * appended to the cluster order), tells the peers, and fetches the state from a live member.
-     * Bounded; a node whose peers are all unreachable starts with the map of its VIEW.
+     * appended to the cluster order), tells the peers, and fetches its shard's state from a live
+     * member. Bounded; a node whose peers are all unreachable starts with the map of its VIEW.
      */
     private void join() {
         Map<NodeAddress, PingReply> replies = probeConfiguredPeers();
@@ -93,13 +113,16 @@ public final class ClusterRuntime implements AutoCloseable {
             membership.reset(cluster.withMember(self));
             replies.keySet().forEach(failureDetector::announceTo);
         }
-        for (NodeAddress peer : membership.otherMembers()) {
-            if (replies.containsKey(peer) && antiEntropy.pullFrom(peer)) {
-                LOG.log(Level.INFO, "{0}: joined; state fetched from {1}", self, peer);
-                return;
-            }
+        host.follow(membership.map());
+        LocalShard shard = host.current();
+        if (shard == null) {
+            LOG.log(Level.INFO, "{0}: joined, unassigned", self);
+        } else if (host.fetchInitialState(shard) && !shard.peers().isEmpty()) {
+            LOG.log(Level.INFO, "{0}: joined {1}", self, shard.ref());
+        } else {
+            shard.markReady(); // no live member to fetch from: serve what this node holds
+            LOG.log(Level.INFO, "{0}: started {1} with no live peer to fetch state from", self, shard.ref());
         }
-        LOG.log(Level.INFO, "{0}: started with no live peer to fetch state from", self);
     }
 
     private Map<NodeAddress, PingReply> probeConfiguredPeers() {
@@ -128,21 +151,42 @@ public final class ClusterRuntime implements AutoCloseable {
             } catch (Exception e) {
                 // some peers too slow: join with those that answered
             }
-            return new java.util.HashMap<>(replies);
+            return new HashMap<>(replies);
         } finally {
             pool.shutdownNow();
         }
     }
 
     private void onPingReply(NodeAddress peer, PingReply reply) {
-        antiEntropy.observe(peer, reply.applied());
+        peerStatus.put(peer, reply.status());
+        LocalShard shard = host.current();
+        if (shard != null) {
+            shard.antiEntropy().observe(peer, reply.status());
+        }
+    }
+
+    /** This node's report of its replica, for heartbeats. */
+    ShardStatus status() {
+        LocalShard shard = host.current();
+        return shard == null ? ShardStatus.NONE : shard.status();
     }
 
     private void antiEntropyRound() {
         try {
-            antiEntropy.runOnce();
+            LocalShard shard = host.current();
+            if (shard != null && shard.isReady()) {
+                shard.antiEntropy().runOnce();
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "anti-entropy round failed", e);
+        }
+    }
+
+    private void maintenanceRound() {
+        try {
+            host.maintain();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "shard maintenance failed", e);
         }
     }
 
@@ -167,10 +211,18 @@ public final class ClusterRuntime implements AutoCloseable {
         return removed[0] ? ViewChange.DELETED : ViewChange.NOT_PRESENT;
     }
 
+    boolean onReshard(ReshardStep step) {
+        return switch (step.phase()) {
+            case STAGE -> host.stage(step.proposed());
+            case TRANSFER -> host.transfer(step.proposed());
+            case ABORT -> host.abort(step.proposed());
+        };
+    }
+
     @Override
     public void close() {
         failureDetector.close();
-        repair.shutdownNow();
-        replicator.close();
+        background.shutdownNow();
+        host.close();
     }
 }

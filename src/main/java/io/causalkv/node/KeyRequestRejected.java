@@ -8,7 +8,7 @@ import io.causalkv.causal.CausalContext;
  */
 public final class KeyRequestRejected extends RuntimeException {
 
-    public enum Reason { KEY_TOO_LONG, VALUE_MISSING, INVALID_METADATA, DEPENDENCIES_UNMET }
+    public enum Reason { KEY_TOO_LONG, VALUE_MISSING, INVALID_METADATA, DEPENDENCIES_UNMET, SHARD_UNAVAILABLE }
 
     private final Reason reason;
     private final CausalContext context;

@@ -3,8 +3,15 @@ package io.causalkv.node;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.Layout;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.PeerHealth;
+import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.LocalShard;
+import io.causalkv.replication.ReplicaFrozenException;
+import io.causalkv.replication.Replicator;
 import io.causalkv.replication.ShardReplica;
+import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.store.Entry;
@@ -17,14 +24,19 @@ import io.causalkv.transport.PeerTransport;
 import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
+import io.causalkv.transport.ReshardStep;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
  * The composition root of one node and the one place every dialect calls: it validates key
- * requests in the order of API.md 4.3, checks causal dependencies, serves reads and writes from
- * this node's replica, and owns the node's background work (through {@link ClusterRuntime}).
+ * requests in the order of API.md 4.3, routes each key to its shard (serving it here, or
+ * relaying it to a member of the owning shard), checks causal dependencies, and owns the
+ * node's background work (through {@link ClusterRuntime}).
  */
 public final class Node implements PeerHandler, AutoCloseable {
 
@@ -37,13 +49,24 @@ public final class Node implements PeerHandler, AutoCloseable {
      */
     static final Duration FORWARD_TIMEOUT = Duration.ofMillis(4_500);
 
+    /** Everything a request for another shard may take: trying its members in turn (API.md 6.5). */
+    static final Duration PROXY_BUDGET = Duration.ofMillis(4_500);
+
+    /**
+     * A request is relayed at most this many times: once normally, once more when the receiving
+     * member has already moved to a newer layout. Bounds loops while nodes disagree on the layout.
+     */
+    static final int MAX_HOPS = 2;
+
     /** The longest a write waits for a peer to hold it (API.md 6.4, KVS_WRITE_ACKS=2). */
     static final Duration WRITE_ACK_WAIT = Duration.ofMillis(200);
 
     private final NodeConfig config;
     private final PeerClient peers;
-    private final ShardReplica replica;
+    /** The store of a standalone node; null in a cluster, where the shard host holds the replica. */
+    private final ShardReplica standalone;
     private final ClusterRuntime cluster;
+    private final Resharder resharder;
     private volatile boolean ready;
 
     public Node(NodeConfig config, PeerTransport transport) {
@@ -51,9 +74,10 @@ public final class Node implements PeerHandler, AutoCloseable {
         NodeAddress self = config.mode() == NodeMode.CLUSTER ? config.address().orElseThrow() : null;
         this.peers = transport.connect(self, this);
         // The incarnation makes a restarted node a new replica: it never reuses its old sequence numbers.
-        String replicaId = self == null ? "local" : self + "@" + Long.toString(System.currentTimeMillis(), 36);
-        this.replica = new ShardReplica(replicaId, 1, 1);
-        this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, replica);
+        String incarnation = Long.toString(System.currentTimeMillis(), 36);
+        this.standalone = self == null ? new ShardReplica("local", 1, 1) : null;
+        this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, incarnation);
+        this.resharder = cluster == null ? null : new Resharder(cluster);
     }
 
     /** Joins the cluster (announce, fetch state) within a bounded time, then starts background work. */
@@ -76,46 +100,137 @@ public final class Node implements PeerHandler, AutoCloseable {
         return ready;
     }
 
-    /** Stores a value; {@code valueJson} is compact JSON text, empty when the request has none. */
-    public KeyResult put(String key, Optional<String> valueJson, MetadataSource metadata) {
+    // ---- key operations ----------------------------------------------------------------------
+
+    /**
+     * Stores a value; {@code valueJson} is compact JSON text, empty when the request has none.
+     * {@code request} is the client's request as received, relayed unchanged if another shard
+     * owns the key.
+     */
+    public KeyResult put(String key, Optional<String> valueJson, MetadataSource metadata, PeerRequest request) {
         if (isTooLong(key)) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.KEY_TOO_LONG, CausalContext.EMPTY);
         }
         if (valueJson.isEmpty()) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.VALUE_MISSING, CausalContext.EMPTY);
         }
-        CausalContext context = satisfiedContext(metadata);
-        ShardReplica.LocalWrite done = replica.put(key, valueJson.get(), context, this::replicate);
-        awaitDurability(done.write());
-        return new KeyResult(done.outcome() == WriteOutcome.CREATED ? KeyResult.Outcome.CREATED : KeyResult.Outcome.REPLACED,
-                null, context.merge(replica.historyOf(done.write().toEntry())));
+        CausalContext context = decode(metadata);
+        return onOwner(key, request, (replica, replicator) -> {
+            requireSatisfied(replica, context);
+            ShardReplica.LocalWrite done = replica.put(key, valueJson.get(), context, replicateWith(replicator));
+            awaitDurability(replicator, done.write());
+            return new KeyResult(done.outcome() == WriteOutcome.CREATED ? KeyResult.Outcome.CREATED : KeyResult.Outcome.REPLACED,
+                    null, context.merge(replica.historyOf(done.write().toEntry())));
+        });
     }
 
-    public KeyResult get(String key, MetadataSource metadata) {
-        CausalContext context = satisfiedContext(metadata);
-        Entry entry = isTooLong(key) ? null : replica.read(key);
-        if (entry == null) {
-            return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context);
-        }
-        CausalContext seen = context.merge(replica.historyOf(entry));
-        return entry.isLive()
-                ? new KeyResult(KeyResult.Outcome.FOUND, entry.value(), seen)
-                : new KeyResult(KeyResult.Outcome.NOT_FOUND, null, seen);
-    }
-
-    public KeyResult delete(String key, MetadataSource metadata) {
-        CausalContext context = satisfiedContext(metadata);
-        if (isTooLong(key)) {
-            return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context);
-        }
-        Optional<Write> tombstone = replica.delete(key, context, this::replicate);
-        if (tombstone.isEmpty()) {
+    public KeyResult get(String key, MetadataSource metadata, PeerRequest request) {
+        CausalContext context = decode(metadata);
+        // A key too long to store is simply absent (API.md 4.3), after the dependency check.
+        return onOwner(key, request, (replica, replicator) -> {
+            requireSatisfied(replica, context);
             Entry entry = replica.read(key);
-            return new KeyResult(KeyResult.Outcome.NOT_FOUND, null,
-                    entry == null ? context : context.merge(replica.historyOf(entry)));
+            if (entry == null || !entry.isLive()) {
+                return notFound(replica, context, entry);
+            }
+            return new KeyResult(KeyResult.Outcome.FOUND, entry.value(), context.merge(replica.historyOf(entry)));
+        });
+    }
+
+    public KeyResult delete(String key, MetadataSource metadata, PeerRequest request) {
+        CausalContext context = decode(metadata);
+        return onOwner(key, request, (replica, replicator) -> {
+            requireSatisfied(replica, context);
+            Optional<Write> tombstone = replica.delete(key, context, replicateWith(replicator));
+            if (tombstone.isEmpty()) {
+                return notFound(replica, context, replica.read(key));
+            }
+            awaitDurability(replicator, tombstone.get());
+            return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())));
+        });
+    }
+
+    private KeyResult notFound(ShardReplica replica, CausalContext context, Entry tombstone) {
+        if (tombstone == null) {
+            return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context);
         }
-        awaitDurability(tombstone.get());
-        return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())));
+        return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context.merge(replica.historyOf(tombstone)));
+    }
+
+    /** An operation on the replica that owns the key; {@code replicator} is null on a standalone node. */
+    @FunctionalInterface
+    private interface LocalOperation {
+        KeyResult apply(ShardReplica replica, Replicator replicator);
+    }
+
+    /**
+     * Runs {@code operation} here when this node hosts the key's shard, else relays the request
+     * to the shard's members in turn (API.md 6.5). A write that meets a replica frozen by a
+     * reshard waits for the new layout and is routed again. Bounded by {@link #PROXY_BUDGET}.
+     */
+    private KeyResult onOwner(String key, PeerRequest request, LocalOperation operation) {
+        if (cluster == null) {
+            return operation.apply(standalone, null);
+        }
+        long deadline = System.nanoTime() + PROXY_BUDGET.toNanos();
+        NodeAddress self = cluster.self();
+        while (true) {
+            ClusterMap map = cluster.membership().map();
+            Layout layout = map.layout();
+            int shard = layout.shardOf(key);
+            LocalShard here = cluster.host().current();
+            List<NodeAddress> members = map.shardMembers(shard);
+            List<NodeAddress> others = new ArrayList<>(members);
+            others.remove(self);
+            boolean hosted = here != null && here.ref().equals(new ShardRef(shard, layout.epoch()));
+            if (hosted && (here.isReady() || request.hops() > 0 || others.isEmpty())) {
+                try {
+                    return operation.apply(here.replica(), here.replicator());
+                } catch (ReplicaFrozenException e) {
+                    if (!cluster.host().awaitMoveFrom(here, deadline)) {
+                        throw shardUnavailable();
+                    }
+                    continue;
+                }
+            }
+            if (!hosted && members.contains(self)) {
+                // The map has moved this node to the shard a moment before the host follows it.
+                if (System.nanoTime() > deadline) {
+                    throw shardUnavailable();
+                }
+                cluster.host().awaitFollow(10);
+                continue;
+            }
+            return KeyResult.relayed(relay(others, request, deadline));
+        }
+    }
+
+    /** Relays a client request to the members of its shard in turn, reachable ones first. */
+    private PeerResponse relay(List<NodeAddress> members, PeerRequest request, long deadline) {
+        if (request.hops() >= MAX_HOPS) {
+            throw shardUnavailable();
+        }
+        List<NodeAddress> order = new ArrayList<>(members);
+        order.sort(Comparator.comparing(peer -> !cluster.membership().health(peer).isReachable()));
+        for (int i = 0; i < order.size(); i++) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
+            }
+            // Leave time for the members after this one, should this one be silent.
+            long share = Math.max(Math.min(left, 1_000_000_000L), left / (order.size() - i));
+            try {
+                return peers.relay(order.get(i), new PeerRequest(request.method(), request.rawPath(), request.body(),
+                        Duration.ofNanos(share), request.hops() + 1));
+            } catch (PeerUnreachableException e) {
+                cluster.membership().health(order.get(i)).failed();
+            }
+        }
+        throw shardUnavailable();
+    }
+
+    private static KeyRequestRejected shardUnavailable() {
+        return new KeyRequestRejected(KeyRequestRejected.Reason.SHARD_UNAVAILABLE, CausalContext.EMPTY);
     }
 
     /**
@@ -128,6 +243,8 @@ public final class Node implements PeerHandler, AutoCloseable {
                 .orElseThrow(() -> new IllegalStateException("not in forwarding mode"));
         return peers.relay(main, new PeerRequest(method, rawPath, body, FORWARD_TIMEOUT));
     }
+
+    // ---- view and shards -----------------------------------------------------------------------
 
     /** True when this node is part of a cluster (it has an address and does not forward). */
     public boolean inCluster() {
@@ -146,13 +263,111 @@ public final class Node implements PeerHandler, AutoCloseable {
         return requireCluster().remove(node);
     }
 
-    public int liveKeyCount() {
-        return replica.liveKeyCount();
+    /** The current cluster map: layout, members and shards. */
+    public ClusterMap clusterMap() {
+        return requireCluster().membership().map();
     }
 
-    /** This node's replica, for operations endpoints and tests. */
-    public ShardReplica replica() {
-        return replica;
+    public List<Integer> shardIds() {
+        return clusterMap().shardIds();
+    }
+
+    /** This node's shard id, empty when it is unassigned. */
+    public Optional<Integer> nodeShardId() {
+        int shard = clusterMap().shardOf(requireCluster().self());
+        return shard == ClusterMap.NO_SHARD ? Optional.empty() : Optional.of(shard);
+    }
+
+    public List<NodeAddress> shardMembers(int shard) {
+        ClusterMap map = clusterMap();
+        requireShard(map, shard);
+        return map.shardMembers(shard);
+    }
+
+    /** Live keys of a shard: counted here by a member, else asked of a member (API.md 6.7). */
+    public int shardKeyCount(int shard) {
+        ClusterMap map = clusterMap();
+        requireShard(map, shard);
+        ShardRef ref = new ShardRef(shard, map.layout().epoch());
+        LocalShard here = cluster.host().current();
+        if (here != null && here.ref().equals(ref) && here.isReady()) {
+            return here.replica().liveKeyCount();
+        }
+        long deadline = System.nanoTime() + PROXY_BUDGET.toNanos();
+        for (NodeAddress member : map.shardMembers(shard)) {
+            if (member.equals(cluster.self()) || System.nanoTime() > deadline) {
+                continue;
+            }
+            try {
+                int count = peers.keyCount(member, ref);
+                if (count >= 0) {
+                    return count;
+                }
+            } catch (PeerUnreachableException e) {
+                cluster.membership().health(member).failed();
+            }
+        }
+        throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
+    }
+
+    /** Puts a node of the view into a shard (API.md 6.7); it then fetches the shard's state. */
+    public void addShardMember(int shard, NodeAddress node) {
+        ClusterMap map = clusterMap();
+        requireShard(map, shard);
+        if (!map.isMember(node)) {
+            throw new ShardRequestRejected(ShardRequestRejected.Reason.NODE_NOT_IN_VIEW);
+        }
+        int current = map.shardOf(node);
+        if (current != ClusterMap.NO_SHARD && current != shard) {
+            throw new ShardRequestRejected(ShardRequestRejected.Reason.NODE_IN_OTHER_SHARD);
+        }
+        cluster.membership().propose(m -> m.withShardMember(node, shard));
+    }
+
+    /** Reshards into {@code shardCount} shards (API.md 6.7, 9.4); answers once the new layout is committed. */
+    public void reshard(int shardCount) {
+        ClusterMap map = clusterMap();
+        if ((long) map.members().size() < 2L * shardCount) {
+            throw new ShardRequestRejected(ShardRequestRejected.Reason.NOT_ENOUGH_NODES);
+        }
+        if (!resharder.reshard(shardCount)) {
+            throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
+        }
+    }
+
+    /** Every node of the view with its shard, state and key count, for the admin page. */
+    public List<NodeStatus> nodeStatuses() {
+        ClusterRuntime c = requireCluster();
+        ClusterMap map = c.membership().map();
+        Map<NodeAddress, ShardStatus> reports = c.peerStatus();
+        long now = c.membership().now();
+        List<NodeStatus> statuses = new ArrayList<>();
+        for (NodeAddress node : map.members()) {
+            int shard = map.shardOf(node);
+            ShardStatus report = node.equals(c.self()) ? c.status() : reports.get(node);
+            int keys = report == null || report.shard() == null ? -1 : report.liveKeys();
+            NodeStatus.State state;
+            if (shard == ClusterMap.NO_SHARD) {
+                state = NodeStatus.State.UNASSIGNED;
+            } else if (node.equals(c.self())) {
+                state = NodeStatus.State.UP;
+            } else {
+                PeerHealth.Status health = c.membership().health(node).status(now);
+                state = health == PeerHealth.Status.UP ? NodeStatus.State.UP
+                        : health == PeerHealth.Status.DOWN ? NodeStatus.State.DOWN : NodeStatus.State.SUSPECTED;
+            }
+            statuses.add(new NodeStatus(node, shard, state, keys));
+        }
+        return statuses;
+    }
+
+    /** The live keys this node's replica holds (its shard's keys; 0 when unassigned). */
+    public int liveKeyCount() {
+        if (cluster == null) {
+            return standalone.liveKeyCount();
+        }
+        LocalShard here = cluster.host().current();
+        return here == null ? 0 : here.replica().liveKeyCount();
     }
 
     /** The cluster side of the node, empty in standalone and forwarding modes. */
@@ -168,19 +383,28 @@ public final class Node implements PeerHandler, AutoCloseable {
         c.membership().learn(ping.from());
         c.membership().health(ping.from()).heardFrom(c.membership().now());
         c.membership().adopt(ping.map());
-        return new PingReply(c.membership().map(), replica.applied());
+        return new PingReply(c.membership().map(), c.status());
     }
 
     @Override
-    public boolean onReplicate(NodeAddress from, List<Write> writes) {
-        requireCluster();
-        return replica.receive(writes);
+    public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
+        LocalShard here = requireCluster().host().current();
+        if (here != null && here.ref().equals(shard)) {
+            return here.replica().receive(writes);
+        }
+        // Writes of an older layout were handed over with its keys; writes for a layout this
+        // node has not adopted yet are resent later.
+        return here != null && shard.epoch() < here.ref().epoch();
     }
 
     @Override
-    public StateDelta onSync(NodeAddress from, VectorClock since) {
-        requireCluster();
-        return replica.changesSince(since);
+    public Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since) {
+        LocalShard here = requireCluster().host().current();
+        // Only a replica that has its shard's state may hand it out (a new one has not, yet).
+        if (here != null && here.ref().equals(shard) && here.isReady()) {
+            return Optional.of(here.replica().changesSince(since));
+        }
+        return Optional.empty();
     }
 
     @Override
@@ -190,34 +414,56 @@ public final class Node implements PeerHandler, AutoCloseable {
         return c.membership().map();
     }
 
+    @Override
+    public boolean onHandoff(ShardRef shard, List<StateDelta.KeyedEntry> entries) {
+        return requireCluster().host().receiveHandoff(shard, entries);
+    }
+
+    @Override
+    public boolean onReshard(ReshardStep step) {
+        return requireCluster().onReshard(step);
+    }
+
+    @Override
+    public int onKeyCount(ShardRef shard) {
+        LocalShard here = requireCluster().host().current();
+        return here != null && here.ref().equals(shard) && here.isReady() ? here.replica().liveKeyCount() : -1;
+    }
+
     // ---- internals ---------------------------------------------------------------------------
 
-    /** Decodes the metadata (cluster modes only) and checks its dependencies on this shard. */
-    private CausalContext satisfiedContext(MetadataSource metadata) {
+    /** Decodes the metadata (cluster modes only). */
+    private CausalContext decode(MetadataSource metadata) {
         if (cluster == null) {
             return CausalContext.EMPTY; // standalone: metadata is accepted and ignored (API.md 6.1)
         }
-        CausalContext context;
         try {
-            context = metadata.decode();
+            return metadata.decode();
         } catch (IllegalArgumentException e) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.INVALID_METADATA, CausalContext.EMPTY);
         }
+    }
+
+    /** Checks the context's dependencies on this replica's shard (and only that shard, API.md 4.4). */
+    private static void requireSatisfied(ShardReplica replica, CausalContext context) {
         if (!replica.satisfies(context)) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
         }
-        return context;
     }
 
-    private void replicate(Write write) {
-        if (cluster != null) {
-            cluster.replicator().replicate(write);
+    private static java.util.function.Consumer<Write> replicateWith(Replicator replicator) {
+        return replicator == null ? write -> { } : replicator::replicate;
+    }
+
+    private void awaitDurability(Replicator replicator, Write write) {
+        if (replicator != null && config.writeAcks() == 2) {
+            replicator.awaitAcknowledgement(write.dot().seq(), WRITE_ACK_WAIT);
         }
     }
 
-    private void awaitDurability(Write write) {
-        if (cluster != null && config.writeAcks() == 2) {
-            cluster.replicator().awaitAcknowledgement(write.dot().seq(), WRITE_ACK_WAIT);
+    private static void requireShard(ClusterMap map, int shard) {
+        if (!map.layout().hasShard(shard)) {
+            throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_NOT_FOUND);
         }
     }
 

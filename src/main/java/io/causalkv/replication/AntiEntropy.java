@@ -5,8 +5,11 @@ import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerUnreachableException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Periodic repair: pulls from each stable peer of the shard the entries this replica's clock
@@ -20,23 +23,28 @@ public final class AntiEntropy {
     private final PeerClient client;
     private final Membership membership;
     private final ShardReplica replica;
+    private final Supplier<List<NodeAddress>> peers;
     private final Map<NodeAddress, VectorClock> peerClocks = new ConcurrentHashMap<>();
 
-    public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica) {
+    public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica,
+                       Supplier<List<NodeAddress>> peers) {
         this.self = self;
         this.client = client;
         this.membership = membership;
         this.replica = replica;
+        this.peers = peers;
     }
 
-    /** Records a peer's applied clock, as a heartbeat reported it. */
-    public void observe(NodeAddress peer, VectorClock clock) {
-        peerClocks.put(peer, clock);
+    /** Records a peer's report of its replica, if it is a replica of the same shard and epoch. */
+    public void observe(NodeAddress peer, ShardStatus status) {
+        if (replica.ref().equals(status.shard())) {
+            peerClocks.put(peer, status.applied());
+        }
     }
 
     /** One round: pull from every stable peer that has something this replica lacks. */
     public void runOnce() {
-        for (NodeAddress peer : membership.otherMembers()) {
+        for (NodeAddress peer : peers.get()) {
             VectorClock theirs = peerClocks.get(peer);
             if (!membership.isStable(peer) || (theirs != null && replica.applied().covers(theirs))) {
                 continue;
@@ -45,11 +53,15 @@ public final class AntiEntropy {
         }
     }
 
-    /** Pulls everything {@code peer} has that this replica lacks; false if the peer did not answer. */
+    /**
+     * Pulls everything {@code peer} has that this replica lacks; false if the peer did not
+     * answer or holds no replica of this shard.
+     */
     public boolean pullFrom(NodeAddress peer) {
         try {
-            replica.merge(client.sync(peer, self, replica.applied()));
-            return true;
+            Optional<StateDelta> delta = client.sync(peer, self, replica.ref(), replica.applied());
+            delta.ifPresent(replica::merge);
+            return delta.isPresent();
         } catch (PeerUnreachableException e) {
             membership.health(peer).failed();
             return false;

@@ -2,6 +2,7 @@ package io.causalkv.replication;
 
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerUnreachableException;
 import java.lang.System.Logger.Level;
@@ -26,6 +27,7 @@ final class PeerSender implements AutoCloseable {
 
     private final NodeAddress peer;
     private final NodeAddress self;
+    private final ShardRef shard;
     private final PeerClient client;
     private final Membership membership;
     private final LongConsumer acknowledged;
@@ -33,9 +35,11 @@ final class PeerSender implements AutoCloseable {
     private final Thread thread;
     private volatile boolean running = true;
 
-    PeerSender(NodeAddress peer, NodeAddress self, PeerClient client, Membership membership, LongConsumer acknowledged) {
+    PeerSender(NodeAddress peer, NodeAddress self, ShardRef shard, PeerClient client, Membership membership,
+               LongConsumer acknowledged) {
         this.peer = peer;
         this.self = self;
+        this.shard = shard;
         this.client = client;
         this.membership = membership;
         this.acknowledged = acknowledged;
@@ -72,7 +76,7 @@ final class PeerSender implements AutoCloseable {
                 continue;
             }
             try {
-                if (client.replicate(peer, self, batch)) {
+                if (client.replicate(peer, self, shard, batch)) {
                     removeSent(batch);
                     acknowledged.accept(batch.get(batch.size() - 1).dot().seq());
                 } else {

@@ -2,6 +2,7 @@ package io.causalkv.replication;
 
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.transport.PeerClient;
 import java.time.Duration;
 import java.util.Collection;
@@ -24,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Replicator implements AutoCloseable {
 
     private final NodeAddress self;
+    private final ShardRef shard;
     private final PeerClient client;
     private final Membership membership;
     private final Map<NodeAddress, PeerSender> senders = new ConcurrentHashMap<>();
@@ -32,8 +34,9 @@ public final class Replicator implements AutoCloseable {
     /** The highest sequence number some peer has acknowledged, for writes acknowledged before anyone waits. */
     private final AtomicLong acknowledgedUpTo = new AtomicLong();
 
-    public Replicator(NodeAddress self, PeerClient client, Membership membership) {
+    public Replicator(NodeAddress self, ShardRef shard, PeerClient client, Membership membership) {
         this.self = self;
+        this.shard = shard;
         this.client = client;
         this.membership = membership;
     }
@@ -50,7 +53,7 @@ public final class Replicator implements AutoCloseable {
             return false;
         });
         for (NodeAddress peer : wanted) {
-            senders.computeIfAbsent(peer, p -> new PeerSender(p, self, client, membership, this::acknowledged));
+            senders.computeIfAbsent(peer, p -> new PeerSender(p, self, shard, client, membership, this::acknowledged));
         }
     }
 

@@ -4,12 +4,15 @@ import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.DeliveryBuffer;
 import io.causalkv.causal.Dot;
 import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.store.Entry;
 import io.causalkv.store.VersionedStore;
 import io.causalkv.store.WriteOutcome;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 
 /**
@@ -28,7 +31,10 @@ public final class ShardReplica {
     private final VersionedStore store = new VersionedStore();
     private final DeliveryBuffer<Write> buffer = new DeliveryBuffer<>(DELIVERY_BUFFER_CAPACITY);
     private volatile VectorClock applied = VectorClock.EMPTY;
+    /** Replica ids that coordinate writes in this epoch (added before their first write is stored). */
+    private final Set<String> epochReplicas = ConcurrentHashMap.newKeySet();
     private long lamport;
+    private boolean frozen;
 
     public ShardReplica(String replicaId, int shard, long epoch) {
         this.replicaId = replicaId;
@@ -52,6 +58,10 @@ public final class ShardReplica {
         return epoch;
     }
 
+    public ShardRef ref() {
+        return new ShardRef(shard, epoch);
+    }
+
     public VectorClock applied() {
         return applied;
     }
@@ -67,6 +77,9 @@ public final class ShardReplica {
 
     /** The causal history a reader of {@code entry} acquires. */
     public CausalContext historyOf(Entry entry) {
+        if (!epochReplicas.contains(entry.dot().replica())) {
+            return entry.foreign(); // imported from an older layout: no history in this epoch
+        }
         return CausalContext.ofWrite(epoch, shard, entry.dot()).merge(entry.foreign());
     }
 
@@ -75,6 +88,7 @@ public final class ShardReplica {
      * is called under the lock, so writes reach the replication queues in sequence order.
      */
     public synchronized LocalWrite put(String key, String value, CausalContext context, Consumer<Write> replicate) {
+        requireNotFrozen();
         Write write = coordinate(key, value, context);
         Entry previous = apply(write);
         replicate.accept(write);
@@ -83,6 +97,7 @@ public final class ShardReplica {
 
     /** Coordinates a client DELETE: a tombstone, or nothing when the key has no live value. */
     public synchronized Optional<Write> delete(String key, CausalContext context, Consumer<Write> replicate) {
+        requireNotFrozen();
         Entry current = store.get(key);
         if (current == null || !current.isLive()) {
             return Optional.empty();
@@ -128,14 +143,58 @@ public final class ShardReplica {
         return new StateDelta(clock, missing);
     }
 
+    /**
+     * The writes of this epoch that {@code handedOver} does not cover: what reached a retired
+     * replica after its keys were handed over. Imported entries are left out (they were handed
+     * over by the replicas they came from).
+     */
+    public List<StateDelta.KeyedEntry> writesSince(VectorClock handedOver) {
+        List<StateDelta.KeyedEntry> late = new ArrayList<>();
+        store.forEach((key, entry) -> {
+            if (epochReplicas.contains(entry.dot().replica()) && !handedOver.covers(entry.dot())) {
+                late.add(new StateDelta.KeyedEntry(key, entry));
+            }
+        });
+        return late;
+    }
+
     /** Applies another replica's delta (newest version of each key wins) and merges its clock. */
     public synchronized void merge(StateDelta delta) {
+        epochReplicas.addAll(delta.clock().entries().keySet());
         for (StateDelta.KeyedEntry keyed : delta.entries()) {
             store.applyIfNewer(keyed.key(), keyed.entry());
             lamport = Math.max(lamport, keyed.entry().lamport());
         }
         applied = applied.merge(delta.clock());
         drainBuffer();
+    }
+
+    /**
+     * Takes entries handed over from the previous layout (reshard): the newest version of each
+     * key wins, and the Lamport clock moves past them so that later writes here supersede them.
+     */
+    public synchronized void importEntries(List<StateDelta.KeyedEntry> entries) {
+        for (StateDelta.KeyedEntry keyed : entries) {
+            store.applyIfNewer(keyed.key(), keyed.entry());
+            lamport = Math.max(lamport, keyed.entry().lamport());
+        }
+    }
+
+    /**
+     * Stops client writes here for good: the layout is changing and this replica's state is being
+     * handed over. Replicated writes are still taken (and handed over after).
+     */
+    public synchronized void freeze() {
+        frozen = true;
+    }
+
+    public synchronized boolean isFrozen() {
+        return frozen;
+    }
+
+    /** Lets client writes in again: a reshard was abandoned. */
+    public synchronized void unfreeze() {
+        frozen = false;
     }
 
     public int liveKeyCount() {
@@ -152,7 +211,14 @@ public final class ShardReplica {
         return new Write(key, value, new Dot(replicaId, seq), lamport + 1, deps, context.without(shard));
     }
 
+    private void requireNotFrozen() {
+        if (frozen) {
+            throw new ReplicaFrozenException(ref());
+        }
+    }
+
     private Entry apply(Write write) {
+        epochReplicas.add(write.dot().replica());
         Entry previous = store.applyIfNewer(write.key(), write.toEntry());
         applied = applied.with(write.dot().replica(), write.dot().seq());
         lamport = Math.max(lamport, write.lamport());

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.wire.Wire;
@@ -21,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.glassfish.jersey.client.ClientConfig;
 import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.jnh.connector.JavaNetHttpClientProperties;
@@ -38,6 +40,8 @@ public final class HttpPeerClient implements PeerClient {
     static final Duration REPLICATE_TIMEOUT = Duration.ofMillis(1_000);
     static final Duration SYNC_TIMEOUT = Duration.ofMillis(4_000);
     static final Duration JOIN_TIMEOUT = Duration.ofMillis(1_000);
+    /** A transfer step hands a whole replica over; it is bounded so a reshard answers within seconds. */
+    static final Duration RESHARD_STEP_TIMEOUT = Duration.ofMillis(8_000);
 
     private static final byte[] NO_BODY = new byte[0];
 
@@ -60,31 +64,59 @@ public final class HttpPeerClient implements PeerClient {
         body.put("from", ping.from().toString());
         body.set("map", Wire.map(ping.map()));
         JsonNode reply = postJson(to, "/internal/ping", body, PING_TIMEOUT);
-        return new PingReply(Wire.decodeMap(reply.get("map")), Wire.decodeClock(reply.get("applied")));
+        return new PingReply(Wire.decodeMap(reply.get("map")), Wire.decodeShardStatus(reply.get("status")));
     }
 
     @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, List<Write> writes) throws PeerUnreachableException {
+    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
         ObjectNode body = Wire.MAPPER.createObjectNode();
         body.put("from", from.toString());
+        body.set("shard", Wire.shardRef(shard));
         ArrayNode array = body.putArray("writes");
         writes.forEach(w -> array.add(Wire.write(w)));
         return postJson(to, "/internal/replicate", body, REPLICATE_TIMEOUT).path("accepted").asBoolean(false);
     }
 
     @Override
-    public StateDelta sync(NodeAddress to, NodeAddress from, VectorClock since) throws PeerUnreachableException {
+    public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
+            throws PeerUnreachableException {
         ObjectNode body = Wire.MAPPER.createObjectNode();
         body.put("from", from.toString());
+        body.set("shard", Wire.shardRef(shard));
         body.set("since", Wire.clock(since));
-        return Wire.decodeDelta(postJson(to, "/internal/sync", body, SYNC_TIMEOUT));
+        JsonNode reply = postJson(to, "/internal/sync", body, SYNC_TIMEOUT);
+        return reply.has("clock") ? Optional.of(decoded(to, () -> Wire.decodeDelta(reply))) : Optional.empty();
     }
 
     @Override
     public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
         ObjectNode body = Wire.MAPPER.createObjectNode();
         body.put("address", joiner.toString());
-        return Wire.decodeMap(postJson(to, "/internal/join", body, JOIN_TIMEOUT).get("map"));
+        JsonNode reply = postJson(to, "/internal/join", body, JOIN_TIMEOUT);
+        return decoded(to, () -> Wire.decodeMap(reply.get("map")));
+    }
+
+    @Override
+    public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        body.set("shard", Wire.shardRef(shard));
+        body.set("entries", Wire.entries(entries));
+        return postJson(to, "/internal/handoff", body, SYNC_TIMEOUT).path("accepted").asBoolean(false);
+    }
+
+    @Override
+    public boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        body.put("phase", step.phase().name());
+        body.set("map", Wire.map(step.proposed()));
+        return postJson(to, "/internal/reshard", body, RESHARD_STEP_TIMEOUT).path("done").asBoolean(false);
+    }
+
+    @Override
+    public int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
+        ObjectNode body = Wire.MAPPER.createObjectNode();
+        body.set("shard", Wire.shardRef(shard));
+        return postJson(to, "/internal/key-count", body, JOIN_TIMEOUT).path("count").asInt(-1);
     }
 
     @Override
@@ -110,10 +142,21 @@ public final class HttpPeerClient implements PeerClient {
         }
     }
 
+    private static <T> T decoded(NodeAddress peer, java.util.function.Supplier<T> decoder) throws PeerUnreachableException {
+        try {
+            return decoder.get();
+        } catch (RuntimeException e) {
+            throw new PeerUnreachableException(peer, e);
+        }
+    }
+
     private PeerResponse call(NodeAddress peer, PeerRequest request) throws PeerUnreachableException {
         Invocation.Builder builder = client.target(URI.create("http://" + peer + request.rawPath()))
                 .request()
                 .property(ClientProperties.READ_TIMEOUT, (int) Math.max(1, request.timeout().toMillis()));
+        if (request.hops() > 0) {
+            builder.header(PeerRequest.HOPS_HEADER, request.hops());
+        }
         try (Response response = request.body().length == 0
                 ? builder.method(request.method())
                 : builder.method(request.method(), Entity.entity(request.body(), MediaType.APPLICATION_JSON_TYPE))) {

@@ -3,9 +3,11 @@ package io.causalkv.transport;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Every call from this node to another node goes through here, so the same core runs over real
@@ -16,11 +18,22 @@ public interface PeerClient extends AutoCloseable {
 
     PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException;
 
-    boolean replicate(NodeAddress to, NodeAddress from, List<Write> writes) throws PeerUnreachableException;
+    /** Replicates writes of {@code shard}; false when the peer cannot take them now (retry later). */
+    boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException;
 
-    StateDelta sync(NodeAddress to, NodeAddress from, VectorClock since) throws PeerUnreachableException;
+    /** The peer's entries of {@code shard} that {@code since} does not cover; empty if it holds no such replica. */
+    Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since) throws PeerUnreachableException;
 
     ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException;
+
+    /** Hands keys over to a member of their shard in a new layout; false when it does not take them. */
+    boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException;
+
+    /** One step of a reshard; true when the peer has done it. */
+    boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException;
+
+    /** The live key count of the peer's replica of {@code shard}, or -1 when it has no ready one. */
+    int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException;
 
     /** Relays a client request unchanged (forwarding, proxying) and returns the answer unchanged. */
     PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException;

@@ -1,8 +1,8 @@
 package io.causalkv.transport;
 
-import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
+import io.causalkv.replication.ShardStatus;
 
-/** The answer to a heartbeat: the peer's map and its applied clock (to decide on anti-entropy). */
-public record PingReply(ClusterMap map, VectorClock applied) {
+/** The answer to a heartbeat: the peer's map and the state of its replica (for anti-entropy and the admin page). */
+public record PingReply(ClusterMap map, ShardStatus status) {
 }

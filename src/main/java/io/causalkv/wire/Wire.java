@@ -13,11 +13,15 @@ import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.Dot;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.Layout;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.store.Entry;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -100,28 +104,39 @@ public final class Wire {
 
     // ---- cluster map -----------------------------------------------------------------------
 
-    /** {@code {"nodes":[{"a":address,"s":status,"v":version,"o":stamp},...]}}, sorted by address. */
+    /**
+     * {@code {"layout":{"e":epoch,"n":shards,"x":sharded},"nodes":[{"a":address,"s":status,"v":version,
+     * "o":stamp,"h":shard,"he":shardEpoch},...]}}, nodes sorted by address.
+     */
     public static ObjectNode map(ClusterMap map) {
         ObjectNode node = MAPPER.createObjectNode();
+        node.putObject("layout")
+                .put("e", map.layout().epoch())
+                .put("n", map.layout().shardCount())
+                .put("x", map.layout().sharded());
         ArrayNode nodes = node.putArray("nodes");
         map.entries().entrySet().stream()
-                .sorted(java.util.Map.Entry.comparingByKey(java.util.Comparator.comparing(NodeAddress::toString)))
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(NodeAddress::toString)))
                 .forEach(e -> nodes.addObject()
                         .put("a", e.getKey().toString())
                         .put("s", e.getValue().status().name())
                         .put("v", e.getValue().version())
-                        .put("o", e.getValue().stamp()));
+                        .put("o", e.getValue().stamp())
+                        .put("h", e.getValue().shard())
+                        .put("he", e.getValue().shardEpoch()));
         return node;
     }
 
     public static ClusterMap decodeMap(JsonNode node) {
-        require(node != null && node.path("nodes").isArray(), "map must have nodes");
+        require(node != null && node.path("nodes").isArray() && node.path("layout").isObject(), "map must have layout and nodes");
+        JsonNode layout = node.get("layout");
         Map<NodeAddress, ClusterMap.Member> entries = new LinkedHashMap<>();
         for (JsonNode n : node.get("nodes")) {
             entries.put(NodeAddress.parse(n.path("a").asText()), new ClusterMap.Member(
-                    ClusterMap.Status.valueOf(n.path("s").asText()), n.path("v").asLong(), n.path("o").asLong()));
+                    ClusterMap.Status.valueOf(n.path("s").asText()), n.path("v").asLong(), n.path("o").asLong(),
+                    n.path("h").asInt(), n.path("he").asLong()));
         }
-        return new ClusterMap(entries);
+        return new ClusterMap(new Layout(layout.path("e").asLong(), layout.path("n").asInt(), layout.path("x").asBoolean()), entries);
     }
 
     // ---- writes and entries ----------------------------------------------------------------
@@ -143,18 +158,58 @@ public final class Wire {
     public static ObjectNode delta(StateDelta delta) {
         ObjectNode node = MAPPER.createObjectNode();
         node.set("clock", clock(delta.clock()));
-        ArrayNode entries = node.putArray("entries");
-        for (StateDelta.KeyedEntry keyed : delta.entries()) {
-            Entry e = keyed.entry();
-            entries.add(entryFields(keyed.key(), e.value(), e.dot(), e.lamport(), e.foreign()));
-        }
+        node.set("entries", entries(delta.entries()));
         return node;
     }
 
     public static StateDelta decodeDelta(JsonNode node) {
+        return new StateDelta(decodeClock(node.get("clock")), decodeEntries(node.get("entries")));
+    }
+
+    public static ArrayNode entries(List<StateDelta.KeyedEntry> keyedEntries) {
+        ArrayNode entries = MAPPER.createArrayNode();
+        for (StateDelta.KeyedEntry keyed : keyedEntries) {
+            Entry e = keyed.entry();
+            entries.add(entryFields(keyed.key(), e.value(), e.dot(), e.lamport(), e.foreign()));
+        }
+        return entries;
+    }
+
+    public static List<StateDelta.KeyedEntry> decodeEntries(JsonNode node) {
+        require(node != null && node.isArray(), "entries must be an array");
         List<StateDelta.KeyedEntry> entries = new ArrayList<>();
-        node.get("entries").forEach(e -> entries.add(new StateDelta.KeyedEntry(e.get("k").asText(), decodeEntry(e))));
-        return new StateDelta(decodeClock(node.get("clock")), entries);
+        node.forEach(e -> entries.add(new StateDelta.KeyedEntry(e.get("k").asText(), decodeEntry(e))));
+        return entries;
+    }
+
+    // ---- shards ----------------------------------------------------------------------------
+
+    /** {@code {"shard":n,"epoch":e}}. */
+    public static ObjectNode shardRef(ShardRef ref) {
+        return MAPPER.createObjectNode().put("shard", ref.shard()).put("epoch", ref.epoch());
+    }
+
+    public static ShardRef decodeShardRef(JsonNode node) {
+        require(node != null && node.path("shard").isInt() && node.path("epoch").canConvertToLong(), "bad shard reference");
+        return new ShardRef(node.get("shard").asInt(), node.get("epoch").asLong());
+    }
+
+    /** A replica's report in heartbeats; {@code "ref"} is absent when the node holds no replica. */
+    public static ObjectNode shardStatus(ShardStatus status) {
+        ObjectNode node = MAPPER.createObjectNode();
+        if (status.shard() != null) {
+            node.set("ref", shardRef(status.shard()));
+        }
+        node.set("applied", clock(status.applied()));
+        node.put("keys", status.liveKeys());
+        node.put("ready", status.ready());
+        return node;
+    }
+
+    public static ShardStatus decodeShardStatus(JsonNode node) {
+        require(node != null && node.isObject(), "status must be an object");
+        ShardRef ref = node.has("ref") ? decodeShardRef(node.get("ref")) : null;
+        return new ShardStatus(ref, decodeClock(node.get("applied")), node.path("keys").asInt(), node.path("ready").asBoolean());
     }
 
     private static ObjectNode entryFields(String key, String value, Dot dot, long lamport, CausalContext foreign) {

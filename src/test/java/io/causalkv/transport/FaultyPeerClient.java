@@ -3,9 +3,11 @@ package io.causalkv.transport;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import java.util.List;
+import java.util.Optional;
 
 /** A {@link PeerClient} that applies {@link NetworkFaults} before each call of another client. */
 final class FaultyPeerClient implements PeerClient {
@@ -29,21 +31,40 @@ final class FaultyPeerClient implements PeerClient {
     }
 
     @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, List<Write> writes) throws PeerUnreachableException {
+    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
         faults.apply(self, to);
-        return delegate.replicate(to, from, writes);
+        return delegate.replicate(to, from, shard, writes);
     }
 
     @Override
-    public StateDelta sync(NodeAddress to, NodeAddress from, VectorClock since) throws PeerUnreachableException {
+    public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
+            throws PeerUnreachableException {
         faults.apply(self, to);
-        return delegate.sync(to, from, since);
+        return delegate.sync(to, from, shard, since);
     }
 
     @Override
     public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
         faults.apply(self, to);
         return delegate.join(to, joiner);
+    }
+
+    @Override
+    public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
+        faults.apply(self, to);
+        return delegate.handoff(to, shard, entries);
+    }
+
+    @Override
+    public boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
+        faults.apply(self, to);
+        return delegate.reshard(to, step);
+    }
+
+    @Override
+    public int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
+        faults.apply(self, to);
+        return delegate.keyCount(to, shard);
     }
 
     @Override

@@ -3,10 +3,12 @@ package io.causalkv.transport;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import java.io.IOException;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -54,18 +56,34 @@ public final class InMemoryNetwork implements PeerTransport {
         }
 
         @Override
-        public boolean replicate(NodeAddress to, NodeAddress from, List<Write> writes) throws PeerUnreachableException {
-            return call(to, () -> target(to).onReplicate(from, List.copyOf(writes)));
+        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
+            return call(to, () -> target(to).onReplicate(from, shard, List.copyOf(writes)));
         }
 
         @Override
-        public StateDelta sync(NodeAddress to, NodeAddress from, VectorClock since) throws PeerUnreachableException {
-            return call(to, () -> target(to).onSync(from, since));
+        public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
+                throws PeerUnreachableException {
+            return call(to, () -> target(to).onSync(from, shard, since));
         }
 
         @Override
         public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
             return call(to, () -> target(to).onJoin(joiner));
+        }
+
+        @Override
+        public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
+            return call(to, () -> target(to).onHandoff(shard, List.copyOf(entries)));
+        }
+
+        @Override
+        public boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
+            return call(to, () -> target(to).onReshard(step));
+        }
+
+        @Override
+        public int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
+            return call(to, () -> target(to).onKeyCount(shard));
         }
 
         @Override

@@ -10,6 +10,7 @@ import io.causalkv.node.Node;
 import io.causalkv.replication.Write;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
+import io.causalkv.transport.ReshardStep;
 import io.causalkv.wire.Wire;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.POST;
@@ -40,7 +41,7 @@ public final class InternalResource {
             PingReply reply = node.onPing(new Ping(NodeAddress.parse(body.get("from").asText()), Wire.decodeMap(body.get("map"))));
             ObjectNode out = Json.object();
             out.set("map", Wire.map(reply.map()));
-            out.set("applied", Wire.clock(reply.applied()));
+            out.set("status", Wire.shardStatus(reply.status()));
             return out;
         });
     }
@@ -51,15 +52,18 @@ public final class InternalResource {
         return handle(body -> {
             List<Write> writes = new ArrayList<>();
             body.get("writes").forEach(w -> writes.add(Wire.decodeWrite(w)));
-            return Json.object().put("accepted", node.onReplicate(NodeAddress.parse(body.get("from").asText()), writes));
+            return Json.object().put("accepted", node.onReplicate(NodeAddress.parse(body.get("from").asText()),
+                    Wire.decodeShardRef(body.get("shard")), writes));
         });
     }
 
     @POST
     @Path("sync")
     public Response sync() {
-        return handle(body -> Wire.delta(node.onSync(NodeAddress.parse(body.get("from").asText()),
-                Wire.decodeClock(body.get("since")))));
+        return handle(body -> node.onSync(NodeAddress.parse(body.get("from").asText()),
+                        Wire.decodeShardRef(body.get("shard")), Wire.decodeClock(body.get("since")))
+                .map(Wire::delta)
+                .orElseGet(Json::object));
     }
 
     @POST
@@ -70,6 +74,26 @@ public final class InternalResource {
             out.set("map", Wire.map(node.onJoin(NodeAddress.parse(body.get("address").asText()))));
             return out;
         });
+    }
+
+    @POST
+    @Path("handoff")
+    public Response handoff() {
+        return handle(body -> Json.object().put("accepted",
+                node.onHandoff(Wire.decodeShardRef(body.get("shard")), Wire.decodeEntries(body.get("entries")))));
+    }
+
+    @POST
+    @Path("reshard")
+    public Response reshard() {
+        return handle(body -> Json.object().put("done", node.onReshard(new ReshardStep(
+                ReshardStep.Phase.valueOf(body.path("phase").asText()), Wire.decodeMap(body.get("map"))))));
+    }
+
+    @POST
+    @Path("key-count")
+    public Response keyCount() {
+        return handle(body -> Json.object().put("count", node.onKeyCount(Wire.decodeShardRef(body.get("shard")))));
     }
 
     private Response handle(Function<JsonNode, ObjectNode> handler) {

@@ -3,6 +3,7 @@ package io.causalkv.api.kvs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.causalkv.api.common.ApiException;
+import io.causalkv.api.common.ClientRequest;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.MetadataField;
@@ -13,7 +14,6 @@ import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeMode;
-import io.causalkv.transport.PeerResponse;
 import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.wire.Wire;
 import jakarta.inject.Inject;
@@ -24,7 +24,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 import java.util.Optional;
@@ -53,7 +52,10 @@ public final class KvsKeyResource {
         }
         // A malformed body counts as a missing value (API.md 4.1).
         Optional<String> value = body.field("value").map(Json::compact);
-        KeyResult result = run("PUT", () -> node.put(key, value, MetadataField.of(body, METADATA)));
+        KeyResult result = run("PUT", () -> node.put(key, value, MetadataField.of(body, METADATA), ClientRequest.of(request, body)));
+        if (result.relayed() != null) {
+            return ClientRequest.relayed(result.relayed());
+        }
         return render(result.outcome() == KeyResult.Outcome.CREATED ? 201 : 200,
                 Json.object().put("result", result.outcome() == KeyResult.Outcome.CREATED ? "created" : "replaced"),
                 result.context());
@@ -65,7 +67,10 @@ public final class KvsKeyResource {
         if (node.mode() == NodeMode.FORWARDING) {
             return forward("GET", body);
         }
-        KeyResult result = run("GET", () -> node.get(key, MetadataField.of(body, METADATA)));
+        KeyResult result = run("GET", () -> node.get(key, MetadataField.of(body, METADATA), ClientRequest.of(request, body)));
+        if (result.relayed() != null) {
+            return ClientRequest.relayed(result.relayed());
+        }
         if (result.outcome() != KeyResult.Outcome.FOUND) {
             return keyDoesNotExist(result.context());
         }
@@ -80,7 +85,10 @@ public final class KvsKeyResource {
         if (node.mode() == NodeMode.FORWARDING) {
             return forward("DELETE", body);
         }
-        KeyResult result = run("DELETE", () -> node.delete(key, MetadataField.of(body, METADATA)));
+        KeyResult result = run("DELETE", () -> node.delete(key, MetadataField.of(body, METADATA), ClientRequest.of(request, body)));
+        if (result.relayed() != null) {
+            return ClientRequest.relayed(result.relayed());
+        }
         return result.outcome() == KeyResult.Outcome.DELETED
                 ? render(200, Json.object().put("result", "deleted"), result.context())
                 : keyDoesNotExist(result.context());
@@ -90,12 +98,16 @@ public final class KvsKeyResource {
         try {
             return operation.get();
         } catch (KeyRequestRejected rejected) {
-            int status = rejected.reason() == KeyRequestRejected.Reason.DEPENDENCIES_UNMET ? 503 : 400;
+            int status = switch (rejected.reason()) {
+                case DEPENDENCIES_UNMET, SHARD_UNAVAILABLE -> 503;
+                default -> 400;
+            };
             throw new ApiException(status, ErrorBodies.of(Dialect.KVS, switch (rejected.reason()) {
                 case KEY_TOO_LONG -> "Key is too long";
                 case VALUE_MISSING -> "PUT request does not specify a value";
                 case INVALID_METADATA -> "Invalid causal metadata";
                 case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
+                case SHARD_UNAVAILABLE -> "Shard unavailable";
             }, method));
         }
     }
@@ -122,8 +134,7 @@ public final class KvsKeyResource {
 
     private Response forward(String method, RequestBody body) {
         try {
-            PeerResponse answer = node.forward(method, "/" + uriInfo.getPath(false), body.raw());
-            return Response.status(answer.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(answer.body()).build();
+            return ClientRequest.relayed(node.forward(method, "/" + uriInfo.getPath(false), body.raw()));
         } catch (PeerUnreachableException e) {
             return Json.response(503, ErrorBodies.of(Dialect.KVS, "Main instance is down", method));
         }

@@ -1,0 +1,41 @@
+package io.causalkv.api.common;
+
+import io.causalkv.transport.PeerRequest;
+import io.causalkv.transport.PeerResponse;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+
+/**
+ * A client request as received, for relaying unchanged to another node (forwarding, proxying
+ * to the owning shard), and the relayed answer as a response.
+ */
+public final class ClientRequest {
+
+    private ClientRequest() {
+    }
+
+    /** Method, raw path and body of {@code request}, with the hop count it arrived with. */
+    public static PeerRequest of(ContainerRequestContext request, RequestBody body) {
+        String rawPath = "/" + request.getUriInfo().getPath(false);
+        return new PeerRequest(request.getMethod(), rawPath, body.raw(), Duration.ZERO, hops(request));
+    }
+
+    /** A node's answer, status and body unchanged. */
+    public static Response relayed(PeerResponse answer) {
+        return Response.status(answer.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(answer.body()).build();
+    }
+
+    private static int hops(ContainerRequestContext request) {
+        String header = request.getHeaderString(PeerRequest.HOPS_HEADER);
+        if (header == null) {
+            return 0;
+        }
+        try {
+            return Math.max(0, Math.min(Integer.parseInt(header.trim()), 100));
+        } catch (NumberFormatException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.causalkv.node;
+
+import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.transport.PeerUnreachableException;
+import io.causalkv.transport.ReshardStep;
+import java.lang.System.Logger.Level;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Coordinates a reshard from the node that received it (API.md 6.7, 9.4, 9.5), in three steps
+ * sent to every member of the view:
+ * <ol>
+ *   <li>STAGE: each node freezes client writes on its replica (they wait, then go to the new
+ *       layout) and prepares an empty replica of its shard in the proposed layout;</li>
+ *   <li>TRANSFER: each node hands every key it holds, with its version or tombstone, to the
+ *       members of the key's new shard;</li>
+ *   <li>commit: the proposed map becomes this node's map and spreads like any membership change;
+ *       every node then serves from the replica it prepared, already full.</li>
+ * </ol>
+ * So every key has reached its new shard before any node serves the new layout, and metadata
+ * from the old epoch is satisfied by definition. Nodes that do not answer are left out (they
+ * fetch their new shard's state when they return); the reshard is abandoned (ABORT) only when
+ * some old shard had no member able to hand its keys over.
+ */
+final class Resharder {
+
+    /** The whole reshard is bounded; it answers well within the 20 s of API.md 10.5. */
+    static final long STEP_WAIT_MILLIS = 9_000;
+    private static final System.Logger LOG = System.getLogger(Resharder.class.getName());
+
+    private final ClusterRuntime runtime;
+
+    Resharder(ClusterRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Reshards into {@code shardCount} shards; false when it had to be abandoned. */
+    synchronized boolean reshard(int shardCount) {
+        ClusterMap before = runtime.membership().map();
+        ClusterMap proposed = before.resharded(shardCount);
+        List<NodeAddress> members = proposed.members();
+        long started = System.nanoTime();
+        Set<NodeAddress> staged = everyone(members, new ReshardStep(ReshardStep.Phase.STAGE, proposed));
+        Set<NodeAddress> transferred = everyone(new ArrayList<>(staged), new ReshardStep(ReshardStep.Phase.TRANSFER, proposed));
+        if (!everyOldShardHandedOver(before, transferred)) {
+            everyone(new ArrayList<>(staged), new ReshardStep(ReshardStep.Phase.ABORT, proposed));
+            LOG.log(Level.WARNING, "{0}: reshard to {1} abandoned: a shard could not hand its keys over",
+                    runtime.self(), shardCount);
+            return false;
+        }
+        runtime.membership().propose(m -> m.merge(proposed));
+        // Spread the commit at once rather than at the next heartbeat.
+        everyoneAsync(members);
+        LOG.log(Level.INFO, "{0}: resharded into {1} shards (epoch {2}) in {3} ms", runtime.self(), shardCount,
+                proposed.layout().epoch(), (System.nanoTime() - started) / 1_000_000);
+        return true;
+    }
+
+    private static boolean everyOldShardHandedOver(ClusterMap before, Set<NodeAddress> transferred) {
+        for (int shard : before.shardIds()) {
+            List<NodeAddress> holders = before.shardMembers(shard);
+            if (!holders.isEmpty() && holders.stream().noneMatch(transferred::contains)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Sends {@code step} to every node in parallel; the nodes that did it. */
+    private Set<NodeAddress> everyone(List<NodeAddress> nodes, ReshardStep step) {
+        Set<NodeAddress> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(nodes.size(), 16)));
+        try {
+            List<CompletableFuture<Void>> calls = new ArrayList<>();
+            for (NodeAddress node : nodes) {
+                calls.add(CompletableFuture.runAsync(() -> {
+                    if (call(node, step)) {
+                        done.add(node);
+                    }
+                }, pool));
+            }
+            try {
+                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(STEP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                // the slow ones are left out
+            }
+            return new HashSet<>(done);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private boolean call(NodeAddress node, ReshardStep step) {
+        if (node.equals(runtime.self())) {
+            return runtime.onReshard(step);
+        }
+        try {
+            return runtime.peers().reshard(node, step);
+        } catch (PeerUnreachableException e) {
+            LOG.log(Level.INFO, "{0}: {1} did not answer reshard step {2}", runtime.self(), node, step.phase());
+            return false;
+        }
+    }
+
+    private void everyoneAsync(List<NodeAddress> nodes) {
+        for (NodeAddress node : nodes) {
+            if (!node.equals(runtime.self())) {
+                CompletableFuture.runAsync(() -> runtime.failureDetector().probe(node));
+            }
+        }
+    }
+}
