@@ -20,6 +20,8 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -43,17 +45,23 @@ public final class HttpPeerClient implements PeerClient {
     /** A transfer step hands a whole replica over; it is bounded so a reshard answers within seconds. */
     static final Duration RESHARD_STEP_TIMEOUT = Duration.ofMillis(8_000);
 
+    /** Connecting to a live peer on a LAN takes well under this; a dead one fails at once. */
+    static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1_000);
+
     private static final byte[] NO_BODY = new byte[0];
 
     private final Client client;
+    private final HttpClient relayClient = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(CONNECT_TIMEOUT)
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     public HttpPeerClient() {
         ClientConfig config = new ClientConfig()
                 .connectorProvider(new JavaNetHttpConnectorProvider())
                 // Plain HTTP/1.1: no h2c upgrade attempt on every new connection.
                 .property(JavaNetHttpClientProperties.HTTP_VERSION, HttpClient.Version.HTTP_1_1)
-                // Relayed client requests carry causal metadata in GET and DELETE bodies.
-                .property(ClientProperties.SUPPRESS_HTTP_COMPLIANCE_VALIDATION, true)
                 .property(ClientProperties.FOLLOW_REDIRECTS, false);
         this.client = ClientBuilder.newClient(config);
     }
@@ -119,9 +127,32 @@ public final class HttpPeerClient implements PeerClient {
         return postJson(to, "/internal/key-count", body, JOIN_TIMEOUT).path("count").asInt(-1);
     }
 
+    /**
+     * Client requests are relayed on the JDK client directly: they carry bodies on GET and
+     * DELETE, which Jersey's client only sends with a warning logged per request.
+     */
     @Override
     public PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException {
-        return call(to, request);
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + to + request.rawPath()))
+                .timeout(request.timeout().isZero() ? Duration.ofMillis(1) : request.timeout())
+                .method(request.method(), request.body().length == 0
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        if (request.body().length > 0) {
+            builder.header("Content-Type", "application/json");
+        }
+        if (request.hops() > 0) {
+            builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
+        }
+        try {
+            HttpResponse<byte[]> response = relayClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            return new PeerResponse(response.statusCode(), response.body());
+        } catch (IOException | IllegalArgumentException e) {
+            throw new PeerUnreachableException(to, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PeerUnreachableException(to, e);
+        }
     }
 
     private JsonNode postJson(NodeAddress to, String path, ObjectNode body, Duration timeout) throws PeerUnreachableException {
@@ -154,9 +185,6 @@ public final class HttpPeerClient implements PeerClient {
         Invocation.Builder builder = client.target(URI.create("http://" + peer + request.rawPath()))
                 .request()
                 .property(ClientProperties.READ_TIMEOUT, (int) Math.max(1, request.timeout().toMillis()));
-        if (request.hops() > 0) {
-            builder.header(PeerRequest.HOPS_HEADER, request.hops());
-        }
         try (Response response = request.body().length == 0
                 ? builder.method(request.method())
                 : builder.method(request.method(), Entity.entity(request.body(), MediaType.APPLICATION_JSON_TYPE))) {

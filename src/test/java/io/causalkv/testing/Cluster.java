@@ -76,10 +76,21 @@ public final class Cluster implements AutoCloseable {
      * operator adds a node to a running cluster. Returns its index.
      */
     public int addNode() throws Exception {
+        return addNodeWithout();
+    }
+
+    /**
+     * Like {@link #addNode()}, without some of the cluster's settings: a node joining a sharded
+     * cluster is started without {@code SHARD_COUNT} (API.md 2.1).
+     */
+    public int addNodeWithout(String... settingNames) throws Exception {
         ports.add(FreePorts.reserve());
         nodes = java.util.Arrays.copyOf(nodes, nodes.length + 1);
         int index = nodes.length - 1;
         Map<String, String> own = new LinkedHashMap<>(settings);
+        for (String name : settingNames) {
+            own.remove(name);
+        }
         own.put("VIEW", String.join(",", addresses()));
         own.put("SOCKET_ADDRESS", address(index));
         nodes[index] = EmbeddedNode.startOn(ports.get(index), own, Map.of(PeerTransport.CONTEXT_ATTRIBUTE, transport));
