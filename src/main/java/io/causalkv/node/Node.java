@@ -330,8 +330,10 @@ public final class Node implements PeerHandler, AutoCloseable {
         if ((long) map.members().size() < 2L * shardCount) {
             throw new ShardRequestRejected(ShardRequestRejected.Reason.NOT_ENOUGH_NODES);
         }
-        if (!resharder.reshard(shardCount)) {
-            throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
+        switch (resharder.reshard(shardCount)) {
+            case DONE -> { }
+            case CONFLICT -> throw new ShardRequestRejected(ShardRequestRejected.Reason.RESHARD_CONFLICT);
+            case UNAVAILABLE -> throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
         }
     }
 

@@ -6,10 +6,11 @@ import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,8 +28,9 @@ import java.util.concurrent.TimeUnit;
  * </ol>
  * So every key has reached its new shard before any node serves the new layout, and metadata
  * from the old epoch is satisfied by definition. Nodes that do not answer are left out (they
- * fetch their new shard's state when they return); the reshard is abandoned (ABORT) only when
- * some old shard had no member able to hand its keys over.
+ * fetch their new shard's state when they return); the reshard is abandoned (ABORT) when some
+ * old shard had no member able to hand its keys over, or when a node refuses to stage it because
+ * a concurrent reshard (coordinated elsewhere) got there first: two layouts are never mixed.
  */
 final class Resharder {
 
@@ -42,29 +44,46 @@ final class Resharder {
         this.runtime = runtime;
     }
 
-    /** Reshards into {@code shardCount} shards; false when it had to be abandoned. */
-    synchronized boolean reshard(int shardCount) {
+    /** How a reshard ended. */
+    enum Outcome {
+        DONE,
+        /** Another reshard was being staged at the same time: this one gave up, nothing changed. */
+        CONFLICT,
+        /** Some old shard had no member able to hand its keys over: abandoned, nothing changed. */
+        UNAVAILABLE
+    }
+
+    private enum Answer { DONE, REFUSED, UNREACHABLE }
+
+    /** Reshards into {@code shardCount} shards. */
+    synchronized Outcome reshard(int shardCount) {
         ClusterMap before = runtime.membership().map();
         ClusterMap proposed = before.resharded(shardCount);
         List<NodeAddress> members = proposed.members();
         long started = System.nanoTime();
-        Set<NodeAddress> staged = everyone(members, new ReshardStep(ReshardStep.Phase.STAGE, proposed));
-        Set<NodeAddress> transferred = everyone(new ArrayList<>(staged), new ReshardStep(ReshardStep.Phase.TRANSFER, proposed));
+        Map<NodeAddress, Answer> stage = everyone(members, new ReshardStep(ReshardStep.Phase.STAGE, proposed));
+        List<NodeAddress> staged = with(stage, Answer.DONE);
+        if (stage.containsValue(Answer.REFUSED)) {
+            everyone(staged, new ReshardStep(ReshardStep.Phase.ABORT, proposed));
+            LOG.log(Level.WARNING, "{0}: reshard to {1} gave way to a concurrent reshard", runtime.self(), shardCount);
+            return Outcome.CONFLICT;
+        }
+        List<NodeAddress> transferred = with(everyone(staged, new ReshardStep(ReshardStep.Phase.TRANSFER, proposed)), Answer.DONE);
         if (!everyOldShardHandedOver(before, transferred)) {
-            everyone(new ArrayList<>(staged), new ReshardStep(ReshardStep.Phase.ABORT, proposed));
+            everyone(staged, new ReshardStep(ReshardStep.Phase.ABORT, proposed));
             LOG.log(Level.WARNING, "{0}: reshard to {1} abandoned: a shard could not hand its keys over",
                     runtime.self(), shardCount);
-            return false;
+            return Outcome.UNAVAILABLE;
         }
         runtime.membership().propose(m -> m.merge(proposed));
         // Spread the commit at once rather than at the next heartbeat.
         everyoneAsync(members);
         LOG.log(Level.INFO, "{0}: resharded into {1} shards (epoch {2}) in {3} ms", runtime.self(), shardCount,
                 proposed.layout().epoch(), (System.nanoTime() - started) / 1_000_000);
-        return true;
+        return Outcome.DONE;
     }
 
-    private static boolean everyOldShardHandedOver(ClusterMap before, Set<NodeAddress> transferred) {
+    private static boolean everyOldShardHandedOver(ClusterMap before, List<NodeAddress> transferred) {
         for (int shard : before.shardIds()) {
             List<NodeAddress> holders = before.shardMembers(shard);
             if (!holders.isEmpty() && holders.stream().noneMatch(transferred::contains)) {
@@ -74,39 +93,39 @@ final class Resharder {
         return true;
     }
 
-    /** Sends {@code step} to every node in parallel; the nodes that did it. */
-    private Set<NodeAddress> everyone(List<NodeAddress> nodes, ReshardStep step) {
-        Set<NodeAddress> done = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static List<NodeAddress> with(Map<NodeAddress, Answer> answers, Answer wanted) {
+        return answers.entrySet().stream().filter(e -> e.getValue() == wanted).map(Map.Entry::getKey).toList();
+    }
+
+    /** Sends {@code step} to every node in parallel; each node's answer (UNREACHABLE if none in time). */
+    private Map<NodeAddress, Answer> everyone(List<NodeAddress> nodes, ReshardStep step) {
+        Map<NodeAddress, Answer> answers = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(nodes.size(), 16)));
         try {
             List<CompletableFuture<Void>> calls = new ArrayList<>();
             for (NodeAddress node : nodes) {
-                calls.add(CompletableFuture.runAsync(() -> {
-                    if (call(node, step)) {
-                        done.add(node);
-                    }
-                }, pool));
+                calls.add(CompletableFuture.runAsync(() -> answers.put(node, call(node, step)), pool));
             }
             try {
                 CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(STEP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
-                // the slow ones are left out
+                // the slow ones count as unreachable
             }
-            return new HashSet<>(done);
+            Map<NodeAddress, Answer> result = new HashMap<>(answers);
+            nodes.forEach(node -> result.putIfAbsent(node, Answer.UNREACHABLE));
+            return result;
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private boolean call(NodeAddress node, ReshardStep step) {
-        if (node.equals(runtime.self())) {
-            return runtime.onReshard(step);
-        }
+    private Answer call(NodeAddress node, ReshardStep step) {
         try {
-            return runtime.peers().reshard(node, step);
+            boolean done = node.equals(runtime.self()) ? runtime.onReshard(step) : runtime.peers().reshard(node, step);
+            return done ? Answer.DONE : Answer.REFUSED;
         } catch (PeerUnreachableException e) {
             LOG.log(Level.INFO, "{0}: {1} did not answer reshard step {2}", runtime.self(), node, step.phase());
-            return false;
+            return Answer.UNREACHABLE;
         }
     }
 

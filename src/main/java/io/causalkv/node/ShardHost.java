@@ -172,14 +172,19 @@ final class ShardHost implements AutoCloseable {
 
     // ---- reshard, receiving side -----------------------------------------------------------
 
-    /** Freezes client writes and prepares an empty replica of this node's shard in {@code proposed}. */
+    /**
+     * Freezes client writes and prepares an empty replica of this node's shard in {@code proposed}.
+     * False when another proposal for the same epoch is staged here: two reshards raced, and the
+     * later one must give up rather than mix two layouts.
+     */
     synchronized boolean stage(ClusterMap proposed) {
         long epoch = proposed.layout().epoch();
-        if (epoch <= membership.map().layout().epoch()) {
-            return epoch == membership.map().layout().epoch(); // already committed: nothing to do
+        ClusterMap committed = membership.map();
+        if (epoch <= committed.layout().epoch()) {
+            return committed.layout().equals(proposed.layout()); // this one is committed already
         }
         if (staged != null && staged.proposed().layout().epoch() == epoch) {
-            return true;
+            return staged.proposed().equals(proposed);
         }
         if (staged != null && staged.shard() != null) {
             staged.shard().close();
@@ -198,8 +203,8 @@ final class ShardHost implements AutoCloseable {
     boolean transfer(ClusterMap proposed) {
         LocalShard source;
         synchronized (this) {
-            if (staged == null || staged.proposed().layout().epoch() != proposed.layout().epoch()) {
-                return proposed.layout().epoch() <= membership.map().layout().epoch();
+            if (staged == null || !staged.proposed().equals(proposed)) {
+                return false;
             }
             source = current;
         }
@@ -219,7 +224,7 @@ final class ShardHost implements AutoCloseable {
 
     /** Drops a staged layout (the coordinator gave up) and lets client writes in again. */
     synchronized boolean abort(ClusterMap proposed) {
-        if (staged != null && staged.proposed().layout().epoch() == proposed.layout().epoch()) {
+        if (staged != null && staged.proposed().equals(proposed)) {
             dropStaged();
         }
         return true;

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -92,7 +91,7 @@ class HashRingTest {
     void placementIsAFixedFunctionOfTheKeyNotOfTheJvmRun() {
         // Every node must compute the same shard: these values are what the ring gave when written.
         HashRing three = HashRing.of(3);
-        assertEquals(List.of(2, 3, 2, 3, 3, 1, 1),
+        assertEquals(List.of(2, 1, 2, 2, 3, 1, 3),
                 Stream.of("key0", "key1", "key2", "a", "b", "hello", "sampleKey").map(three::shardOf).toList());
     }
 
@@ -114,17 +113,39 @@ class HashRingTest {
 
     static Stream<Arguments> keySetsAndShardCounts() {
         return KEY_SETS.keySet().stream().sorted()
-                .flatMap(set -> IntStream.rangeClosed(2, 8).mapToObj(n -> Arguments.of(set, n)));
+                .flatMap(set -> IntStream.rangeClosed(2, 4).mapToObj(n -> Arguments.of(set, n)));
     }
 
-    // Fixed sets only: with 75 keys per shard even an ideal hash puts about 18 % of random 600-key sets
-    // outside the band for 8 shards (this ring: 28 %), so no seed-independent claim is made here.
+    // Fixed sets, 2 to 4 shards (API.md 9.5's rows are 2 and 3): there an ideal hash leaves a 600-key
+    // set outside the band under 0.2 % of the time. With more shards the band is narrower than the
+    // sampling noise of any hash (about 18 % of random sets fail for 8 shards even with a perfect
+    // ring), so those are measured as rates against that ideal below.
     @ParameterizedTest(name = "{0} into {1} shards")
     @MethodSource("keySetsAndShardCounts")
     void sixHundredKeysAreBalanced(String set, int n) {
         int[] counts = counts(KEY_SETS.get(set), n);
         assertTrue(balanced(counts, 600), "keys per shard " + Arrays.toString(counts) + ", each must be strictly between "
                 + 0.75 * 600 / n + " and " + 1.25 * 600 / n);
+    }
+
+    /**
+     * Over 200 random 600-key sets, the rate of sets outside the band stays near what a perfectly
+     * uniform placement gives (binomial per shard: about 1.4 %, 4.2 %, 7.4 %, 17.6 % for 5 to 8
+     * shards). A ring whose shards own unequal arcs fails far more often (512 points: 5.7 % to 28 %).
+     */
+    @ParameterizedTest
+    @ValueSource(ints = {5, 6, 7, 8})
+    void manyShardsAreUnbalancedNoMoreOftenThanAnIdealHashAllows(int n) {
+        double[] ideal = {0, 0, 0, 0, 0, 0.014, 0.042, 0.074, 0.176};
+        Random random = new Random(11);
+        int unbalanced = 0;
+        for (int set = 0; set < 200; set++) {
+            if (!balanced(counts(uuids(new Random(random.nextLong()), 600), n), 600)) {
+                unbalanced++;
+            }
+        }
+        double rate = unbalanced / 200.0;
+        assertTrue(rate <= ideal[n] + 0.06, n + " shards: " + rate + " of sets outside the band, ideal " + ideal[n]);
     }
 
     @Test
@@ -163,16 +184,8 @@ class HashRingTest {
     }
 
     @ParameterizedTest
-    @ValueSource(ints = {2, 3, 4})
+    @ValueSource(ints = {2, 3, 4, 5, 6, 7, 8, 10})
     void eachShardOwnsNearlyAnEqualShareOfTheRing(int n) {
-        assertRingShareWithinEightPercent(n);
-    }
-
-    @Disabled("fails: with 512 points per shard the ring shares deviate up to about 10 %: exact arc shares x n are"
-            + " 0.897 for shard 3 of 5, 0.897 for shard 3 of 6, 0.909 for shard 3 of 7, 1.095 for shard 5 of 8")
-    @ParameterizedTest
-    @ValueSource(ints = {5, 6, 7, 8})
-    void eachOfFiveToEightShardsOwnsNearlyAnEqualShareOfTheRing(int n) {
         assertRingShareWithinEightPercent(n);
     }
 

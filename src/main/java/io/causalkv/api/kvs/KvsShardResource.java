@@ -124,6 +124,7 @@ public final class KvsShardResource {
                 case NOT_ENOUGH_NODES -> new ApiException(400, Json.object().put("error",
                         "Not enough nodes to provide fault tolerance with requested shard count"));
                 case SHARD_UNAVAILABLE -> new ApiException(503, ErrorBodies.of(Dialect.KVS, "Shard unavailable", method));
+                case RESHARD_CONFLICT -> new ApiException(503, ErrorBodies.of(Dialect.KVS, "Another reshard is in progress", method));
             };
         }
     }

@@ -1,0 +1,114 @@
+package io.causalkv.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.causalkv.causal.CausalContext;
+import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.Membership;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.LocalShard;
+import io.causalkv.replication.ReplicaFrozenException;
+import io.causalkv.replication.StateDelta;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The receiving side of a reshard on one node, without a network: staging freezes writes,
+ * a competing proposal is refused, abort and commit end the freeze, and the staged replica
+ * (filled by hand-over) becomes the one the node serves.
+ */
+class ShardHostTest {
+
+    private final List<NodeAddress> view = new ArrayList<>();
+    private final AtomicLong clock = new AtomicLong();
+    private NodeAddress self;
+    private Membership membership;
+    private ShardHost host;
+
+    @BeforeEach
+    void sixNodesInTwoShards() {
+        for (int i = 0; i < 6; i++) {
+            view.add(NodeAddress.parse("10.0.0." + (i + 1) + ":8090"));
+        }
+        self = view.get(0);
+        membership = new Membership(self, ClusterMap.initial(view, 2), clock::get);
+        host = new ShardHost(self, "test", null, membership); // no peer calls in these tests
+        membership.onChange(map -> host.follow(membership.map()));
+        host.follow(membership.map());
+    }
+
+    @AfterEach
+    void close() {
+        host.close();
+    }
+
+    private void write(LocalShard shard, String key) {
+        shard.replica().put(key, "1", CausalContext.EMPTY, w -> { });
+    }
+
+    @Test
+    void stagingFreezesWritesAndACompetingProposalIsRefused() {
+        LocalShard before = host.current();
+        assertEquals(new ShardRef(1, ClusterMap.FIRST_SHARDED_EPOCH), before.ref());
+        ClusterMap intoThree = membership.map().resharded(3);
+        ClusterMap intoTwo = membership.map().resharded(2);
+
+        assertTrue(host.stage(intoThree));
+        assertTrue(host.stage(intoThree), "staging is idempotent");
+        assertThrows(ReplicaFrozenException.class, () -> write(before, "k"));
+        assertFalse(host.stage(intoTwo), "a second proposal for the same epoch must not replace the first");
+
+        host.abort(intoTwo); // the loser's abort leaves the winner staged
+        assertThrows(ReplicaFrozenException.class, () -> write(before, "k"));
+        host.abort(intoThree);
+        write(before, "k");
+        assertSame(before, host.current());
+    }
+
+    @Test
+    void theCommittedLayoutServesFromTheStagedReplicaWithTheHandedOverKeys() {
+        LocalShard before = host.current();
+        write(before, "old");
+        ClusterMap intoThree = membership.map().resharded(3);
+        assertTrue(host.stage(intoThree));
+        int shard = intoThree.shardOf(self);
+        ShardRef staged = new ShardRef(shard, intoThree.layout().epoch());
+        List<StateDelta.KeyedEntry> handedOver = before.replica().changesSince(io.causalkv.causal.VectorClock.EMPTY).entries();
+        assertTrue(host.receiveHandoff(staged, handedOver));
+        assertFalse(host.receiveHandoff(new ShardRef(shard + 1, staged.epoch()), handedOver), "not this node's shard");
+
+        membership.propose(m -> m.merge(intoThree));
+        LocalShard after = host.current();
+        assertEquals(staged, after.ref());
+        assertTrue(after.isReady(), "filled before the commit");
+        assertNotNull(after.replica().read("old"));
+        assertTrue(after.replica().historyOf(after.replica().read("old")).isEmpty(),
+                "a handed-over entry carries no history in the new epoch");
+        write(after, "new"); // the new layout takes writes
+        assertThrows(ReplicaFrozenException.class, () -> write(before, "late"), "the old replica is retired");
+        assertTrue(after.replica().read("new").lamport() > after.replica().read("old").lamport(),
+                "writes in the new layout supersede what was handed over");
+    }
+
+    @Test
+    void anUnassignedNodeHostsNothingAndStagesNothing() {
+        NodeAddress newcomer = NodeAddress.parse("10.0.0.9:8090");
+        membership.propose(m -> m.withMember(newcomer));
+        ShardHost other = new ShardHost(newcomer, "test", null, new Membership(newcomer, membership.map(), clock::get));
+        other.follow(membership.map());
+        assertNull(other.current());
+        assertFalse(other.receiveHandoff(new ShardRef(1, ClusterMap.FIRST_SHARDED_EPOCH), List.of()));
+        other.close();
+    }
+}
