@@ -46,10 +46,18 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
             this(status, version, stamp, NO_SHARD, 0);
         }
 
-        /** True when this entry wins over {@code other} for the same node. */
+        /**
+         * True when this entry wins over {@code other} for the same node. At equal versions a
+         * departure (a client's DELETE /view) wins over anything; then the newer layout's
+         * assignment, so that a reshard is not undone by a concurrent, possibly mistaken, failure
+         * verdict (the failure detector removes a node that is really down again).
+         */
         boolean beats(Member other) {
             if (version != other.version) {
                 return version > other.version;
+            }
+            if ((status == Status.DEPARTED) != (other.status == Status.DEPARTED)) {
+                return status == Status.DEPARTED;
             }
             if (shardEpoch != other.shardEpoch) {
                 return shardEpoch > other.shardEpoch;

@@ -69,6 +69,10 @@ public final class FailureDetector implements AutoCloseable {
         } catch (PeerUnreachableException e) {
             membership.health(peer).failed();
             return false;
+        } catch (RuntimeException e) {
+            // A reply that does not decode, or the node shutting down under the probe: no verdict.
+            LOG.log(Level.DEBUG, "probe of {0} failed: {1}", peer, e.toString());
+            return false;
         } finally {
             inFlight.remove(peer);
         }

@@ -60,7 +60,7 @@ public final class ClusterRuntime implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
-        membership.onChange(map -> host.follow(membership.map()));
+        membership.onChange(map -> host.follow());
     }
 
     public Membership membership() {
@@ -113,7 +113,7 @@ public final class ClusterRuntime implements AutoCloseable {
             membership.reset(cluster.withMember(self));
             replies.keySet().forEach(failureDetector::announceTo);
         }
-        host.follow(membership.map());
+        host.follow();
         LocalShard shard = host.current();
         if (shard == null) {
             LOG.log(Level.INFO, "{0}: joined, unassigned", self);
@@ -214,7 +214,7 @@ public final class ClusterRuntime implements AutoCloseable {
     boolean onReshard(ReshardStep step) {
         return switch (step.phase()) {
             case STAGE -> host.stage(step.proposed());
-            case TRANSFER -> host.transfer(step.proposed());
+            case TRANSFER -> host.transfer(step.proposed(), step.participants());
             case ABORT -> host.abort(step.proposed());
         };
     }

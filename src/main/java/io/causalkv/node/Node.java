@@ -172,7 +172,10 @@ public final class Node implements PeerHandler, AutoCloseable {
         if (cluster == null) {
             return operation.apply(standalone, null);
         }
-        long deadline = System.nanoTime() + PROXY_BUDGET.toNanos();
+        // A relayed request brings what is left of its sender's budget: never wait longer than that.
+        Duration budget = request.timeout().isZero() || request.timeout().compareTo(PROXY_BUDGET) > 0
+                ? PROXY_BUDGET : request.timeout();
+        long deadline = System.nanoTime() + budget.toNanos();
         NodeAddress self = cluster.self();
         while (true) {
             ClusterMap map = cluster.membership().map();
@@ -183,7 +186,9 @@ public final class Node implements PeerHandler, AutoCloseable {
             List<NodeAddress> others = new ArrayList<>(members);
             others.remove(self);
             boolean hosted = here != null && here.ref().equals(new ShardRef(shard, layout.epoch()));
-            if (hosted && (here.isReady() || request.hops() > 0 || others.isEmpty())) {
+            // A replica still fetching its shard must not answer from partial state (a 404 for an
+            // existing key, or a write that an older version would then beat): the others answer.
+            if (hosted && (here.isReady() || others.isEmpty())) {
                 try {
                     return operation.apply(here.replica(), here.replicator());
                 } catch (ReplicaFrozenException e) {
@@ -223,7 +228,8 @@ public final class Node implements PeerHandler, AutoCloseable {
                 return peers.relay(order.get(i), new PeerRequest(request.method(), request.rawPath(), request.body(),
                         Duration.ofNanos(share), request.hops() + 1));
             } catch (PeerUnreachableException e) {
-                cluster.membership().health(order.get(i)).failed();
+                // Not a health verdict: the member may just be slow (a write waiting out a
+                // reshard). The failure detector decides who is down.
             }
         }
         throw shardUnavailable();
@@ -304,7 +310,7 @@ public final class Node implements PeerHandler, AutoCloseable {
                     return count;
                 }
             } catch (PeerUnreachableException e) {
-                cluster.membership().health(member).failed();
+                // try the next member
             }
         }
         throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
@@ -321,7 +327,10 @@ public final class Node implements PeerHandler, AutoCloseable {
         if (current != ClusterMap.NO_SHARD && current != shard) {
             throw new ShardRequestRejected(ShardRequestRejected.Reason.NODE_IN_OTHER_SHARD);
         }
-        cluster.membership().propose(m -> m.withShardMember(node, shard));
+        ClusterMap after = cluster.membership().propose(m -> m.withShardMember(node, shard));
+        if (after.shardOf(node) != shard) {
+            addShardMember(shard, node); // the map changed meanwhile: check again, and refuse if need be
+        }
     }
 
     /** Reshards into {@code shardCount} shards (API.md 6.7, 9.4); answers once the new layout is committed. */
@@ -394,9 +403,10 @@ public final class Node implements PeerHandler, AutoCloseable {
         if (here != null && here.ref().equals(shard)) {
             return here.replica().receive(writes);
         }
-        // Writes of an older layout were handed over with its keys; writes for a layout this
-        // node has not adopted yet are resent later.
-        return here != null && shard.epoch() < here.ref().epoch();
+        // Not taken, so not acknowledged: writes of an older layout reach the new one through
+        // their coordinator's hand-over, and writes of a layout this node has not adopted yet
+        // are resent later.
+        return false;
     }
 
     @Override

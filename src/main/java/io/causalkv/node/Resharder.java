@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Coordinates a reshard from the node that received it (API.md 6.7, 9.4, 9.5), in three steps
@@ -39,6 +40,7 @@ final class Resharder {
     private static final System.Logger LOG = System.getLogger(Resharder.class.getName());
 
     private final ClusterRuntime runtime;
+    private final ReentrantLock running = new ReentrantLock();
 
     Resharder(ClusterRuntime runtime) {
         this.runtime = runtime;
@@ -55,23 +57,36 @@ final class Resharder {
 
     private enum Answer { DONE, REFUSED, UNREACHABLE }
 
-    /** Reshards into {@code shardCount} shards. */
-    synchronized Outcome reshard(int shardCount) {
+    /** Reshards into {@code shardCount} shards; one at a time per coordinator, a second one gives way. */
+    Outcome reshard(int shardCount) {
+        if (!running.tryLock()) {
+            return Outcome.CONFLICT;
+        }
+        try {
+            return coordinate(shardCount);
+        } finally {
+            running.unlock();
+        }
+    }
+
+    private Outcome coordinate(int shardCount) {
         ClusterMap before = runtime.membership().map();
         ClusterMap proposed = before.resharded(shardCount);
         List<NodeAddress> members = proposed.members();
         long started = System.nanoTime();
-        Map<NodeAddress, Answer> stage = everyone(members, new ReshardStep(ReshardStep.Phase.STAGE, proposed));
+        Map<NodeAddress, Answer> stage = everyone(members, step(ReshardStep.Phase.STAGE, proposed, List.of()));
         List<NodeAddress> staged = with(stage, Answer.DONE);
         if (stage.containsValue(Answer.REFUSED)) {
-            everyone(staged, new ReshardStep(ReshardStep.Phase.ABORT, proposed));
+            abort(members, proposed);
             LOG.log(Level.WARNING, "{0}: reshard to {1} gave way to a concurrent reshard", runtime.self(), shardCount);
             return Outcome.CONFLICT;
         }
-        List<NodeAddress> transferred = with(everyone(staged, new ReshardStep(ReshardStep.Phase.TRANSFER, proposed)), Answer.DONE);
-        if (!everyOldShardHandedOver(before, transferred)) {
-            everyone(staged, new ReshardStep(ReshardStep.Phase.ABORT, proposed));
-            LOG.log(Level.WARNING, "{0}: reshard to {1} abandoned: a shard could not hand its keys over",
+        // Handed-over keys are imported, not replicated: every node that staged must get all of
+        // its keys from every other, or its new replica would miss some for good.
+        List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged)), Answer.DONE);
+        if (!transferred.containsAll(staged) || !everyOldShardHandedOver(before, transferred)) {
+            abort(members, proposed);
+            LOG.log(Level.WARNING, "{0}: reshard to {1} abandoned: keys could not be handed over in full",
                     runtime.self(), shardCount);
             return Outcome.UNAVAILABLE;
         }
@@ -81,6 +96,15 @@ final class Resharder {
         LOG.log(Level.INFO, "{0}: resharded into {1} shards (epoch {2}) in {3} ms", runtime.self(), shardCount,
                 proposed.layout().epoch(), (System.nanoTime() - started) / 1_000_000);
         return Outcome.DONE;
+    }
+
+    /** Abandons a proposal everywhere, including nodes whose STAGE answer was lost or late. */
+    private void abort(List<NodeAddress> members, ClusterMap proposed) {
+        everyone(members, step(ReshardStep.Phase.ABORT, proposed, List.of()));
+    }
+
+    private static ReshardStep step(ReshardStep.Phase phase, ClusterMap proposed, List<NodeAddress> participants) {
+        return new ReshardStep(phase, proposed, participants);
     }
 
     private static boolean everyOldShardHandedOver(ClusterMap before, List<NodeAddress> transferred) {

@@ -2,7 +2,6 @@ package io.causalkv.node;
 
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
-import io.causalkv.cluster.Layout;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
@@ -10,12 +9,9 @@ import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardReplica;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.transport.PeerClient;
-import io.causalkv.transport.PeerUnreachableException;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -28,12 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ShardHost implements AutoCloseable {
 
-    /** Entries per hand-over message. */
-    static final int HANDOFF_BATCH = 2_000;
     /** A staged layout that is neither committed nor abandoned within this time is dropped. */
     static final long STAGE_EXPIRY_NANOS = 30_000_000_000L;
-    /** How long a retired replica keeps handing over late writes. */
+    /** A retired replica is kept at least this long, handing over writes that reach it late. */
     static final long RETIRE_NANOS = 8_000_000_000L;
+    /** ... and at most this long when its late writes cannot be handed over (their owners are down). */
+    static final long RETIRE_CAP_NANOS = 60_000_000_000L;
     /** How long a newly joined replica tries to fetch its shard's state before serving what it has. */
     static final long INITIAL_SYNC_NANOS = 5_000_000_000L;
 
@@ -43,21 +39,48 @@ final class ShardHost implements AutoCloseable {
     private final String incarnation;
     private final PeerClient client;
     private final Membership membership;
+    private final HandOver handOver;
     private final AtomicInteger generation = new AtomicInteger();
 
     private volatile LocalShard current;
     private long currentSince;
     private Staged staged;
     private final List<Retired> retired = new ArrayList<>();
-    /** The current replica's clock when its keys were handed over (empty if they never were). */
-    private VectorClock handedOver = VectorClock.EMPTY;
 
     /** A proposed layout this node has prepared for, with its replica there (null if unassigned). */
-    private record Staged(ClusterMap proposed, LocalShard shard, long since) {
+    private static final class Staged {
+        final ClusterMap proposed;
+        final LocalShard shard;
+        final long since;
+        /** Told to transfer: a participant, to which every other participant hands its keys. */
+        boolean participant;
+        /** The clock of this node's replica when its keys were handed over in full; null until then. */
+        VectorClock handedOver;
+
+        Staged(ClusterMap proposed, LocalShard shard, long since) {
+            this.proposed = proposed;
+            this.shard = shard;
+            this.since = since;
+        }
     }
 
-    /** An old replica still handing over writes that reach it late, to the layout {@code next}. */
-    private record Retired(LocalShard shard, ClusterMap next, VectorClock handedOver, long since) {
+    /** A replica this node no longer serves, still handing over writes that reach it late. */
+    private static final class Retired {
+        final LocalShard shard;
+        final long since;
+        /** Covers what has been handed over; {@code imported} says whether imported entries were too. */
+        VectorClock handedOver;
+        boolean imported;
+
+        Retired(LocalShard shard, VectorClock handedOver, long since) {
+            this.shard = shard;
+            this.handedOver = handedOver;
+            this.imported = handedOver != null;
+            this.since = since;
+            if (this.handedOver == null) {
+                this.handedOver = VectorClock.EMPTY;
+            }
+        }
     }
 
     ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership) {
@@ -65,6 +88,7 @@ final class ShardHost implements AutoCloseable {
         this.incarnation = incarnation;
         this.client = client;
         this.membership = membership;
+        this.handOver = new HandOver(self, client, this::receiveHandoff);
     }
 
     /** The replica this node serves from, or null when it is unassigned. */
@@ -74,10 +98,12 @@ final class ShardHost implements AutoCloseable {
 
     /**
      * Follows the current map: keeps the current replica's peers up to date, or moves to the
-     * shard the map gives this node (the staged replica if a reshard prepared it, else a new,
-     * empty one that must fetch its state).
+     * shard the map gives this node: the staged replica if a reshard prepared it (ready if this
+     * node took part in the hand-over), else a new, empty one that fetches its state. The map is
+     * read under this object's lock, so two callers can never apply maps out of order.
      */
-    synchronized void follow(ClusterMap map) {
+    synchronized void follow() {
+        ClusterMap map = membership.map();
         int shard = shardOfSelf(map);
         ShardRef wanted = shard == ClusterMap.NO_SHARD ? null : new ShardRef(shard, map.layout().epoch());
         LocalShard now = current;
@@ -89,13 +115,18 @@ final class ShardHost implements AutoCloseable {
             return;
         }
         LocalShard next = null;
-        if (staged != null && staged.proposed().layout().epoch() <= map.layout().epoch()) {
-            if (staged.shard() != null && staged.shard().ref().equals(wanted)) {
-                next = staged.shard();
-                next.markReady(); // filled by the hand-over before the layout was committed
-            } else if (staged.shard() != null) {
-                staged.shard().close();
+        VectorClock handedOver = null;
+        if (staged != null && staged.proposed.layout().epoch() <= map.layout().epoch()) {
+            boolean committed = staged.proposed.layout().equals(map.layout());
+            if (committed && staged.shard != null && staged.shard.ref().equals(wanted)) {
+                next = staged.shard;
+                if (staged.participant) {
+                    next.markReady(); // every participant handed its keys to it before the commit
+                }
+            } else if (staged.shard != null) {
+                staged.shard.close();
             }
+            handedOver = committed ? staged.handedOver : null;
             staged = null;
         }
         if (next == null && wanted != null) {
@@ -108,7 +139,7 @@ final class ShardHost implements AutoCloseable {
         currentSince = membership.now();
         LOG.log(Level.INFO, "{0}: now hosts {1}", self, wanted == null ? "no shard (unassigned)" : wanted);
         if (now != null) {
-            retire(now, map);
+            retire(now, handedOver);
         }
         notifyAll();
     }
@@ -131,14 +162,16 @@ final class ShardHost implements AutoCloseable {
         return new LocalShard(self, replicaId, ref, client, membership);
     }
 
-    private void retire(LocalShard old, ClusterMap next) {
+    /**
+     * Stops serving {@code old}: frozen, its senders closed. It stays, handing over to the
+     * current owners of its keys whatever {@code handedOver} (null: nothing yet) does not cover,
+     * so that writes it took or received late, or that only it held when it left its shard, are
+     * not lost.
+     */
+    private void retire(LocalShard old, VectorClock handedOver) {
         old.replica().freeze();
         old.close();
-        if (old.ref().epoch() < next.layout().epoch()) {
-            // The keys were handed over before the commit; late replicated writes still follow them.
-            retired.add(new Retired(old, next, handedOver, membership.now()));
-        }
-        handedOver = VectorClock.EMPTY;
+        retired.add(new Retired(old, handedOver, membership.now()));
     }
 
     /**
@@ -183,11 +216,11 @@ final class ShardHost implements AutoCloseable {
         if (epoch <= committed.layout().epoch()) {
             return committed.layout().equals(proposed.layout()); // this one is committed already
         }
-        if (staged != null && staged.proposed().layout().epoch() == epoch) {
-            return staged.proposed().equals(proposed);
+        if (staged != null && staged.proposed.layout().epoch() == epoch) {
+            return staged.proposed.equals(proposed);
         }
-        if (staged != null && staged.shard() != null) {
-            staged.shard().close();
+        if (staged != null && staged.shard != null) {
+            staged.shard.close();
         }
         int shard = proposed.shardOf(self);
         LocalShard replica = shard == ClusterMap.NO_SHARD ? null : newShard(new ShardRef(shard, epoch));
@@ -199,40 +232,51 @@ final class ShardHost implements AutoCloseable {
         return true;
     }
 
-    /** Hands every key of the current (frozen) replica to the members of its shard in {@code proposed}. */
-    boolean transfer(ClusterMap proposed) {
+    /**
+     * Hands every key of the current (frozen) replica to every participant that is a member of
+     * the key's shard in {@code proposed}. False if any of them did not take all of its keys, or
+     * if this replica has not fetched its own shard's state yet and cannot now.
+     */
+    boolean transfer(ClusterMap proposed, List<NodeAddress> participants) {
         LocalShard source;
+        Staged mine;
         synchronized (this) {
-            if (staged == null || !staged.proposed().equals(proposed)) {
+            if (staged == null || !staged.proposed.equals(proposed)) {
                 return false;
             }
+            mine = staged;
+            mine.participant = true;
             source = current;
         }
         if (source == null) {
             return true;
         }
-        StateDelta snapshot = source.replica().changesSince(VectorClock.EMPTY);
-        synchronized (this) {
-            handedOver = snapshot.clock(); // read before the entries: writes after it are handed over late
+        if (!source.isReady() && !fetchInitialState(source)) {
+            return false; // it might lack keys that only it would hand over
         }
-        List<StateDelta.KeyedEntry> all = snapshot.entries();
-        boolean delivered = handOver(all, proposed);
-        LOG.log(Level.INFO, "{0}: handed over {1} keys for layout e{2}: {3}", self, all.size(),
+        StateDelta snapshot = source.replica().changesSince(VectorClock.EMPTY);
+        boolean delivered = handOver.deliver(snapshot.entries(), proposed, participants::contains);
+        if (delivered) {
+            synchronized (this) {
+                mine.handedOver = snapshot.clock(); // read before the entries: later writes go over late
+            }
+        }
+        LOG.log(Level.INFO, "{0}: handed over {1} keys for layout e{2}: {3}", self, snapshot.entries().size(),
                 proposed.layout().epoch(), delivered ? "done" : "incomplete");
         return delivered;
     }
 
     /** Drops a staged layout (the coordinator gave up) and lets client writes in again. */
     synchronized boolean abort(ClusterMap proposed) {
-        if (staged != null && staged.proposed().equals(proposed)) {
+        if (staged != null && staged.proposed.equals(proposed)) {
             dropStaged();
         }
         return true;
     }
 
     private void dropStaged() {
-        if (staged.shard() != null) {
-            staged.shard().close();
+        if (staged.shard != null) {
+            staged.shard.close();
         }
         staged = null;
         if (current != null) {
@@ -245,8 +289,8 @@ final class ShardHost implements AutoCloseable {
     boolean receiveHandoff(ShardRef ref, List<StateDelta.KeyedEntry> entries) {
         LocalShard target;
         synchronized (this) {
-            if (staged != null && staged.shard() != null && staged.shard().ref().equals(ref)) {
-                target = staged.shard();
+            if (staged != null && staged.shard != null && staged.shard.ref().equals(ref)) {
+                target = staged.shard;
             } else if (current != null && current.ref().equals(ref)) {
                 target = current;
             } else {
@@ -254,43 +298,6 @@ final class ShardHost implements AutoCloseable {
             }
         }
         target.replica().importEntries(entries);
-        return true;
-    }
-
-    /**
-     * Sends each entry to every member of its shard in {@code layoutMap}. True when, for every
-     * shard, at least one member took all of its entries.
-     */
-    private boolean handOver(List<StateDelta.KeyedEntry> entries, ClusterMap layoutMap) {
-        Layout layout = layoutMap.layout();
-        Map<Integer, List<StateDelta.KeyedEntry>> byShard = new HashMap<>();
-        for (StateDelta.KeyedEntry entry : entries) {
-            byShard.computeIfAbsent(layout.shardOf(entry.key()), s -> new ArrayList<>()).add(entry);
-        }
-        boolean complete = true;
-        for (Map.Entry<Integer, List<StateDelta.KeyedEntry>> group : byShard.entrySet()) {
-            ShardRef ref = new ShardRef(group.getKey(), layout.epoch());
-            boolean someoneHasAll = false;
-            for (NodeAddress member : layoutMap.shardMembers(group.getKey())) {
-                someoneHasAll |= sendAll(member, ref, group.getValue());
-            }
-            complete &= someoneHasAll;
-        }
-        return complete;
-    }
-
-    private boolean sendAll(NodeAddress member, ShardRef ref, List<StateDelta.KeyedEntry> entries) {
-        for (int from = 0; from < entries.size(); from += HANDOFF_BATCH) {
-            List<StateDelta.KeyedEntry> batch = entries.subList(from, Math.min(entries.size(), from + HANDOFF_BATCH));
-            try {
-                boolean taken = member.equals(self) ? receiveHandoff(ref, batch) : client.handoff(member, ref, batch);
-                if (!taken) {
-                    return false;
-                }
-            } catch (PeerUnreachableException e) {
-                return false;
-            }
-        }
         return true;
     }
 
@@ -304,18 +311,34 @@ final class ShardHost implements AutoCloseable {
         }
         List<Retired> work;
         synchronized (this) {
-            if (staged != null && membership.now() - staged.since() > STAGE_EXPIRY_NANOS) {
-                LOG.log(Level.WARNING, "{0}: staged layout e{1} never committed; dropped", self, staged.proposed().layout().epoch());
+            if (staged != null && membership.now() - staged.since > STAGE_EXPIRY_NANOS) {
+                LOG.log(Level.WARNING, "{0}: staged layout e{1} never committed; dropped", self, staged.proposed.layout().epoch());
                 dropStaged();
             }
-            retired.removeIf(r -> membership.now() - r.since() > RETIRE_NANOS);
             work = List.copyOf(retired);
         }
         for (Retired r : work) {
-            ShardReplica old = r.shard().replica();
-            List<StateDelta.KeyedEntry> late = old.writesSince(r.handedOver());
+            handOverLate(r);
+        }
+    }
+
+    /** Hands a retired replica's late writes to their current owners; drops it when done or too old. */
+    private void handOverLate(Retired r) {
+        ShardReplica old = r.shard.replica();
+        VectorClock clock = old.applied(); // read before the scan: anything newer is sent next round
+        List<StateDelta.KeyedEntry> late = old.writesSince(r.handedOver, !r.imported);
+        long age = membership.now() - r.since;
+        boolean delivered = late.isEmpty() || handOver.deliver(late, membership.map(), member -> true);
+        if (delivered) {
+            r.handedOver = clock;
+            r.imported = true;
+        }
+        if ((late.isEmpty() && age > RETIRE_NANOS) || age > RETIRE_CAP_NANOS) {
             if (!late.isEmpty()) {
-                handOver(late, r.next());
+                LOG.log(Level.WARNING, "{0}: {1} late writes of {2} could not be handed over", self, late.size(), old.ref());
+            }
+            synchronized (this) {
+                retired.remove(r);
             }
         }
     }
@@ -345,8 +368,8 @@ final class ShardHost implements AutoCloseable {
         if (current != null) {
             current.close();
         }
-        if (staged != null && staged.shard() != null) {
-            staged.shard().close();
+        if (staged != null && staged.shard != null) {
+            staged.shard.close();
         }
     }
 }

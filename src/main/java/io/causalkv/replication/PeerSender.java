@@ -83,6 +83,9 @@ final class PeerSender implements AutoCloseable {
                     pause(RETRY_MILLIS);
                 }
             } catch (PeerUnreachableException e) {
+                if (!running) {
+                    break; // closed mid-call (the shard moved on): says nothing about the peer
+                }
                 // Suspect it now; deliveries resume only after it has answered probes for a while.
                 membership.health(peer).failed();
                 pause(RETRY_MILLIS);

@@ -144,14 +144,15 @@ public final class ShardReplica {
     }
 
     /**
-     * The writes of this epoch that {@code handedOver} does not cover: what reached a retired
-     * replica after its keys were handed over. Imported entries are left out (they were handed
-     * over by the replicas they came from).
+     * What a retired replica still has to hand over: the writes of this epoch that
+     * {@code handedOver} does not cover and, {@code withImported}, the entries it imported from an
+     * older layout too (when it has never handed anything over, it may be their last holder).
      */
-    public List<StateDelta.KeyedEntry> writesSince(VectorClock handedOver) {
+    public List<StateDelta.KeyedEntry> writesSince(VectorClock handedOver, boolean withImported) {
         List<StateDelta.KeyedEntry> late = new ArrayList<>();
         store.forEach((key, entry) -> {
-            if (epochReplicas.contains(entry.dot().replica()) && !handedOver.covers(entry.dot())) {
+            boolean ours = epochReplicas.contains(entry.dot().replica());
+            if (ours ? !handedOver.covers(entry.dot()) : withImported) {
                 late.add(new StateDelta.KeyedEntry(key, entry));
             }
         });

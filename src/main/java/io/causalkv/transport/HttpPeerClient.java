@@ -10,7 +10,6 @@ import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.wire.Wire;
-import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.client.Client;
 import jakarta.ws.rs.client.ClientBuilder;
 import jakarta.ws.rs.client.Entity;
@@ -117,6 +116,8 @@ public final class HttpPeerClient implements PeerClient {
         ObjectNode body = Wire.MAPPER.createObjectNode();
         body.put("phase", step.phase().name());
         body.set("map", Wire.map(step.proposed()));
+        ArrayNode participants = body.putArray("participants");
+        step.participants().forEach(node -> participants.add(node.toString()));
         return postJson(to, "/internal/reshard", body, RESHARD_STEP_TIMEOUT).path("done").asBoolean(false);
     }
 
@@ -143,6 +144,7 @@ public final class HttpPeerClient implements PeerClient {
         }
         if (request.hops() > 0) {
             builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
+            builder.header(PeerRequest.BUDGET_HEADER, Long.toString(request.timeout().toMillis()));
         }
         try {
             HttpResponse<byte[]> response = relayClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -182,15 +184,18 @@ public final class HttpPeerClient implements PeerClient {
     }
 
     private PeerResponse call(NodeAddress peer, PeerRequest request) throws PeerUnreachableException {
-        Invocation.Builder builder = client.target(URI.create("http://" + peer + request.rawPath()))
-                .request()
-                .property(ClientProperties.READ_TIMEOUT, (int) Math.max(1, request.timeout().toMillis()));
-        try (Response response = request.body().length == 0
-                ? builder.method(request.method())
-                : builder.method(request.method(), Entity.entity(request.body(), MediaType.APPLICATION_JSON_TYPE))) {
-            byte[] body = response.hasEntity() ? response.readEntity(byte[].class) : NO_BODY;
-            return new PeerResponse(response.getStatus(), body);
-        } catch (ProcessingException | IllegalStateException e) {
+        try {
+            Invocation.Builder builder = client.target(URI.create("http://" + peer + request.rawPath()))
+                    .request()
+                    .property(ClientProperties.READ_TIMEOUT, (int) Math.max(1, request.timeout().toMillis()));
+            try (Response response = request.body().length == 0
+                    ? builder.method(request.method())
+                    : builder.method(request.method(), Entity.entity(request.body(), MediaType.APPLICATION_JSON_TYPE))) {
+                byte[] body = response.hasEntity() ? response.readEntity(byte[].class) : NO_BODY;
+                return new PeerResponse(response.getStatus(), body);
+            }
+        } catch (RuntimeException e) {
+            // Processing errors, and whatever a client being closed at shutdown throws: no answer.
             throw new PeerUnreachableException(peer, e);
         }
     }

@@ -13,6 +13,9 @@ public record PeerRequest(String method, String rawPath, byte[] body, Duration t
     /** The header that carries {@link #hops()} on a proxied client request. */
     public static final String HOPS_HEADER = "X-Causalkv-Hops";
 
+    /** The header that carries, on a proxied request, the milliseconds the relaying node will wait. */
+    public static final String BUDGET_HEADER = "X-Causalkv-Budget-Ms";
+
     public PeerRequest(String method, String rawPath, byte[] body, Duration timeout) {
         this(method, rawPath, body, timeout, 0);
     }

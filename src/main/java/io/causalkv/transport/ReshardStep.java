@@ -1,15 +1,22 @@
 package io.causalkv.transport;
 
 import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.NodeAddress;
+import java.util.List;
 
 /**
  * One step of a reshard, sent by the coordinating node to every member (API.md 6.7, 9.5):
  * {@code STAGE} freezes client writes and prepares an empty replica of the node's shard in the
- * proposed layout; {@code TRANSFER} hands every key the node holds to the members of its new
- * shard; {@code ABORT} drops the proposal and lets writes in again. The commit is the proposed
- * map itself, spread like any membership change.
+ * proposed layout; {@code TRANSFER} hands every key the node holds to the {@code participants}
+ * (the nodes that staged) among the members of its new shard; {@code ABORT} drops the proposal
+ * and lets writes in again. The commit is the proposed map itself, spread like any membership
+ * change.
  */
-public record ReshardStep(Phase phase, ClusterMap proposed) {
+public record ReshardStep(Phase phase, ClusterMap proposed, List<NodeAddress> participants) {
 
     public enum Phase { STAGE, TRANSFER, ABORT }
+
+    public ReshardStep {
+        participants = List.copyOf(participants);
+    }
 }

@@ -307,4 +307,16 @@ class ClusterMapTest {
         }
         assertEquals(expected, changes.get(0).merge(changes.get(1).merge(changes.get(2))), "not associative");
     }
+
+    @Test
+    void aDepartureRequestedDuringAReshardIsNotUndoneByIt() {
+        List<NodeAddress> view = view(6);
+        ClusterMap start = ClusterMap.initial(view, 2);
+        ClusterMap resharded = start.resharded(3);                 // at one node
+        ClusterMap departed = start.withoutMember(view.get(4), true); // DELETE /view at another
+        ClusterMap merged = resharded.merge(departed);
+        assertEquals(merged, departed.merge(resharded));
+        assertFalse(merged.isMember(view.get(4)), "the client's DELETE /view must stand");
+        assertEquals(3, merged.layout().shardCount());
+    }
 }

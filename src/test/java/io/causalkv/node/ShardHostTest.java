@@ -44,8 +44,9 @@ class ShardHostTest {
         self = view.get(0);
         membership = new Membership(self, ClusterMap.initial(view, 2), clock::get);
         host = new ShardHost(self, "test", null, membership); // no peer calls in these tests
-        membership.onChange(map -> host.follow(membership.map()));
-        host.follow(membership.map());
+        membership.onChange(map -> host.follow());
+        host.follow();
+        host.current().markReady(); // as after the start-up join
     }
 
     @AfterEach
@@ -84,21 +85,43 @@ class ShardHostTest {
         assertTrue(host.stage(intoThree));
         int shard = intoThree.shardOf(self);
         ShardRef staged = new ShardRef(shard, intoThree.layout().epoch());
-        List<StateDelta.KeyedEntry> handedOver = before.replica().changesSince(io.causalkv.causal.VectorClock.EMPTY).entries();
-        assertTrue(host.receiveHandoff(staged, handedOver));
-        assertFalse(host.receiveHandoff(new ShardRef(shard + 1, staged.epoch()), handedOver), "not this node's shard");
+        assertFalse(host.receiveHandoff(new ShardRef(shard + 1, staged.epoch()), List.of()), "not this node's shard");
+        // The only participant is this node: its keys go to itself, the other members are not sent anything.
+        assertTrue(host.transfer(intoThree, List.of(self)));
+        boolean oldIsMine = intoThree.layout().shardOf("old") == shard;
 
         membership.propose(m -> m.merge(intoThree));
         LocalShard after = host.current();
         assertEquals(staged, after.ref());
-        assertTrue(after.isReady(), "filled before the commit");
-        assertNotNull(after.replica().read("old"));
-        assertTrue(after.replica().historyOf(after.replica().read("old")).isEmpty(),
-                "a handed-over entry carries no history in the new epoch");
+        assertTrue(after.isReady(), "a participant's replica was filled before the commit");
+        assertEquals(oldIsMine, after.replica().read("old") != null, "holds exactly the keys of its new shard");
         write(after, "new"); // the new layout takes writes
         assertThrows(ReplicaFrozenException.class, () -> write(before, "late"), "the old replica is retired");
-        assertTrue(after.replica().read("new").lamport() > after.replica().read("old").lamport(),
-                "writes in the new layout supersede what was handed over");
+        if (oldIsMine) {
+            assertTrue(after.replica().historyOf(after.replica().read("old")).isEmpty(),
+                    "a handed-over entry carries no history in the new epoch");
+            assertTrue(after.replica().read("new").lamport() > after.replica().read("old").lamport(),
+                    "writes in the new layout supersede what was handed over");
+        }
+    }
+
+    @Test
+    void aNodeThatStagedButTookNoPartInTheTransferFetchesItsShardAfterTheCommit() {
+        ClusterMap intoThree = membership.map().resharded(3);
+        assertTrue(host.stage(intoThree)); // its TRANSFER never came (it answered STAGE too late)
+        membership.propose(m -> m.merge(intoThree));
+        assertEquals(intoThree.layout().epoch(), host.current().ref().epoch());
+        assertFalse(host.current().isReady(), "its staged replica may lack keys: it must fetch them first");
+    }
+
+    @Test
+    void aReplicaThatCannotFetchItsShardDoesNotTransfer() {
+        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get));
+        fresh.follow(); // not ready: it has not fetched its shard yet, and no peer answers here
+        ClusterMap intoThree = membership.map().resharded(3);
+        assertTrue(fresh.stage(intoThree));
+        assertFalse(fresh.transfer(intoThree, List.of(self)), "it might lack keys that only it would hand over");
+        fresh.close();
     }
 
     @Test
@@ -106,7 +129,7 @@ class ShardHostTest {
         NodeAddress newcomer = NodeAddress.parse("10.0.0.9:8090");
         membership.propose(m -> m.withMember(newcomer));
         ShardHost other = new ShardHost(newcomer, "test", null, new Membership(newcomer, membership.map(), clock::get));
-        other.follow(membership.map());
+        other.follow();
         assertNull(other.current());
         assertFalse(other.receiveHandoff(new ShardRef(1, ClusterMap.FIRST_SHARDED_EPOCH), List.of()));
         other.close();

@@ -81,6 +81,10 @@ class ShardedClusterTest {
         Await.until(left(FIVE_SECONDS, addedAt), "the newcomer reports shard 2 and its key count",
                 () -> nodeShardId(cluster, added).intValue() == 2
                         && keyCount(cluster, added, 2) == keyCount(cluster, 1, 2));
+        // ... and holds the keys itself (its own replica's count, as its admin JSON reports it).
+        int shard2Keys = keyCount(cluster, 1, 2);
+        Await.until(left(FIVE_SECONDS, addedAt), "the newcomer's own replica holds shard 2's " + shard2Keys + " keys",
+                () -> ownKeys(added) == shard2Keys);
 
         // A reshard that would leave fewer than 2 nodes per shard changes nothing.
         Http.Reply tooMany = Http.send("PUT", cluster.url(2, "/shard/reshard"), "{\"shard-count\":10}");
@@ -157,6 +161,16 @@ class ShardedClusterTest {
             total += expected;
         }
         assertEquals(keys, total, "shard counts add up to the live keys");
+    }
+
+    /** The live keys of node {@code i}'s own replica, from its admin JSON. */
+    private int ownKeys(int i) {
+        for (com.fasterxml.jackson.databind.JsonNode node : Http.send("GET", cluster.url(i, "/admin/api/cluster")).json().get("nodes")) {
+            if (node.get("address").asText().equals(cluster.address(i))) {
+                return node.get("keys").isInt() ? node.get("keys").intValue() : -1;
+            }
+        }
+        return -1;
     }
 
     private static Duration left(Duration bound, long sinceNanos) {

@@ -19,7 +19,16 @@ public final class ClientRequest {
     /** Method, raw path and body of {@code request}, with the hop count it arrived with. */
     public static PeerRequest of(ContainerRequestContext request, RequestBody body) {
         String rawPath = "/" + request.getUriInfo().getPath(false);
-        return new PeerRequest(request.getMethod(), rawPath, body.raw(), Duration.ZERO, hops(request));
+        return new PeerRequest(request.getMethod(), rawPath, body.raw(), budget(request), hops(request));
+    }
+
+    /**
+     * What is left of a relaying node's time budget, less a margin for the way back (zero when
+     * the request comes from a client: the node's own budget applies).
+     */
+    private static Duration budget(ContainerRequestContext request) {
+        int millis = headerInt(request, PeerRequest.BUDGET_HEADER, 60_000);
+        return millis == 0 ? Duration.ZERO : Duration.ofMillis(Math.max(1, millis - 100));
     }
 
     /** A node's answer, status and body unchanged. */
@@ -28,12 +37,16 @@ public final class ClientRequest {
     }
 
     private static int hops(ContainerRequestContext request) {
-        String header = request.getHeaderString(PeerRequest.HOPS_HEADER);
+        return headerInt(request, PeerRequest.HOPS_HEADER, 100);
+    }
+
+    private static int headerInt(ContainerRequestContext request, String name, int max) {
+        String header = request.getHeaderString(name);
         if (header == null) {
             return 0;
         }
         try {
-            return Math.max(0, Math.min(Integer.parseInt(header.trim()), 100));
+            return Math.max(0, Math.min(Integer.parseInt(header.trim()), max));
         } catch (NumberFormatException e) {
             return 0;
         }

@@ -86,8 +86,12 @@ public final class InternalResource {
     @POST
     @Path("reshard")
     public Response reshard() {
-        return handle(body -> Json.object().put("done", node.onReshard(new ReshardStep(
-                ReshardStep.Phase.valueOf(body.path("phase").asText()), Wire.decodeMap(body.get("map"))))));
+        return handle(body -> {
+            List<NodeAddress> participants = new ArrayList<>();
+            body.path("participants").forEach(a -> participants.add(NodeAddress.parse(a.asText())));
+            return Json.object().put("done", node.onReshard(new ReshardStep(
+                    ReshardStep.Phase.valueOf(body.path("phase").asText()), Wire.decodeMap(body.get("map")), participants)));
+        });
     }
 
     @POST
