@@ -85,9 +85,6 @@ abstract class ReplicationBehaviourSuite {
         });
     }
 
-    private static Duration leftOf(Duration bound, long sinceNanos) {
-        return Duration.ofNanos(Math.max(1, bound.toNanos() - (System.nanoTime() - sinceNanos)));
-    }
 
     // ---- start-up and replication ------------------------------------------------------------
 
@@ -165,7 +162,7 @@ abstract class ReplicationBehaviourSuite {
         assertEquals(503, dependent.status(), "1 s after reconnection: " + dependent.body());
         assertEquals(200, older.status(), older.body());
         assertEquals(Http.json("\"v1\""), older.json().get("value"));
-        Await.until(leftOf(FIVE_SECONDS, healed), "node 2 has v2 within 5 s of reconnection",
+        Await.until(Await.remaining(FIVE_SECONDS, healed), "node 2 has v2 within 5 s of reconnection",
                 () -> get(2, "k", m2).status() == 200);
         assertEquals(Http.json("\"v2\""), get(2, "k", m2).json().get("value"));
     }
@@ -221,7 +218,7 @@ abstract class ReplicationBehaviourSuite {
         long healed = System.nanoTime();
         for (int i = 0; i < cluster.size(); i++) {
             int node = i;
-            Await.until(leftOf(FIVE_SECONDS, healed), "node 2 back in node " + node + "'s view",
+            Await.until(Await.remaining(FIVE_SECONDS, healed), "node 2 back in node " + node + "'s view",
                     () -> view(node).size() == 3);
         }
         awaitValue(2, "during", m, "\"majority\"", Duration.ofSeconds(5));
@@ -291,11 +288,11 @@ abstract class ReplicationBehaviourSuite {
         String latest = metadata;
         for (int i = 0; i < cluster.size(); i++) {
             int node = i;
-            Await.until(leftOf(FIVE_SECONDS, restarted), "node " + node + " lists the restarted node",
+            Await.until(Await.remaining(FIVE_SECONDS, restarted), "node " + node + " lists the restarted node",
                     () -> view(node).contains(cluster.address(2)));
         }
         for (int i = 0; i < 20; i++) {
-            awaitValue(2, "missed" + i, latest, Integer.toString(i), leftOf(FIVE_SECONDS, restarted));
+            awaitValue(2, "missed" + i, latest, Integer.toString(i), Await.remaining(FIVE_SECONDS, restarted));
         }
     }
 
@@ -312,11 +309,11 @@ abstract class ReplicationBehaviourSuite {
         List<String> everyone = cluster.addresses();
         for (int i = 0; i < cluster.size(); i++) {
             int node = i;
-            Await.until(leftOf(FIVE_SECONDS, started), "node " + node + " lists the new node last",
+            Await.until(Await.remaining(FIVE_SECONDS, started), "node " + node + " lists the new node last",
                     () -> view(node).equals(everyone));
         }
         for (int i = 0; i < 10; i++) {
-            awaitValue(added, "before" + i, metadata, Integer.toString(i), leftOf(FIVE_SECONDS, started));
+            awaitValue(added, "before" + i, metadata, Integer.toString(i), Await.remaining(FIVE_SECONDS, started));
         }
         assertEquals(201, put(added, "after", "1", metadata).status());
         awaitValue(0, "after", "null", "1", Duration.ofSeconds(1));

@@ -145,14 +145,14 @@ class KvsShardApiTest {
 
     @Test
     void aProxiedRequestAnswersExactlyAsTheOwnerDoes() {
-        String key = keyIn(2, "proxied");
+        String key = ShardedClient.keyIn(2, "proxied");
         Http.Reply created = send(0, "PUT", "/kvs/" + key, "{\"value\":{\"n\":[1,2.50]},\"causal-metadata\":null}");
         assertEquals(201, created.status(), created.body());
         assertEquals(Set.of("result", "causal-metadata"), fields(created.json()));
         String metadata = created.json().get("causal-metadata").toString();
         Http.Reply read = send(unassigned, "GET", "/kvs/" + key, "{\"causal-metadata\":" + metadata + "}");
         assertJson(read, 200, "{\"result\":\"found\",\"value\":{\"n\":[1,2.50]},\"causal-metadata\":" + metadata + "}");
-        Http.Reply missing = send(0, "GET", "/kvs/" + keyIn(2, "absent"), "{\"causal-metadata\":" + metadata + "}");
+        Http.Reply missing = send(0, "GET", "/kvs/" + ShardedClient.keyIn(2, "absent"), "{\"causal-metadata\":" + metadata + "}");
         assertJson(missing, 404, "{\"error\":\"Key does not exist\",\"causal-metadata\":" + metadata + "}");
         // Validation happens at the receiving node, before routing (API.md 4.3).
         assertJson(send(0, "PUT", "/kvs/" + key, "{}"), 400, "{\"error\":\"PUT request does not specify a value\"}");
@@ -176,13 +176,6 @@ class KvsShardApiTest {
         assertTrue(admin.get("epoch").isIntegralNumber());
     }
 
-    private static String keyIn(int shard, String prefix) {
-        for (int n = 0; ; n++) {
-            if (HashRing.of(2).shardOf(prefix + n) == shard) {
-                return prefix + n;
-            }
-        }
-    }
 
     private static Set<String> fields(JsonNode node) {
         Set<String> names = new HashSet<>();

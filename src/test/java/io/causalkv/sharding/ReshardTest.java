@@ -15,26 +15,17 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
  * Reshards from a replicated cluster and with a node down (API.md 9.4 to 9.6, 10.5): every key
  * keeps its latest value or tombstone, and a node that missed the reshard catches up.
  */
-class ReshardTest {
+class ReshardTest extends ClusterTestBase {
 
     private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
     private static final Duration TWENTY_SECONDS = Duration.ofSeconds(20);
 
-    private Cluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     /** Writes {@code count} keys through every node in turn, deletes every tenth; the live ones. */
     private Map<String, String> writeKeys(ShardedClient client, int count) {
@@ -132,7 +123,7 @@ class ReshardTest {
         int shard = nodeShardId(cluster, 5).intValue();
         assertTrue(members(cluster, 0, shard).contains(five), "node 0 lists it in shard " + shard);
         // It fetched its new shard's state: its own count matches another member's, and it serves every key.
-        Await.until(Duration.ofNanos(Math.max(1, 5_000_000_000L - (System.nanoTime() - restarted))),
+        Await.until(Await.remaining(FIVE_SECONDS, restarted),
                 "the returning node counts its shard's keys", () -> {
                     String other = members(cluster, 0, shard).stream().filter(m -> !m.equals(five)).findFirst().orElseThrow();
                     int otherIndex = cluster.addresses().indexOf(other);

@@ -5,7 +5,6 @@ import static io.causalkv.sharding.ShardedClient.view;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.causalkv.cluster.HashRing;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Cluster;
 import io.causalkv.testing.Http;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,18 +22,10 @@ import org.junit.jupiter.api.Test;
  * (API.md 4.4, 6.5, 9.5, 9.6, 10.4, 10.6). Four nodes in two shards: shard 1 = nodes 0 and 2,
  * shard 2 = nodes 1 and 3.
  */
-class ShardFaultsTest {
+class ShardFaultsTest extends ClusterTestBase {
 
     private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
 
-    private Cluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     private void startFourNodesInTwoShards() throws Exception {
         cluster = Cluster.start(4, FaultyHttpTransport::new, Map.of("SHARD_COUNT", "2"));
@@ -48,20 +38,12 @@ class ShardFaultsTest {
         }
     }
 
-    /** The first key named {@code prefix<n>} that the 2-shard layout puts in {@code shard}. */
-    private static String keyIn(int shard, String prefix) {
-        for (int n = 0; ; n++) {
-            if (HashRing.of(2).shardOf(prefix + n) == shard) {
-                return prefix + n;
-            }
-        }
-    }
 
     @Test
     void aCausalChainAcrossShardsNeverShowsTheOldValue() throws Exception {
         startFourNodesInTwoShards();
-        String x = keyIn(1, "x");
-        String y = keyIn(2, "y");
+        String x = ShardedClient.keyIn(1, "x");
+        String y = ShardedClient.keyIn(2, "y");
         ShardedClient writer = new ShardedClient(cluster);
         assertEquals(201, writer.put(0, x, "\"old\"").status());
         String old = writer.metadata();
@@ -154,7 +136,7 @@ class ShardFaultsTest {
         startFourNodesInTwoShards();
         List<String> a = cluster.addresses();
         ShardedClient client = new ShardedClient(cluster);
-        String x = keyIn(1, "k");
+        String x = ShardedClient.keyIn(1, "k");
         assertEquals(201, client.put(1, x, "1").status());
 
         cluster.stopNode(2);
@@ -174,7 +156,7 @@ class ShardFaultsTest {
                     () -> members(cluster, n, 1).equals(List.of(a.get(0), a.get(2))));
         }
         String metadata = client.metadata();
-        Await.until(Duration.ofNanos(Math.max(1, 5_000_000_000L - (System.nanoTime() - restarted))),
+        Await.until(Await.remaining(FIVE_SECONDS, restarted),
                 "the restarted node serves the write it missed", () -> {
                     Http.Reply reply = ShardedClient.get(cluster, 2, x, metadata);
                     return reply.status() == 200 && reply.json().get("value").intValue() == 2;
@@ -184,8 +166,8 @@ class ShardFaultsTest {
     @Test
     void aShardWithNoLiveMemberAnswers503ForItsKeysWithinFiveSecondsAndTheOtherShardServes() throws Exception {
         startFourNodesInTwoShards();
-        String inShard1 = keyIn(1, "a");
-        String inShard2 = keyIn(2, "b");
+        String inShard1 = ShardedClient.keyIn(1, "a");
+        String inShard2 = ShardedClient.keyIn(2, "b");
         ShardedClient client = new ShardedClient(cluster);
         assertEquals(201, client.put(1, inShard1, "1").status());
         assertEquals(201, client.put(0, inShard2, "2").status());

@@ -3,6 +3,7 @@ package io.causalkv.sharding;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.causalkv.cluster.HashRing;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Cluster;
 import io.causalkv.testing.Http;
@@ -60,6 +61,16 @@ final class ShardedClient {
             reply = request.get();
         }
         return reply;
+    }
+
+    /** The first key named {@code prefix<n>} that a layout of 2 shards puts in {@code shard}. */
+    static String keyIn(int shard, String prefix) {
+        for (int n = 0; n < 10_000; n++) {
+            if (HashRing.of(2).shardOf(prefix + n) == shard) {
+                return prefix + n;
+            }
+        }
+        throw new AssertionError("no key " + prefix + "<n> in shard " + shard);
     }
 
     // ---- cluster state as node i reports it ---------------------------------------------------

@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,19 +25,11 @@ import org.junit.jupiter.api.Test;
  * keys written through any node and read at every node, a node joining and added to a shard,
  * and reshards, with nothing lost.
  */
-class ShardedClusterTest {
+class ShardedClusterTest extends ClusterTestBase {
 
     private static final Duration FIVE_SECONDS = Duration.ofSeconds(5);
     private static final Duration TWENTY_SECONDS = Duration.ofSeconds(20);
 
-    private Cluster cluster;
-
-    @AfterEach
-    void stop() {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @Test
     void sixNodesInTwoShardsServeAndReshardWithNothingLost() throws Exception {
@@ -75,15 +66,15 @@ class ShardedClusterTest {
         List<String> shard2 = List.of(a.get(1), a.get(3), a.get(5), newcomer);
         for (int i = 0; i < cluster.size(); i++) {
             int node = i;
-            Await.until(left(FIVE_SECONDS, addedAt), "node " + node + " lists the newcomer last in shard 2",
+            Await.until(Await.remaining(FIVE_SECONDS, addedAt), "node " + node + " lists the newcomer last in shard 2",
                     () -> members(cluster, node, 2).equals(shard2));
         }
-        Await.until(left(FIVE_SECONDS, addedAt), "the newcomer reports shard 2 and its key count",
+        Await.until(Await.remaining(FIVE_SECONDS, addedAt), "the newcomer reports shard 2 and its key count",
                 () -> nodeShardId(cluster, added).intValue() == 2
                         && keyCount(cluster, added, 2) == keyCount(cluster, 1, 2));
         // ... and holds the keys itself (its own replica's count, as its admin JSON reports it).
         int shard2Keys = keyCount(cluster, 1, 2);
-        Await.until(left(FIVE_SECONDS, addedAt), "the newcomer's own replica holds shard 2's " + shard2Keys + " keys",
+        Await.until(Await.remaining(FIVE_SECONDS, addedAt), "the newcomer's own replica holds shard 2's " + shard2Keys + " keys",
                 () -> ownKeys(added) == shard2Keys);
 
         // A reshard that would leave fewer than 2 nodes per shard changes nothing.
@@ -118,7 +109,7 @@ class ShardedClusterTest {
         }
         for (int i = 0; i < cluster.size(); i++) {
             int node = i;
-            Await.until(left(within, start), "node " + node + " reports the layout " + shards, () -> {
+            Await.until(Await.remaining(within, start), "node " + node + " reports the layout " + shards, () -> {
                 if (!shardIds(cluster, node).equals(ids)) {
                     return false;
                 }
@@ -173,7 +164,4 @@ class ShardedClusterTest {
         return -1;
     }
 
-    private static Duration left(Duration bound, long sinceNanos) {
-        return Duration.ofNanos(Math.max(1, bound.toNanos() - (System.nanoTime() - sinceNanos)));
-    }
 }

@@ -44,6 +44,11 @@ public final class Await {
         return value;
     }
 
+    /** What is left of {@code bound} counted from {@code sinceNanos} ({@link System#nanoTime()}); at least 1 ns. */
+    public static Duration remaining(Duration bound, long sinceNanos) {
+        return Duration.ofNanos(Math.max(1, bound.toNanos() - (System.nanoTime() - sinceNanos)));
+    }
+
     /** Lets time pass for a timing requirement that is itself a duration ("still missing after 1 s"). */
     public static void elapse(Duration duration) {
         pause(duration.toMillis());
