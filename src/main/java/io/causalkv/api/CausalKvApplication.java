@@ -11,6 +11,9 @@ import io.causalkv.api.kvs.KvsShardResource;
 import io.causalkv.api.kvs.KvsViewResource;
 import io.causalkv.api.ops.OpsResource;
 import io.causalkv.api.kvs.KvsKeyResource;
+import io.causalkv.api.kvstore.KeyValueStoreKeyResource;
+import io.causalkv.api.kvstore.KeyValueStoreShardResource;
+import io.causalkv.api.kvstore.KeyValueStoreViewResource;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.Node;
 import jakarta.ws.rs.ext.ContextResolver;
@@ -50,6 +53,11 @@ public class CausalKvApplication extends ResourceConfig {
             register(KvsKeyResource.class);
             register(KvsViewResource.class);
             register(KvsShardResource.class);
+        }
+        if (node.config().serves(Dialect.KEY_VALUE_STORE)) {
+            register(KeyValueStoreKeyResource.class);
+            register(KeyValueStoreViewResource.class);
+            register(KeyValueStoreShardResource.class);
         }
     }
 }

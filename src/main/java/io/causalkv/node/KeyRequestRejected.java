@@ -26,4 +26,9 @@ public final class KeyRequestRejected extends RuntimeException {
     public CausalContext context() {
         return context;
     }
+
+    /** The HTTP status every dialect gives this reason: 503 for what may pass, 400 for bad input. */
+    public int status() {
+        return reason == Reason.DEPENDENCIES_UNMET || reason == Reason.SHARD_UNAVAILABLE ? 503 : 400;
+    }
 }

@@ -108,6 +108,16 @@ public final class Node implements PeerHandler, AutoCloseable {
      * owns the key.
      */
     public KeyResult put(String key, Optional<String> valueJson, MetadataSource metadata, PeerRequest request) {
+        return put(key, valueJson, metadata, request, Duration.ZERO);
+    }
+
+    /**
+     * Like {@link #put(String, Optional, MetadataSource, PeerRequest)}; with unmet dependencies
+     * the request waits up to {@code dependencyWait} for them (API.md 7.2) instead of being
+     * refused at once (6.4).
+     */
+    public KeyResult put(String key, Optional<String> valueJson, MetadataSource metadata, PeerRequest request,
+                         Duration dependencyWait) {
         if (isTooLong(key)) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.KEY_TOO_LONG, CausalContext.EMPTY);
         }
@@ -115,52 +125,64 @@ public final class Node implements PeerHandler, AutoCloseable {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.VALUE_MISSING, CausalContext.EMPTY);
         }
         CausalContext context = decode(metadata);
-        return onOwner(key, request, (replica, replicator) -> {
-            requireSatisfied(replica, context);
+        return onOwner(key, request, dependencyWait, (replica, replicator, deadline) -> {
+            requireSatisfied(replica, context, deadline);
             ShardReplica.LocalWrite done = replica.put(key, valueJson.get(), context, replicateWith(replicator));
             awaitDurability(replicator, done.write());
             return new KeyResult(done.outcome() == WriteOutcome.CREATED ? KeyResult.Outcome.CREATED : KeyResult.Outcome.REPLACED,
-                    null, context.merge(replica.historyOf(done.write().toEntry())));
+                    null, context.merge(replica.historyOf(done.write().toEntry())), replica.shard());
         });
     }
 
     public KeyResult get(String key, MetadataSource metadata, PeerRequest request) {
+        return get(key, metadata, request, Duration.ZERO);
+    }
+
+    public KeyResult get(String key, MetadataSource metadata, PeerRequest request, Duration dependencyWait) {
         CausalContext context = decode(metadata);
         // A key too long to store is simply absent (API.md 4.3), after the dependency check.
-        return onOwner(key, request, (replica, replicator) -> {
-            requireSatisfied(replica, context);
+        return onOwner(key, request, dependencyWait, (replica, replicator, deadline) -> {
+            requireSatisfied(replica, context, deadline);
             Entry entry = replica.read(key);
             if (entry == null || !entry.isLive()) {
                 return notFound(replica, context, entry);
             }
-            return new KeyResult(KeyResult.Outcome.FOUND, entry.value(), context.merge(replica.historyOf(entry)));
+            return new KeyResult(KeyResult.Outcome.FOUND, entry.value(), context.merge(replica.historyOf(entry)), replica.shard());
         });
     }
 
     public KeyResult delete(String key, MetadataSource metadata, PeerRequest request) {
+        return delete(key, metadata, request, Duration.ZERO);
+    }
+
+    public KeyResult delete(String key, MetadataSource metadata, PeerRequest request, Duration dependencyWait) {
         CausalContext context = decode(metadata);
-        return onOwner(key, request, (replica, replicator) -> {
-            requireSatisfied(replica, context);
+        return onOwner(key, request, dependencyWait, (replica, replicator, deadline) -> {
+            requireSatisfied(replica, context, deadline);
             Optional<Write> tombstone = replica.delete(key, context, replicateWith(replicator));
             if (tombstone.isEmpty()) {
                 return notFound(replica, context, replica.read(key));
             }
             awaitDurability(replicator, tombstone.get());
-            return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())));
+            return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())),
+                    replica.shard());
         });
     }
 
     private KeyResult notFound(ShardReplica replica, CausalContext context, Entry tombstone) {
         if (tombstone == null) {
-            return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context);
+            return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context, replica.shard());
         }
-        return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context.merge(replica.historyOf(tombstone)));
+        return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context.merge(replica.historyOf(tombstone)), replica.shard());
     }
 
-    /** An operation on the replica that owns the key; {@code replicator} is null on a standalone node. */
+    /**
+     * An operation on the replica that owns the key; {@code replicator} is null on a standalone
+     * node; waits for dependencies end at {@code deadlineNanos}.
+     */
     @FunctionalInterface
     private interface LocalOperation {
-        KeyResult apply(ShardReplica replica, Replicator replicator);
+        KeyResult apply(ShardReplica replica, Replicator replicator, long deadlineNanos);
     }
 
     /**
@@ -168,13 +190,14 @@ public final class Node implements PeerHandler, AutoCloseable {
      * to the shard's members in turn (API.md 6.5). A write that meets a replica frozen by a
      * reshard waits for the new layout and is routed again. Bounded by {@link #PROXY_BUDGET}.
      */
-    private KeyResult onOwner(String key, PeerRequest request, LocalOperation operation) {
+    private KeyResult onOwner(String key, PeerRequest request, Duration dependencyWait, LocalOperation operation) {
         if (cluster == null) {
-            return operation.apply(standalone, null);
+            return operation.apply(standalone, null, System.nanoTime());
         }
-        // A relayed request brings what is left of its sender's budget: never wait longer than that.
-        Duration budget = request.timeout().isZero() || request.timeout().compareTo(PROXY_BUDGET) > 0
-                ? PROXY_BUDGET : request.timeout();
+        // A request that may wait for its dependencies gets that long on top of routing's budget;
+        // a relayed one brings what is left of its sender's budget: never wait longer than that.
+        Duration own = PROXY_BUDGET.plus(dependencyWait);
+        Duration budget = request.timeout().isZero() || request.timeout().compareTo(own) > 0 ? own : request.timeout();
         long deadline = System.nanoTime() + budget.toNanos();
         NodeAddress self = cluster.self();
         while (true) {
@@ -190,7 +213,8 @@ public final class Node implements PeerHandler, AutoCloseable {
             // existing key, or a write that an older version would then beat): the others answer.
             if (hosted && (here.isReady() || others.isEmpty())) {
                 try {
-                    return operation.apply(here.replica(), here.replicator());
+                    return operation.apply(here.replica(), here.replicator(),
+                            Math.min(deadline, System.nanoTime() + dependencyWait.toNanos()));
                 } catch (ReplicaFrozenException e) {
                     if (!cluster.host().awaitMoveFrom(here, deadline)) {
                         throw shardUnavailable();
@@ -456,9 +480,12 @@ public final class Node implements PeerHandler, AutoCloseable {
         }
     }
 
-    /** Checks the context's dependencies on this replica's shard (and only that shard, API.md 4.4). */
-    private static void requireSatisfied(ShardReplica replica, CausalContext context) {
-        if (!replica.satisfies(context)) {
+    /**
+     * Checks the context's dependencies on this replica's shard (and only that shard, API.md 4.4),
+     * waiting for them until {@code deadlineNanos} (at once, for a deadline already past).
+     */
+    private static void requireSatisfied(ShardReplica replica, CausalContext context, long deadlineNanos) {
+        if (!replica.satisfies(context) && !replica.awaitSatisfied(context, deadlineNanos)) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
         }
     }

@@ -17,6 +17,8 @@ import java.util.Set;
  * @param forwardingAddress the main instance ({@code FORWARDING_ADDRESS}), when set and not empty
  * @param dialects the dialects this node serves
  * @param writeAcks replicas that hold a write before it is acknowledged ({@code KVS_WRITE_ACKS})
+ * @param dependencyWait how long a {@code key-value-store} request waits for unmet causal
+ *     dependencies before answering 503 ({@code KVS_DEPENDENCY_WAIT_MS})
  */
 public record NodeConfig(
         Optional<NodeAddress> address,
@@ -26,7 +28,8 @@ public record NodeConfig(
         Optional<Integer> replFactor,
         Optional<NodeAddress> forwardingAddress,
         Set<Dialect> dialects,
-        int writeAcks) {
+        int writeAcks,
+        java.time.Duration dependencyWait) {
 
     /** The port a node without an address listens on (API.md 2.1). */
     public static final int DEFAULT_PORT = 8090;

@@ -23,10 +23,15 @@ public final class NodeConfigParser {
     public static final String FORWARDING_ADDRESS = "FORWARDING_ADDRESS";
     public static final String KVS_API = "KVS_API";
     public static final String KVS_WRITE_ACKS = "KVS_WRITE_ACKS";
+    public static final String KVS_DEPENDENCY_WAIT_MS = "KVS_DEPENDENCY_WAIT_MS";
+
+    /** API.md 7.2: a key-value-store request waits 10 s for its dependencies by default. */
+    static final int DEFAULT_DEPENDENCY_WAIT_MS = 10_000;
 
     /** Every setting the node reads, for callers that gather them from several sources. */
     public static final List<String> SETTINGS = List.of(
-            SOCKET_ADDRESS, ADDRESS, VIEW, SHARD_COUNT, REPL_FACTOR, FORWARDING_ADDRESS, KVS_API, KVS_WRITE_ACKS);
+            SOCKET_ADDRESS, ADDRESS, VIEW, SHARD_COUNT, REPL_FACTOR, FORWARDING_ADDRESS, KVS_API, KVS_WRITE_ACKS,
+            KVS_DEPENDENCY_WAIT_MS);
 
     private final Function<String, String> lookup;
 
@@ -56,7 +61,10 @@ public final class NodeConfigParser {
         }
         Optional<NodeAddress> forwarding = address(FORWARDING_ADDRESS);
         Set<Dialect> dialects = dialects(membership == NodeConfig.Membership.MANUAL || replFactor.isPresent());
-        return new NodeConfig(own, membership, view, shardCount, replFactor, forwarding, dialects, writeAcks());
+        java.time.Duration dependencyWait = java.time.Duration.ofMillis(
+                nonNegativeInt(KVS_DEPENDENCY_WAIT_MS).orElse(DEFAULT_DEPENDENCY_WAIT_MS));
+        return new NodeConfig(own, membership, view, shardCount, replFactor, forwarding, dialects, writeAcks(),
+                dependencyWait);
     }
 
     private Optional<String> text(String name) {
@@ -86,6 +94,21 @@ public final class NodeConfigParser {
             }
         }
         return new ArrayList<>(nodes);
+    }
+
+    /** An integer from 0 to 60,000 (a wait in milliseconds: bounded, API.md 10.6). */
+    private Optional<Integer> nonNegativeInt(String name) {
+        return text(name).map(value -> {
+            try {
+                int parsed = Integer.parseInt(value);
+                if (parsed >= 0 && parsed <= 60_000) {
+                    return parsed;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new InvalidSettingException(name, "expected milliseconds from 0 to 60000, got \"" + value + "\"");
+        });
     }
 
     private Optional<Integer> positiveInt(String name) {

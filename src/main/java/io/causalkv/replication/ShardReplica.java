@@ -35,6 +35,8 @@ public final class ShardReplica {
     private final Set<String> epochReplicas = ConcurrentHashMap.newKeySet();
     private long lamport;
     private boolean frozen;
+    /** Requests waiting in {@link #awaitSatisfied}; applies wake them only when there are some. */
+    private int waiting;
 
     public ShardReplica(String replicaId, int shard, long epoch) {
         this.replicaId = replicaId;
@@ -69,6 +71,29 @@ public final class ShardReplica {
     /** True when every write of this shard that {@code context} depends on has been applied here. */
     public boolean satisfies(CausalContext context) {
         return context.epoch() <= epoch && applied.covers(context.clockFor(shard, epoch));
+    }
+
+    /**
+     * Waits until this replica satisfies {@code context} or {@code deadlineNanos} passes; true if
+     * satisfied. The wait releases the replica's lock, so replication goes on meanwhile.
+     */
+    public synchronized boolean awaitSatisfied(CausalContext context, long deadlineNanos) {
+        waiting++;
+        try {
+            while (!satisfies(context)) {
+                long left = deadlineNanos - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                wait(Math.max(1, left / 1_000_000));
+            }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            waiting--;
+        }
     }
 
     public Entry read(String key) {
@@ -168,6 +193,7 @@ public final class ShardReplica {
         }
         applied = applied.merge(delta.clock());
         drainBuffer();
+        wakeWaiters();
     }
 
     /**
@@ -223,7 +249,14 @@ public final class ShardReplica {
         Entry previous = store.applyIfNewer(write.key(), write.toEntry());
         applied = applied.with(write.dot().replica(), write.dot().seq());
         lamport = Math.max(lamport, write.lamport());
+        wakeWaiters();
         return previous;
+    }
+
+    private void wakeWaiters() {
+        if (waiting > 0) {
+            notifyAll();
+        }
     }
 
     private boolean isDeliverable(Write write) {

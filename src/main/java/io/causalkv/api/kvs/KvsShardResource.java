@@ -1,12 +1,12 @@
 package io.causalkv.api.kvs;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causalkv.api.common.ApiException;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.RequestBody;
+import io.causalkv.api.common.ShardCountField;
 import io.causalkv.api.common.ShardIdText;
 import io.causalkv.api.common.SocketAddressField;
 import io.causalkv.cluster.NodeAddress;
@@ -86,16 +86,7 @@ public final class KvsShardResource {
     @Path("reshard")
     public Response reshard() {
         node.view(); // outside a cluster: 503 before the body is looked at
-        RequestBody body = RequestBody.read(request.getEntityStream());
-        if (body.isMalformed()) {
-            throw new ApiException(400, ErrorBodies.of(Dialect.KVS, ErrorBodies.MALFORMED_BODY, "PUT"));
-        }
-        JsonNode count = body.field("shard-count").orElse(null);
-        if (count == null || !count.isIntegralNumber() || count.bigIntegerValue().signum() < 1) {
-            throw new ApiException(400, Json.object().put("error", "Missing or invalid shard-count"));
-        }
-        // A count beyond int range can never have enough nodes.
-        int shards = count.canConvertToInt() ? count.intValue() : Integer.MAX_VALUE;
+        int shards = ShardCountField.require(RequestBody.read(request.getEntityStream()), Dialect.KVS, "PUT");
         run("PUT", () -> {
             node.reshard(shards);
             return null;
