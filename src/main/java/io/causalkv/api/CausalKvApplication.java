@@ -11,6 +11,10 @@ import io.causalkv.api.kvs.KvsShardResource;
 import io.causalkv.api.kvs.KvsViewResource;
 import io.causalkv.api.ops.OpsResource;
 import io.causalkv.api.kvs.KvsKeyResource;
+import io.causalkv.api.kvskeys.KvsKeyCountResource;
+import io.causalkv.api.kvskeys.KvsKeysKeyResource;
+import io.causalkv.api.kvskeys.KvsShardsResource;
+import io.causalkv.api.kvskeys.KvsViewChangeResource;
 import io.causalkv.api.kvstore.KeyValueStoreKeyResource;
 import io.causalkv.api.kvstore.KeyValueStoreShardResource;
 import io.causalkv.api.kvstore.KeyValueStoreViewResource;
@@ -53,6 +57,12 @@ public class CausalKvApplication extends ResourceConfig {
             register(KvsKeyResource.class);
             register(KvsViewResource.class);
             register(KvsShardResource.class);
+        }
+        if (node.config().serves(Dialect.KVS_KEYS)) {
+            register(KvsKeysKeyResource.class);
+            register(KvsKeyCountResource.class);
+            register(KvsShardsResource.class);
+            register(KvsViewChangeResource.class);
         }
         if (node.config().serves(Dialect.KEY_VALUE_STORE)) {
             register(KeyValueStoreKeyResource.class);

@@ -103,6 +103,17 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
         return new ClusterMap(shardCount > 0 ? Layout.sharded(FIRST_SHARDED_EPOCH, shardCount) : Layout.REPLICATED, entries);
     }
 
+    /**
+     * The map of a cluster with manual membership ({@code ADDRESS}, API.md 8.1): the nodes of
+     * VIEW in its order, dealt round-robin into (nodes / r) shards of r replicas; without
+     * {@code REPL_FACTOR} ({@code replFactor} 0) every node is its own shard.
+     */
+    public static ClusterMap initialManual(List<NodeAddress> view, int replFactor) {
+        int shards = Math.max(1, view.size() / Math.max(1, replFactor));
+        ClusterMap map = initial(view, shards);
+        return new ClusterMap(new Layout(map.layout().epoch(), shards, true, replFactor), map.entries());
+    }
+
     /** The view: alive nodes in cluster order. */
     public List<NodeAddress> members() {
         return entries.entrySet().stream()
@@ -217,6 +228,28 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
             assigned.put(view.get(i), entries.get(view.get(i)).assigned(i % shardCount + 1, next.epoch()));
         }
         return new ClusterMap(next, assigned);
+    }
+
+    /**
+     * The layout a {@code kvs-keys} view change asks for (API.md 8.5): exactly the nodes of
+     * {@code view}, in its order (it replaces the cluster order, 9.2), dealt round-robin into
+     * shards of {@code replFactor} replicas (each node its own shard when 0: unreplicated), in the
+     * next epoch. Nodes left out depart, and leave their shards.
+     */
+    public ClusterMap viewChanged(List<NodeAddress> view, int replFactor) {
+        int shards = Math.max(1, view.size() / Math.max(1, replFactor));
+        Layout next = new Layout(layout.epoch() + 1, shards, true, replFactor);
+        Map<NodeAddress, Member> changed = new HashMap<>();
+        entries.forEach((node, member) -> changed.put(node, member.status() == Status.ALIVE && !view.contains(node)
+                ? new Member(Status.DEPARTED, member.version() + 1, member.stamp())
+                : member));
+        long base = maxStamp() + 1;
+        for (int i = 0; i < view.size(); i++) {
+            Member current = entries.get(view.get(i));
+            long version = current == null ? 0 : current.version() + 1;
+            changed.put(view.get(i), new Member(Status.ALIVE, version, base + i, i % shards + 1, next.epoch()));
+        }
+        return new ClusterMap(next, changed);
     }
 
     private ClusterMap with(NodeAddress node, Member member) {

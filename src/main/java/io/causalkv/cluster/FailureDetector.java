@@ -25,6 +25,7 @@ public final class FailureDetector implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
 
     private final Membership membership;
+    private final boolean removesFailed;
     private final PeerClient client;
     private final BiConsumer<NodeAddress, PingReply> onReply;
     private final ScheduledExecutorService rounds;
@@ -32,6 +33,16 @@ public final class FailureDetector implements AutoCloseable {
     private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
 
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
+        this(membership, client, onReply, true);
+    }
+
+    /**
+     * @param removesFailed false under manual membership (API.md 9.6): peers are still probed
+     *     (health, gossip of the map), but an unreachable one stays in the view
+     */
+    public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply,
+                           boolean removesFailed) {
+        this.removesFailed = removesFailed;
         this.membership = membership;
         this.client = client;
         this.onReply = onReply;
@@ -51,8 +62,10 @@ public final class FailureDetector implements AutoCloseable {
                     probes.execute(() -> probe(peer));
                 }
             }
-            removeFailedMembers();
-            rejoinIfRemoved();
+            if (removesFailed) {
+                removeFailedMembers();
+                rejoinIfRemoved();
+            }
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat round failed", e);
         }

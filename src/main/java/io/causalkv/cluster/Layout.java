@@ -6,16 +6,24 @@ package io.causalkv.cluster;
  * starts a new epoch; the layout with the higher epoch wins everywhere (at equal epochs a
  * sharded layout beats the replicated one, so a node started without SHARD_COUNT learns that
  * the cluster is sharded, API.md 2.2).
+ *
+ * <p>{@code replFactor} is the replication factor a {@code kvs-keys} cluster was given
+ * ({@code REPL_FACTOR}, or a view-change's {@code repl-factor}); 0 when none was, which in that
+ * dialect means "unreplicated mode", whose answers carry no causal context (API.md 8.1).
  */
-public record Layout(long epoch, int shardCount, boolean sharded) {
+public record Layout(long epoch, int shardCount, boolean sharded, int replFactor) {
 
     /** The layout of a new replicated cluster. */
     public static final Layout REPLICATED = new Layout(1, 1, false);
 
     public Layout {
-        if (epoch < 1 || shardCount < 1 || (!sharded && shardCount != 1)) {
-            throw new IllegalArgumentException("invalid layout " + epoch + "/" + shardCount + "/" + sharded);
+        if (epoch < 1 || shardCount < 1 || (!sharded && shardCount != 1) || replFactor < 0) {
+            throw new IllegalArgumentException("invalid layout " + epoch + "/" + shardCount + "/" + sharded + "/" + replFactor);
         }
+    }
+
+    public Layout(long epoch, int shardCount, boolean sharded) {
+        this(epoch, shardCount, sharded, 0);
     }
 
     public static Layout sharded(long epoch, int shardCount) {
@@ -30,7 +38,10 @@ public record Layout(long epoch, int shardCount, boolean sharded) {
         if (sharded != other.sharded) {
             return sharded;
         }
-        return shardCount > other.shardCount;
+        if (shardCount != other.shardCount) {
+            return shardCount > other.shardCount;
+        }
+        return replFactor > other.replFactor;
     }
 
     public boolean hasShard(int shard) {

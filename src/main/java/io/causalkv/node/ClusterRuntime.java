@@ -52,15 +52,37 @@ public final class ClusterRuntime implements AutoCloseable {
         this.config = config;
         this.peerClient = peers;
         List<NodeAddress> view = new ArrayList<>(config.view());
-        this.membership = new Membership(self, ClusterMap.initial(view, config.shardCount().orElse(0)), System::nanoTime);
+        this.membership = new Membership(self, initialMap(config), System::nanoTime);
         this.host = new ShardHost(self, incarnation, peers, membership);
-        this.failureDetector = new FailureDetector(membership, peers, this::onPingReply);
+        this.failureDetector = new FailureDetector(membership, peers, this::onPingReply, isAutomatic());
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "shard-work-" + self);
             thread.setDaemon(true);
             return thread;
         });
         membership.onChange(map -> host.follow());
+    }
+
+    /**
+     * The layout of a new cluster from this node's settings (API.md 2.2, 8.1, 9.2); replaced by
+     * the cluster's own map as soon as a peer answers.
+     */
+    private static ClusterMap initialMap(NodeConfig config) {
+        List<NodeAddress> view = config.view();
+        int replFactor = config.replFactor().orElse(0);
+        if (config.membership() == NodeConfig.Membership.MANUAL) {
+            return ClusterMap.initialManual(view, replFactor);
+        }
+        int shards = config.shardCount().orElse(replFactor > 0 ? Math.max(1, view.size() / replFactor) : 0);
+        ClusterMap map = ClusterMap.initial(view, shards);
+        return replFactor == 0 ? map
+                : new ClusterMap(new io.causalkv.cluster.Layout(map.layout().epoch(), map.layout().shardCount(),
+                        map.layout().sharded(), replFactor), map.entries());
+    }
+
+    /** Automatic membership (SOCKET_ADDRESS): failures remove nodes, nodes announce themselves (API.md 9.6). */
+    boolean isAutomatic() {
+        return config.membership() == NodeConfig.Membership.AUTOMATIC;
     }
 
     public Membership membership() {
@@ -110,8 +132,13 @@ public final class ClusterRuntime implements AutoCloseable {
             for (PingReply reply : replies.values()) {
                 cluster = cluster == null ? reply.map() : cluster.merge(reply.map());
             }
-            membership.reset(cluster.withMember(self));
-            replies.keySet().forEach(failureDetector::announceTo);
+            if (isAutomatic()) {
+                membership.reset(cluster.withMember(self));
+                replies.keySet().forEach(failureDetector::announceTo);
+            } else {
+                // Manual membership: the cluster's view stands; a node outside it is idle (API.md 8.1).
+                membership.reset(cluster);
+            }
         }
         host.follow();
         LocalShard shard = host.current();
@@ -138,7 +165,9 @@ public final class ClusterRuntime implements AutoCloseable {
             for (NodeAddress peer : peers) {
                 probes.add(CompletableFuture.runAsync(() -> {
                     try {
-                        replies.put(peer, peerClient.ping(peer, new Ping(self, membership.map())));
+                        // An empty map: this node's own VIEW-made map must not leak into a running
+                        // cluster (it would add a layout of its own); it learns the cluster's first.
+                        replies.put(peer, peerClient.ping(peer, new Ping(self, new ClusterMap(Map.of()))));
                         membership.health(peer).succeeded(membership.now());
                     } catch (PeerUnreachableException e) {
                         membership.health(peer).failed();

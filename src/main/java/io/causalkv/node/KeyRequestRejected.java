@@ -8,7 +8,11 @@ import io.causalkv.causal.CausalContext;
  */
 public final class KeyRequestRejected extends RuntimeException {
 
-    public enum Reason { KEY_TOO_LONG, VALUE_MISSING, INVALID_METADATA, DEPENDENCIES_UNMET, SHARD_UNAVAILABLE }
+    public enum Reason {
+        KEY_TOO_LONG, VALUE_MISSING, INVALID_METADATA, DEPENDENCIES_UNMET, SHARD_UNAVAILABLE,
+        /** {@code kvs-keys}: a read (or a delete deciding existence) its replica cannot satisfy, even after fetching (8.6). */
+        UNSATISFIABLE
+    }
 
     private final Reason reason;
     private final CausalContext context;

@@ -4,6 +4,7 @@ import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Layout;
+import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.PeerHealth;
 import io.causalkv.cluster.ShardRef;
@@ -105,44 +106,46 @@ public final class Node implements PeerHandler, AutoCloseable {
     /**
      * Stores a value; {@code valueJson} is compact JSON text, empty when the request has none.
      * {@code request} is the client's request as received, relayed unchanged if another shard
-     * owns the key.
+     * owns the key. Unmet dependencies are refused at once ({@code kvs}).
      */
     public KeyResult put(String key, Optional<String> valueJson, MetadataSource metadata, PeerRequest request) {
-        return put(key, valueJson, metadata, request, Duration.ZERO);
+        return put(key, valueJson, metadata, request, DependencyPolicy.REFUSE);
     }
 
-    /**
-     * Like {@link #put(String, Optional, MetadataSource, PeerRequest)}; with unmet dependencies
-     * the request waits up to {@code dependencyWait} for them (API.md 7.2) instead of being
-     * refused at once (6.4).
-     */
+    /** Like {@link #put(String, Optional, MetadataSource, PeerRequest)}, with the dialect's rule for unmet dependencies. */
     public KeyResult put(String key, Optional<String> valueJson, MetadataSource metadata, PeerRequest request,
-                         Duration dependencyWait) {
+                         DependencyPolicy policy) {
         if (isTooLong(key)) {
-            throw new KeyRequestRejected(KeyRequestRejected.Reason.KEY_TOO_LONG, CausalContext.EMPTY);
+            throw new KeyRequestRejected(KeyRequestRejected.Reason.KEY_TOO_LONG, echo(metadata));
         }
         if (valueJson.isEmpty()) {
-            throw new KeyRequestRejected(KeyRequestRejected.Reason.VALUE_MISSING, CausalContext.EMPTY);
+            throw new KeyRequestRejected(KeyRequestRejected.Reason.VALUE_MISSING, echo(metadata));
         }
         CausalContext context = decode(metadata);
-        return onOwner(key, request, dependencyWait, (replica, replicator, deadline) -> {
-            requireSatisfied(replica, context, deadline);
-            ShardReplica.LocalWrite done = replica.put(key, valueJson.get(), context, replicateWith(replicator));
-            awaitDurability(replicator, done.write());
+        return onOwner(key, request, policy, owner -> {
+            if (!owner.dependenciesMet(context, policy) && policy.kind() != DependencyPolicy.Kind.ACCEPT_WRITES) {
+                throw new KeyRequestRejected(KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
+            }
+            ShardReplica replica = owner.replica();
+            ShardReplica.LocalWrite done = replica.put(key, valueJson.get(), context, replicateWith(owner.replicator()));
+            awaitDurability(owner.replicator(), done.write());
             return new KeyResult(done.outcome() == WriteOutcome.CREATED ? KeyResult.Outcome.CREATED : KeyResult.Outcome.REPLACED,
                     null, context.merge(replica.historyOf(done.write().toEntry())), replica.shard());
         });
     }
 
     public KeyResult get(String key, MetadataSource metadata, PeerRequest request) {
-        return get(key, metadata, request, Duration.ZERO);
+        return get(key, metadata, request, DependencyPolicy.REFUSE);
     }
 
-    public KeyResult get(String key, MetadataSource metadata, PeerRequest request, Duration dependencyWait) {
+    public KeyResult get(String key, MetadataSource metadata, PeerRequest request, DependencyPolicy policy) {
         CausalContext context = decode(metadata);
         // A key too long to store is simply absent (API.md 4.3), after the dependency check.
-        return onOwner(key, request, dependencyWait, (replica, replicator, deadline) -> {
-            requireSatisfied(replica, context, deadline);
+        return onOwner(key, request, policy, owner -> {
+            if (!owner.dependenciesMet(context, policy)) {
+                throw unmet(policy, context);
+            }
+            ShardReplica replica = owner.replica();
             Entry entry = replica.read(key);
             if (entry == null || !entry.isLive()) {
                 return notFound(replica, context, entry);
@@ -152,21 +155,33 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     public KeyResult delete(String key, MetadataSource metadata, PeerRequest request) {
-        return delete(key, metadata, request, Duration.ZERO);
+        return delete(key, metadata, request, DependencyPolicy.REFUSE);
     }
 
-    public KeyResult delete(String key, MetadataSource metadata, PeerRequest request, Duration dependencyWait) {
+    public KeyResult delete(String key, MetadataSource metadata, PeerRequest request, DependencyPolicy policy) {
         CausalContext context = decode(metadata);
-        return onOwner(key, request, dependencyWait, (replica, replicator, deadline) -> {
-            requireSatisfied(replica, context, deadline);
-            Optional<Write> tombstone = replica.delete(key, context, replicateWith(replicator));
+        return onOwner(key, request, policy, owner -> {
+            ShardReplica replica = owner.replica();
+            if (!owner.dependenciesMet(context, policy)) {
+                Entry current = replica.read(key);
+                // kvs-keys accepts the delete of a live key at once; absence it cannot vouch for.
+                if (policy.kind() != DependencyPolicy.Kind.ACCEPT_WRITES || current == null || !current.isLive()) {
+                    throw unmet(policy, context);
+                }
+            }
+            Optional<Write> tombstone = replica.delete(key, context, replicateWith(owner.replicator()));
             if (tombstone.isEmpty()) {
                 return notFound(replica, context, replica.read(key));
             }
-            awaitDurability(replicator, tombstone.get());
+            awaitDurability(owner.replicator(), tombstone.get());
             return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())),
                     replica.shard());
         });
+    }
+
+    private static KeyRequestRejected unmet(DependencyPolicy policy, CausalContext context) {
+        return new KeyRequestRejected(policy.kind() == DependencyPolicy.Kind.ACCEPT_WRITES
+                ? KeyRequestRejected.Reason.UNSATISFIABLE : KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
     }
 
     private KeyResult notFound(ShardReplica replica, CausalContext context, Entry tombstone) {
@@ -176,13 +191,46 @@ public final class Node implements PeerHandler, AutoCloseable {
         return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context.merge(replica.historyOf(tombstone)), replica.shard());
     }
 
-    /**
-     * An operation on the replica that owns the key; {@code replicator} is null on a standalone
-     * node; waits for dependencies end at {@code deadlineNanos}.
-     */
+    /** An operation on the replica that owns the key. */
     @FunctionalInterface
     private interface LocalOperation {
-        KeyResult apply(ShardReplica replica, Replicator replicator, long deadlineNanos);
+        KeyResult apply(Owner owner);
+    }
+
+    /**
+     * The replica serving a request here: its replicator (null on a standalone node), its shard
+     * membership (null on a standalone node), and when waiting for dependencies must end.
+     */
+    private record Owner(ShardReplica replica, Replicator replicator, LocalShard shard, long dependencyDeadline,
+                         Membership membership) {
+
+        /** Applies the dialect's rule (API.md 4.4): at once, waiting, or fetching from the shard's peers. */
+        boolean dependenciesMet(CausalContext context, DependencyPolicy policy) {
+            if (replica.satisfies(context)) {
+                return true;
+            }
+            return switch (policy.kind()) {
+                case REFUSE -> false;
+                case WAIT -> replica.awaitSatisfied(context, dependencyDeadline);
+                case ACCEPT_WRITES -> fetched(context);
+            };
+        }
+
+        /** Pulls from the shard's reachable peers until the replica satisfies {@code context}, within the deadline. */
+        private boolean fetched(CausalContext context) {
+            if (shard == null) {
+                return false;
+            }
+            for (NodeAddress peer : shard.peers()) {
+                if (System.nanoTime() > dependencyDeadline) {
+                    break;
+                }
+                if (membership.health(peer).isReachable() && shard.antiEntropy().pullFrom(peer) && replica.satisfies(context)) {
+                    return true;
+                }
+            }
+            return replica.satisfies(context);
+        }
     }
 
     /**
@@ -190,13 +238,13 @@ public final class Node implements PeerHandler, AutoCloseable {
      * to the shard's members in turn (API.md 6.5). A write that meets a replica frozen by a
      * reshard waits for the new layout and is routed again. Bounded by {@link #PROXY_BUDGET}.
      */
-    private KeyResult onOwner(String key, PeerRequest request, Duration dependencyWait, LocalOperation operation) {
+    private KeyResult onOwner(String key, PeerRequest request, DependencyPolicy policy, LocalOperation operation) {
         if (cluster == null) {
-            return operation.apply(standalone, null, System.nanoTime());
+            return operation.apply(new Owner(standalone, null, null, System.nanoTime(), null));
         }
         // A request that may wait for its dependencies gets that long on top of routing's budget;
         // a relayed one brings what is left of its sender's budget: never wait longer than that.
-        Duration own = PROXY_BUDGET.plus(dependencyWait);
+        Duration own = PROXY_BUDGET.plus(policy.bound());
         Duration budget = request.timeout().isZero() || request.timeout().compareTo(own) > 0 ? own : request.timeout();
         long deadline = System.nanoTime() + budget.toNanos();
         NodeAddress self = cluster.self();
@@ -213,8 +261,8 @@ public final class Node implements PeerHandler, AutoCloseable {
             // existing key, or a write that an older version would then beat): the others answer.
             if (hosted && (here.isReady() || others.isEmpty())) {
                 try {
-                    return operation.apply(here.replica(), here.replicator(),
-                            Math.min(deadline, System.nanoTime() + dependencyWait.toNanos()));
+                    return operation.apply(new Owner(here.replica(), here.replicator(), here,
+                            Math.min(deadline, System.nanoTime() + policy.bound().toNanos()), cluster.membership()));
                 } catch (ReplicaFrozenException e) {
                     if (!cluster.host().awaitMoveFrom(here, deadline)) {
                         throw shardUnavailable();
@@ -230,12 +278,12 @@ public final class Node implements PeerHandler, AutoCloseable {
                 cluster.host().awaitFollow(10);
                 continue;
             }
-            return KeyResult.relayed(relay(others, request, deadline));
+            return relay(others, request, deadline);
         }
     }
 
     /** Relays a client request to the members of its shard in turn, reachable ones first. */
-    private PeerResponse relay(List<NodeAddress> members, PeerRequest request, long deadline) {
+    private KeyResult relay(List<NodeAddress> members, PeerRequest request, long deadline) {
         if (request.hops() >= MAX_HOPS) {
             throw shardUnavailable();
         }
@@ -249,8 +297,8 @@ public final class Node implements PeerHandler, AutoCloseable {
             // Leave time for the members after this one, should this one be silent.
             long share = Math.max(Math.min(left, 1_000_000_000L), left / (order.size() - i));
             try {
-                return peers.relay(order.get(i), new PeerRequest(request.method(), request.rawPath(), request.body(),
-                        Duration.ofNanos(share), request.hops() + 1));
+                return KeyResult.relayed(peers.relay(order.get(i), new PeerRequest(request.method(), request.rawPath(),
+                        request.body(), Duration.ofNanos(share), request.hops() + 1)), order.get(i));
             } catch (PeerUnreachableException e) {
                 // Not a health verdict: the member may just be slow (a write waiting out a
                 // reshard). The failure detector decides who is down.
@@ -370,6 +418,51 @@ public final class Node implements PeerHandler, AutoCloseable {
         }
     }
 
+    /**
+     * Replaces the view and layout ({@code kvs-keys}, API.md 8.5) and answers with the final
+     * count of every shard once every key has moved. {@code replFactor} empty keeps the
+     * cluster's factor (none: unreplicated mode). A node outside the current view relays the
+     * request to a member: then the result is that member's answer.
+     */
+    public ViewChangeResult changeView(List<NodeAddress> view, Optional<Integer> replFactor, PeerRequest request) {
+        ClusterMap map = clusterMap();
+        if (!map.isMember(cluster.self()) && request.hops() == 0) {
+            KeyResult relayed = relay(map.members(), request, System.nanoTime() + FORWARD_TIMEOUT.toNanos());
+            return new ViewChangeResult(List.of(), relayed.relayed());
+        }
+        int factor = replFactor.orElse(map.layout().replFactor());
+        switch (resharder.changeView(view, factor)) {
+            case DONE -> { }
+            case CONFLICT -> throw new ShardRequestRejected(ShardRequestRejected.Reason.RESHARD_CONFLICT);
+            case UNAVAILABLE -> throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
+        }
+        ClusterMap after = clusterMap();
+        List<ShardSummary> shards = new ArrayList<>();
+        for (int shard : after.shardIds()) {
+            shards.add(new ShardSummary(shard, after.shardMembers(shard), countAfterMove(shard)));
+        }
+        return new ViewChangeResult(shards, null);
+    }
+
+    /** What a view change did: the new shards, or a member's answer when it was relayed there. */
+    public record ViewChangeResult(List<ShardSummary> shards, PeerResponse relayed) {
+    }
+
+    /** A shard's count right after a move; its members serve the new layout by now, or very soon. */
+    private int countAfterMove(int shard) {
+        long deadline = System.nanoTime() + 1_000_000_000L;
+        while (true) {
+            try {
+                return shardKeyCount(shard);
+            } catch (ShardRequestRejected notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw notYet;
+                }
+                cluster.host().awaitFollow(20);
+            }
+        }
+    }
+
     /** Every node of the view with its shard, state and key count, for the admin page. */
     public List<NodeStatus> nodeStatuses() {
         ClusterRuntime c = requireCluster();
@@ -468,6 +561,15 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     // ---- internals ---------------------------------------------------------------------------
 
+    /** The request's metadata to echo in a validation error (API.md 8.2), or none if it does not decode. */
+    private CausalContext echo(MetadataSource metadata) {
+        try {
+            return decode(metadata);
+        } catch (KeyRequestRejected invalid) {
+            return CausalContext.EMPTY;
+        }
+    }
+
     /** Decodes the metadata (cluster modes only). */
     private CausalContext decode(MetadataSource metadata) {
         if (cluster == null) {
@@ -477,16 +579,6 @@ public final class Node implements PeerHandler, AutoCloseable {
             return metadata.decode();
         } catch (IllegalArgumentException e) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.INVALID_METADATA, CausalContext.EMPTY);
-        }
-    }
-
-    /**
-     * Checks the context's dependencies on this replica's shard (and only that shard, API.md 4.4),
-     * waiting for them until {@code deadlineNanos} (at once, for a deadline already past).
-     */
-    private static void requireSatisfied(ShardReplica replica, CausalContext context, long deadlineNanos) {
-        if (!replica.satisfies(context) && !replica.awaitSatisfied(context, deadlineNanos)) {
-            throw new KeyRequestRejected(KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
         }
     }
 

@@ -59,6 +59,10 @@ public final class NodeConfigParser {
             throw new InvalidSettingException(SHARD_COUNT, "SHARD_COUNT x REPL_FACTOR must equal the number of nodes in VIEW ("
                     + shardCount.get() + " x " + replFactor.get() + " != " + view.size() + ")");
         }
+        if (replFactor.isPresent() && !view.isEmpty() && view.size() % replFactor.get() != 0) {
+            throw new InvalidSettingException(REPL_FACTOR, "the number of nodes in VIEW (" + view.size()
+                    + ") must be a multiple of REPL_FACTOR (" + replFactor.get() + ")");
+        }
         Optional<NodeAddress> forwarding = address(FORWARDING_ADDRESS);
         Set<Dialect> dialects = dialects(membership == NodeConfig.Membership.MANUAL || replFactor.isPresent());
         java.time.Duration dependencyWait = java.time.Duration.ofMillis(

@@ -37,6 +37,10 @@ final class Resharder {
 
     /** The whole reshard is bounded; it answers well within the 20 s of API.md 10.5. */
     static final long STEP_WAIT_MILLIS = 9_000;
+    /** A view change answers within 5 s (API.md 8.5): three steps at most, and the commit's spread. */
+    static final long VIEW_CHANGE_STEP_WAIT_MILLIS = 1_400;
+    /** How long the coordinator waits for the commit to reach the new members before answering. */
+    static final long SPREAD_WAIT_MILLIS = 600;
     private static final System.Logger LOG = System.getLogger(Resharder.class.getName());
 
     private final ClusterRuntime runtime;
@@ -59,48 +63,72 @@ final class Resharder {
 
     /** Reshards into {@code shardCount} shards; one at a time per coordinator, a second one gives way. */
     Outcome reshard(int shardCount) {
+        return exclusively(() -> {
+            ClusterMap before = runtime.membership().map();
+            return move(before, before.resharded(shardCount), false, STEP_WAIT_MILLIS);
+        });
+    }
+
+    /**
+     * Replaces the view and layout ({@code kvs-keys} view change, API.md 8.5). Every node of the
+     * new view must take part, and it all must fit the dialect's 5 s: steps are bounded shorter.
+     */
+    Outcome changeView(List<NodeAddress> view, int replFactor) {
+        return exclusively(() -> {
+            ClusterMap before = runtime.membership().map();
+            return move(before, before.viewChanged(view, replFactor), true, VIEW_CHANGE_STEP_WAIT_MILLIS);
+        });
+    }
+
+    private Outcome exclusively(java.util.function.Supplier<Outcome> work) {
         if (!running.tryLock()) {
             return Outcome.CONFLICT;
         }
         try {
-            return coordinate(shardCount);
+            return work.get();
         } finally {
             running.unlock();
         }
     }
 
-    private Outcome coordinate(int shardCount) {
-        ClusterMap before = runtime.membership().map();
-        ClusterMap proposed = before.resharded(shardCount);
-        List<NodeAddress> members = proposed.members();
+    /**
+     * Moves every key from the layout of {@code before} to that of {@code proposed}; see the class
+     * comment. {@code allMustStage}: a node of the new layout that does not answer abandons it.
+     */
+    private Outcome move(ClusterMap before, ClusterMap proposed, boolean allMustStage, long stepWaitMillis) {
+        java.util.LinkedHashSet<NodeAddress> involved = new java.util.LinkedHashSet<>(before.members());
+        involved.addAll(proposed.members());
+        List<NodeAddress> members = List.copyOf(involved);
         long started = System.nanoTime();
-        Map<NodeAddress, Answer> stage = everyone(members, step(ReshardStep.Phase.STAGE, proposed, List.of()));
+        Map<NodeAddress, Answer> stage = everyone(members, step(ReshardStep.Phase.STAGE, proposed, List.of()), stepWaitMillis);
         List<NodeAddress> staged = with(stage, Answer.DONE);
         if (stage.containsValue(Answer.REFUSED)) {
-            abort(members, proposed);
-            LOG.log(Level.WARNING, "{0}: reshard to {1} gave way to a concurrent reshard", runtime.self(), shardCount);
+            abort(members, proposed, stepWaitMillis);
+            LOG.log(Level.WARNING, "{0}: layout e{1} gave way to a concurrent change", runtime.self(), proposed.layout().epoch());
             return Outcome.CONFLICT;
         }
         // Handed-over keys are imported, not replicated: every node that staged must get all of
         // its keys from every other, or its new replica would miss some for good.
-        List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged)), Answer.DONE);
-        if (!transferred.containsAll(staged) || !everyOldShardHandedOver(before, transferred)) {
-            abort(members, proposed);
-            LOG.log(Level.WARNING, "{0}: reshard to {1} abandoned: keys could not be handed over in full",
-                    runtime.self(), shardCount);
+        List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged),
+                stepWaitMillis), Answer.DONE);
+        if (!transferred.containsAll(staged) || !everyOldShardHandedOver(before, transferred)
+                || (allMustStage && !staged.containsAll(proposed.members()))) {
+            abort(members, proposed, stepWaitMillis);
+            LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: keys could not be handed over in full",
+                    runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
         }
         runtime.membership().propose(m -> m.merge(proposed));
-        // Spread the commit at once rather than at the next heartbeat.
-        everyoneAsync(members);
-        LOG.log(Level.INFO, "{0}: resharded into {1} shards (epoch {2}) in {3} ms", runtime.self(), shardCount,
-                proposed.layout().epoch(), (System.nanoTime() - started) / 1_000_000);
+        // Spread the commit at once, to the nodes leaving too, and wait (briefly) until they serve it.
+        spreadCommit(members);
+        LOG.log(Level.INFO, "{0}: layout e{1} committed ({2} shards) in {3} ms", runtime.self(),
+                proposed.layout().epoch(), proposed.layout().shardCount(), (System.nanoTime() - started) / 1_000_000);
         return Outcome.DONE;
     }
 
     /** Abandons a proposal everywhere, including nodes whose STAGE answer was lost or late. */
-    private void abort(List<NodeAddress> members, ClusterMap proposed) {
-        everyone(members, step(ReshardStep.Phase.ABORT, proposed, List.of()));
+    private void abort(List<NodeAddress> members, ClusterMap proposed, long stepWaitMillis) {
+        everyone(members, step(ReshardStep.Phase.ABORT, proposed, List.of()), stepWaitMillis);
     }
 
     private static ReshardStep step(ReshardStep.Phase phase, ClusterMap proposed, List<NodeAddress> participants) {
@@ -122,7 +150,7 @@ final class Resharder {
     }
 
     /** Sends {@code step} to every node in parallel; each node's answer (UNREACHABLE if none in time). */
-    private Map<NodeAddress, Answer> everyone(List<NodeAddress> nodes, ReshardStep step) {
+    private Map<NodeAddress, Answer> everyone(List<NodeAddress> nodes, ReshardStep step, long waitMillis) {
         Map<NodeAddress, Answer> answers = new ConcurrentHashMap<>();
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(nodes.size(), 16)));
         try {
@@ -131,7 +159,7 @@ final class Resharder {
                 calls.add(CompletableFuture.runAsync(() -> answers.put(node, call(node, step)), pool));
             }
             try {
-                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(STEP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
             } catch (Exception e) {
                 // the slow ones count as unreachable
             }
@@ -153,11 +181,18 @@ final class Resharder {
         }
     }
 
-    private void everyoneAsync(List<NodeAddress> nodes) {
+    /** Pings every other node with the committed map (they adopt it at once), waiting for them briefly. */
+    private void spreadCommit(List<NodeAddress> nodes) {
+        List<CompletableFuture<Boolean>> pings = new ArrayList<>();
         for (NodeAddress node : nodes) {
             if (!node.equals(runtime.self())) {
-                CompletableFuture.runAsync(() -> runtime.failureDetector().probe(node));
+                pings.add(CompletableFuture.supplyAsync(() -> runtime.failureDetector().probe(node)));
             }
+        }
+        try {
+            CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new)).get(SPREAD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            // gossip reaches the slow ones
         }
     }
 }

@@ -234,8 +234,13 @@ public final class ShardReplica {
 
     private Write coordinate(String key, String value, CausalContext context) {
         long seq = applied.get(replicaId) + 1;
-        VectorClock deps = context.clockFor(shard, epoch);
-        return new Write(key, value, new Dot(replicaId, seq), lamport + 1, deps, context.without(shard));
+        // A context of a layout this replica does not know yet names no write it could wait for.
+        VectorClock deps = context.epoch() > epoch ? VectorClock.EMPTY : context.clockFor(shard, epoch);
+        // Usually the write's own-shard history is implied by causal delivery and only the other
+        // shards' is kept. A write accepted before its dependencies arrived (kvs-keys, API.md 8.6)
+        // keeps them too, so that whoever reads it learns that it depends on them.
+        CausalContext foreign = applied.covers(deps) ? context.without(shard) : context;
+        return new Write(key, value, new Dot(replicaId, seq), lamport + 1, deps, foreign);
     }
 
     private void requireNotFrozen() {

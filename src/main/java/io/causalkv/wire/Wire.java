@@ -113,7 +113,8 @@ public final class Wire {
         node.putObject("layout")
                 .put("e", map.layout().epoch())
                 .put("n", map.layout().shardCount())
-                .put("x", map.layout().sharded());
+                .put("x", map.layout().sharded())
+                .put("r", map.layout().replFactor());
         ArrayNode nodes = node.putArray("nodes");
         map.entries().entrySet().stream()
                 .sorted(Map.Entry.comparingByKey(Comparator.comparing(NodeAddress::toString)))
@@ -136,7 +137,8 @@ public final class Wire {
                     ClusterMap.Status.valueOf(n.path("s").asText()), n.path("v").asLong(), n.path("o").asLong(),
                     n.path("h").asInt(), n.path("he").asLong()));
         }
-        return new ClusterMap(new Layout(layout.path("e").asLong(), layout.path("n").asInt(), layout.path("x").asBoolean()), entries);
+        return new ClusterMap(new Layout(layout.path("e").asLong(), layout.path("n").asInt(), layout.path("x").asBoolean(),
+                layout.path("r").asInt()), entries);
     }
 
     // ---- writes and entries ----------------------------------------------------------------

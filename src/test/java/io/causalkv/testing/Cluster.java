@@ -22,6 +22,8 @@ public final class Cluster implements AutoCloseable {
     private final NetworkFaults faults = new NetworkFaults();
     private final PeerTransport transport;
     private final Map<String, String> settings;
+    /** SOCKET_ADDRESS (automatic membership) or ADDRESS (manual, kvs-keys). */
+    private String addressSetting = "SOCKET_ADDRESS";
 
     private Cluster(int size, Function<NetworkFaults, PeerTransport> transport, Map<String, String> extra) {
         for (int i = 0; i < size; i++) {
@@ -35,7 +37,19 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts {@code size} nodes, all at once as a new cluster does. */
     public static Cluster start(int size, Function<NetworkFaults, PeerTransport> transport, Map<String, String> extra) throws Exception {
+        return start(new Cluster(size, transport, extra));
+    }
+
+    /** Like {@link #start}, with manual membership: each node's address in {@code ADDRESS} (API.md 8.1). */
+    public static Cluster startManual(int size, Function<NetworkFaults, PeerTransport> transport, Map<String, String> extra)
+            throws Exception {
         Cluster cluster = new Cluster(size, transport, extra);
+        cluster.addressSetting = "ADDRESS";
+        return start(cluster);
+    }
+
+    private static Cluster start(Cluster cluster) throws Exception {
+        int size = cluster.nodes.length;
         try {
             List<Thread> starters = new ArrayList<>();
             Exception[] failure = new Exception[1];
@@ -67,7 +81,7 @@ public final class Cluster implements AutoCloseable {
     /** Starts (or restarts) node {@code i} on its address. */
     public void startNode(int i) throws Exception {
         Map<String, String> own = new LinkedHashMap<>(settings);
-        own.put("SOCKET_ADDRESS", address(i));
+        own.put(addressSetting, address(i));
         nodes[i] = EmbeddedNode.startOn(ports.get(i), own, Map.of(PeerTransport.CONTEXT_ATTRIBUTE, transport));
     }
 
@@ -92,7 +106,7 @@ public final class Cluster implements AutoCloseable {
             own.remove(name);
         }
         own.put("VIEW", String.join(",", addresses()));
-        own.put("SOCKET_ADDRESS", address(index));
+        own.put(addressSetting, address(index));
         nodes[index] = EmbeddedNode.startOn(ports.get(index), own, Map.of(PeerTransport.CONTEXT_ATTRIBUTE, transport));
         return index;
     }

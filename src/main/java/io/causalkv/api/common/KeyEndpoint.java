@@ -8,7 +8,7 @@ import io.causalkv.node.NodeMode;
 import io.causalkv.transport.PeerUnreachableException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
+import io.causalkv.node.DependencyPolicy;
 import java.util.Optional;
 
 /**
@@ -45,14 +45,14 @@ public final class KeyEndpoint {
     private final Node node;
     private final Dialect dialect;
     private final String metadataField;
-    private final Duration dependencyWait;
+    private final DependencyPolicy dependencies;
     private final Renderer renderer;
 
-    public KeyEndpoint(Node node, Dialect dialect, String metadataField, Duration dependencyWait, Renderer renderer) {
+    public KeyEndpoint(Node node, Dialect dialect, String metadataField, DependencyPolicy dependencies, Renderer renderer) {
         this.node = node;
         this.dialect = dialect;
         this.metadataField = metadataField;
-        this.dependencyWait = dependencyWait;
+        this.dependencies = dependencies;
         this.renderer = renderer;
     }
 
@@ -65,7 +65,7 @@ public final class KeyEndpoint {
         Optional<String> value = body.field("value").map(Json::compact);
         try {
             KeyResult result = node.put(key, value, MetadataField.of(body, metadataField), ClientRequest.of(request, body),
-                    dependencyWait);
+                    dependencies);
             return result.relayed() != null ? renderer.relayed(result) : renderer.written(result);
         } catch (KeyRequestRejected rejected) {
             return renderer.rejected(rejected, "PUT");
@@ -79,7 +79,7 @@ public final class KeyEndpoint {
         }
         try {
             KeyResult result = node.get(key, MetadataField.of(body, metadataField), ClientRequest.of(request, body),
-                    dependencyWait);
+                    dependencies);
             if (result.relayed() != null) {
                 return renderer.relayed(result);
             }
@@ -96,7 +96,7 @@ public final class KeyEndpoint {
         }
         try {
             KeyResult result = node.delete(key, MetadataField.of(body, metadataField), ClientRequest.of(request, body),
-                    dependencyWait);
+                    dependencies);
             if (result.relayed() != null) {
                 return renderer.relayed(result);
             }

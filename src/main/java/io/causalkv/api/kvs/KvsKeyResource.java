@@ -6,6 +6,7 @@ import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
 import io.causalkv.causal.CausalContext;
+import io.causalkv.node.DependencyPolicy;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 
 /**
  * {@code /kvs/<key>} of the {@code kvs} dialect (API.md 6.1 to 6.4): its words for each outcome.
@@ -37,23 +37,32 @@ public final class KvsKeyResource implements KeyEndpoint.Renderer {
     @Context
     private ContainerRequestContext request;
 
-    private KeyEndpoint endpoint() {
-        return new KeyEndpoint(node, Dialect.KVS, METADATA, Duration.ZERO, this);
+    /** With kvs-keys on, these names are its paths for every method, never kvs keys (API.md 3), and what they allow. */
+    private static final java.util.Map<String, String> KVS_KEYS_PATHS = java.util.Map.of(
+            "key-count", "GET", "shards", "GET", "view-change", "PUT");
+
+    private KeyEndpoint endpoint(String key) {
+        String allowed = KVS_KEYS_PATHS.get(key);
+        if (allowed != null && node.config().serves(Dialect.KVS_KEYS)) {
+            // Routing matched the key template because the kvs-keys path has no such method.
+            throw new jakarta.ws.rs.NotAllowedException(allowed);
+        }
+        return new KeyEndpoint(node, Dialect.KVS, METADATA, DependencyPolicy.REFUSE, this);
     }
 
     @PUT
     public Response put(@PathParam("key") String key) {
-        return endpoint().put(key, request);
+        return endpoint(key).put(key, request);
     }
 
     @GET
     public Response get(@PathParam("key") String key) {
-        return endpoint().get(key, request);
+        return endpoint(key).get(key, request);
     }
 
     @DELETE
     public Response delete(@PathParam("key") String key) {
-        return endpoint().delete(key, request);
+        return endpoint(key).delete(key, request);
     }
 
     @Override
@@ -87,6 +96,7 @@ public final class KvsKeyResource implements KeyEndpoint.Renderer {
             case INVALID_METADATA -> "Invalid causal metadata";
             case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
             case SHARD_UNAVAILABLE -> "Shard unavailable";
+            case UNSATISFIABLE -> "Causal dependencies not satisfied; try again later"; // not this dialect's rule
         }, method));
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
+import io.causalkv.node.DependencyPolicy;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
@@ -36,7 +37,8 @@ public final class KeyValueStoreKeyResource implements KeyEndpoint.Renderer {
     private ContainerRequestContext request;
 
     private KeyEndpoint endpoint() {
-        return new KeyEndpoint(node, Dialect.KEY_VALUE_STORE, METADATA, node.config().dependencyWait(), this);
+        return new KeyEndpoint(node, Dialect.KEY_VALUE_STORE, METADATA,
+                DependencyPolicy.waitUpTo(node.config().dependencyWait()), this);
     }
 
     @PUT
@@ -97,6 +99,7 @@ public final class KeyValueStoreKeyResource implements KeyEndpoint.Renderer {
             case INVALID_METADATA -> "Invalid causal metadata";
             case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
             case SHARD_UNAVAILABLE -> "Shard unavailable";
+            case UNSATISFIABLE -> "Causal dependencies not satisfied; try again later"; // not this dialect's rule
         }, method));
     }
 

@@ -1,0 +1,143 @@
+package io.causalkv.api.kvskeys;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.util.RawValue;
+import io.causalkv.api.common.ClientRequest;
+import io.causalkv.api.common.ErrorBodies;
+import io.causalkv.api.common.Json;
+import io.causalkv.api.common.KeyEndpoint;
+import io.causalkv.causal.CausalContext;
+import io.causalkv.node.DependencyPolicy;
+import io.causalkv.node.Dialect;
+import io.causalkv.node.KeyRequestRejected;
+import io.causalkv.node.KeyResult;
+import io.causalkv.node.Node;
+import io.causalkv.wire.Wire;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.time.Duration;
+
+/**
+ * {@code /kvs/keys/<key>} of the {@code kvs-keys} dialect (API.md 8.2, 8.6 to 8.8). Unreplicated
+ * mode carries no causal context; replicated mode carries {@code causal-context} in every answer,
+ * accepts writes at once whatever their dependencies, and refuses (400) a read its replica cannot
+ * satisfy after briefly fetching from its peers. An answer relayed from the owning shard names
+ * the node that served it ({@code address}). Bodies are exact: nothing else is added.
+ */
+@Path("kvs/keys/{key}")
+public final class KvsKeysKeyResource implements KeyEndpoint.Renderer {
+
+    static final String CONTEXT = "causal-context";
+    /** How long a replicated read may fetch missing writes from its shard's peers (inside the 5 s of API.md 10.6). */
+    static final Duration FETCH_BOUND = Duration.ofMillis(1_500);
+    private static final String UNABLE = "Unable to satisfy request";
+
+    @Inject
+    private Node node;
+    @Context
+    private ContainerRequestContext request;
+
+    private KeyEndpoint endpoint() {
+        return replicated()
+                ? new KeyEndpoint(node, Dialect.KVS_KEYS, CONTEXT, DependencyPolicy.acceptWrites(FETCH_BOUND), this)
+                : new KeyEndpoint(node, Dialect.KVS_KEYS, null, DependencyPolicy.REFUSE, this);
+    }
+
+    /** Replicated mode: the cluster was given a replication factor (API.md 8.1). */
+    private boolean replicated() {
+        return node.inCluster() && node.clusterMap().layout().replFactor() > 0;
+    }
+
+    @PUT
+    public Response put(@PathParam("key") String key) {
+        return endpoint().put(key, request);
+    }
+
+    @GET
+    public Response get(@PathParam("key") String key) {
+        return endpoint().get(key, request);
+    }
+
+    @DELETE
+    public Response delete(@PathParam("key") String key) {
+        return endpoint().delete(key, request);
+    }
+
+    @Override
+    public Response written(KeyResult result) {
+        boolean created = result.outcome() == KeyResult.Outcome.CREATED;
+        ObjectNode body = Json.message(created ? "Added successfully" : "Updated successfully").put("replaced", !created);
+        return render(created ? 201 : 200, body, result.context());
+    }
+
+    @Override
+    public Response found(KeyResult result) {
+        ObjectNode body = Json.object().put("doesExist", true).put("message", "Retrieved successfully");
+        body.putRawValue("value", new RawValue(result.value()));
+        return render(200, body, result.context());
+    }
+
+    @Override
+    public Response deleted(KeyResult result) {
+        return render(200, Json.object().put("doesExist", true).put("message", "Deleted successfully"), result.context());
+    }
+
+    @Override
+    public Response notFound(KeyResult result, String method) {
+        ObjectNode body = Json.object().put("doesExist", false);
+        body.setAll(ErrorBodies.of(Dialect.KVS_KEYS, "Key does not exist", method));
+        return render(404, body, result.context());
+    }
+
+    @Override
+    public Response rejected(KeyRequestRejected rejected, String method) {
+        String error = switch (rejected.reason()) {
+            case KEY_TOO_LONG -> "Key is too long";
+            case VALUE_MISSING -> "Value is missing";
+            case INVALID_METADATA -> "Invalid causal metadata";
+            case UNSATISFIABLE, DEPENDENCIES_UNMET, SHARD_UNAVAILABLE -> UNABLE;
+        };
+        int status = rejected.reason() == KeyRequestRejected.Reason.UNSATISFIABLE ? 400 : rejected.status();
+        return render(status, ErrorBodies.of(Dialect.KVS_KEYS, error, method), rejected.context());
+    }
+
+    @Override
+    public Response mainInstanceDown(String method) {
+        return Json.response(503, ErrorBodies.of(Dialect.KVS_KEYS, "Main instance is down", method));
+    }
+
+    /** The owning node's answer, naming it (API.md 8.7); its own 503s pass unchanged. */
+    @Override
+    public Response relayed(KeyResult result) {
+        if (result.relayed().status() != 503 && result.relayedBy() != null) {
+            try {
+                JsonNode body = Json.MAPPER.readTree(result.relayed().body());
+                if (body instanceof ObjectNode object) {
+                    if (!object.has("address")) { // relayed twice: the first relay named the storage node
+                        object.put("address", result.relayedBy().toString());
+                    }
+                    return Json.response(result.relayed().status(), object);
+                }
+            } catch (IOException e) {
+                // not JSON: pass it on as it came
+            }
+        }
+        return ClientRequest.relayed(result.relayed());
+    }
+
+    private Response render(int status, ObjectNode body, CausalContext context) {
+        if (replicated()) {
+            body.set(CONTEXT, Wire.context(context));
+        }
+        return Json.response(status, body);
+    }
+}
