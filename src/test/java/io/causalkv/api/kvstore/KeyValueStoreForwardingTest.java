@@ -1,0 +1,97 @@
+package io.causalkv.api.kvstore;
+
+import static io.causalkv.testing.ApiAssertions.assertJson;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.causalkv.testing.EmbeddedNode;
+import io.causalkv.testing.Http;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Forwarding mode in the {@code key-value-store} dialect (API.md 7.1 "Modes", 6.2, 10.6): a
+ * forwarding node relays {@code /key-value-store/<key>} unchanged to the main instance, and
+ * answers 503 "Main instance is down" in this dialect's family when the main instance is gone.
+ */
+class KeyValueStoreForwardingTest {
+
+    private static final Duration BOUND = Duration.ofSeconds(5);
+
+    private EmbeddedNode main;
+    private EmbeddedNode forwarder;
+
+    @BeforeEach
+    void start() throws Exception {
+        main = EmbeddedNode.start(Map.of());
+        forwarder = EmbeddedNode.start(Map.of("FORWARDING_ADDRESS", main.address()));
+    }
+
+    @AfterEach
+    void stop() {
+        forwarder.close();
+        main.close();
+    }
+
+    private Http.Reply viaForwarder(String method, String path, String body) {
+        return body == null ? Http.send(method, forwarder.url(path)) : Http.send(method, forwarder.url(path), body);
+    }
+
+    @Test
+    void keyRequestsAreRelayedAndAnsweredExactlyAsTheMainInstanceAnswers() throws Exception {
+        String[][] requests = {
+                {"PUT", "/key-value-store/a", "{\"value\":{\"n\":[1,2.50]},\"causal-metadata\":\"\"}"},
+                {"PUT", "/key-value-store/a", "{\"value\":\"again\",\"causal-metadata\":\"\"}"},
+                {"GET", "/key-value-store/a", null},
+                {"GET", "/key-value-store/a", "{\"causal-metadata\":\"\"}"},
+                {"GET", "/key-value-store/missing", null},
+                {"PUT", "/key-value-store/" + "x".repeat(51), "{\"value\":1}"},
+                {"PUT", "/key-value-store/b", "{}"},
+                {"PUT", "/key-value-store/b", "not json"},
+                {"GET", "/key-value-store/a", "{broken"},
+                {"DELETE", "/key-value-store/a", null},
+                {"DELETE", "/key-value-store/a", null},
+                {"PUT", "/key-value-store/a", "{\"value\":true,\"causal-metadata\":null}"},
+        };
+        // A second standalone node gets the same requests directly, to compare answers with.
+        try (EmbeddedNode reference = EmbeddedNode.start(Map.of())) {
+            for (String[] r : requests) {
+                Http.Reply relayed = viaForwarder(r[0], r[1], r[2]);
+                Http.Reply direct = r[2] == null ? Http.send(r[0], reference.url(r[1])) : Http.send(r[0], reference.url(r[1]), r[2]);
+                assertEquals(direct.status(), relayed.status(), () -> String.join(" ", r));
+                assertEquals(direct.body(), relayed.body(), () -> String.join(" ", r));
+                assertEquals("application/json", relayed.contentType().split(";")[0]);
+            }
+        }
+        // The data lives at the main instance, not at the forwarder.
+        Http.Reply atMain = Http.send("GET", main.url("/key-value-store/a"));
+        assertJson(atMain, 200, "{\"message\":\"Retrieved successfully\",\"doesExist\":true,\"value\":true,\"causal-metadata\":"
+                + atMain.json().get("causal-metadata") + "}");
+        assertJson(Http.send("GET", main.url("/kvs/a")), 200, "{\"result\":\"found\",\"value\":true}");
+    }
+
+    @Test
+    void viewAndShardPathsAnswer503InForwardingMode() {
+        assertJson(viaForwarder("GET", "/key-value-store-view", null), 503,
+                "{\"error\":\"Node is not part of a cluster\",\"message\":\"Error in GET\"}");
+        assertJson(viaForwarder("GET", "/key-value-store-shard/shard-ids", null), 503,
+                "{\"error\":\"Node is not part of a cluster\",\"message\":\"Error in GET\"}");
+    }
+
+    @Test
+    void aStoppedMainInstanceGives503MainInstanceIsDownWithin5Seconds() {
+        assertEquals(201, viaForwarder("PUT", "/key-value-store/k", "{\"value\":1,\"causal-metadata\":\"\"}").status());
+        main.close();
+        for (String method : List.of("PUT", "GET", "DELETE")) {
+            long started = System.nanoTime();
+            Http.Reply reply = viaForwarder(method, "/key-value-store/k", method.equals("PUT") ? "{\"value\":2,\"causal-metadata\":\"\"}" : null);
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            assertJson(reply, 503, "{\"error\":\"Main instance is down\",\"message\":\"Error in " + method + "\"}");
+            assertTrue(took.compareTo(BOUND) < 0, method + " took " + took);
+        }
+    }
+}
