@@ -206,8 +206,8 @@ public final class Node implements PeerHandler, AutoCloseable {
 
         /** Applies the dialect's rule (API.md 4.4): at once, waiting, or fetching from the shard's peers. */
         boolean dependenciesMet(CausalContext context, DependencyPolicy policy) {
-            if (replica.satisfies(context)) {
-                return true;
+            if (membership == null || replica.satisfies(context)) {
+                return true; // a standalone node is the only replica: nothing can be missing
             }
             return switch (policy.kind()) {
                 case REFUSE -> false;
@@ -570,11 +570,11 @@ public final class Node implements PeerHandler, AutoCloseable {
         }
     }
 
-    /** Decodes the metadata (cluster modes only). */
+    /**
+     * Decodes the metadata. A dialect that ignores metadata where it has none (kvs standalone,
+     * API.md 6.1; kvs-keys unreplicated, 8.1) passes {@link MetadataSource#NONE}.
+     */
     private CausalContext decode(MetadataSource metadata) {
-        if (cluster == null) {
-            return CausalContext.EMPTY; // standalone: metadata is accepted and ignored (API.md 6.1)
-        }
         try {
             return metadata.decode();
         } catch (IllegalArgumentException e) {

@@ -47,7 +47,8 @@ public final class KvsKeyResource implements KeyEndpoint.Renderer {
             // Routing matched the key template because the kvs-keys path has no such method.
             throw new jakarta.ws.rs.NotAllowedException(allowed);
         }
-        return new KeyEndpoint(node, Dialect.KVS, METADATA, DependencyPolicy.REFUSE, this);
+        // Standalone, this dialect accepts and ignores causal-metadata (API.md 6.1).
+        return new KeyEndpoint(node, Dialect.KVS, node.inCluster() ? METADATA : null, DependencyPolicy.REFUSE, this);
     }
 
     @PUT

@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -120,8 +119,6 @@ class KeyValueStoreStandaloneApiTest {
     }
 
     @Test
-    @Disabled("fails: a standalone node ignores the request's causal-metadata; GET /key-value-store/a with M2 (newer than"
-            + " a's write) returns a's own history {\"e\":1,\"s\":{\"1\":{\"local\":n}}} instead of merge(M2, ...) = M2 (API.md 4.4, 7.1 Modes)")
     void aReadCarryingNewerMetadataReturnsThatMetadata() {
         // API.md 4.4: a read returns merge(request metadata, metadata of the version read); a
         // client that is up to date gets back exactly what it sent.
@@ -150,8 +147,6 @@ class KeyValueStoreStandaloneApiTest {
     }
 
     @Test
-    @Disabled("fails: a standalone node ignores the request's causal-metadata; GET of a missing key with metadata M answers"
-            + " 404 with \"causal-metadata\":{} instead of M (API.md 4.4, 7.1)")
     void getOfAMissingKeyReturnsTheRequestsMetadata() {
         // API.md 7.1: the 404 body has "causal-metadata":M2, M2 = merge(request metadata, ...).
         String m1 = create(freshKey(), "1");
@@ -226,9 +221,6 @@ class KeyValueStoreStandaloneApiTest {
         assertJson(send("PUT", "/key-value-store/" + "x".repeat(51), body), 400, error("Key is too long", "PUT"));
     }
 
-    @Disabled("fails: a standalone node ignores the request's causal-metadata; PUT /key-value-store/k with"
-            + " \"causal-metadata\":7 (or \"x\", [1], an undecodable object) answers 201 Added successfully instead of 400"
-            + " {\"error\":\"Invalid causal metadata\",\"message\":\"Error in PUT\"}; GET and DELETE likewise answer 404/200 as if no history had been sent (API.md 4.4, 7.1 Modes)")
     @ParameterizedTest
     @ValueSource(strings = {"7", "\"x\"", "[1]", "[]", "true", "{\"nope\":1}", "{\"e\":1,\"s\":{\"1\":{\"a\":0}}}"})
     void invalidMetadataIs400OnEveryMethodAndChangesNothing(String metadata) {
