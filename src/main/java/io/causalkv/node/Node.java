@@ -3,16 +3,11 @@ package io.causalkv.node;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
-import io.causalkv.cluster.Layout;
-import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.cluster.PeerHealth;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
-import io.causalkv.replication.ReplicaFrozenException;
 import io.causalkv.replication.Replicator;
 import io.causalkv.replication.ShardReplica;
-import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.store.Entry;
@@ -27,10 +22,7 @@ import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
 import io.causalkv.transport.ReshardStep;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -50,14 +42,7 @@ public final class Node implements PeerHandler, AutoCloseable {
      */
     static final Duration FORWARD_TIMEOUT = Duration.ofMillis(4_500);
 
-    /** Everything a request for another shard may take: trying its members in turn (API.md 6.5). */
-    static final Duration PROXY_BUDGET = Duration.ofMillis(4_500);
 
-    /**
-     * A request is relayed at most this many times: once normally, once more when the receiving
-     * member has already moved to a newer layout. Bounds loops while nodes disagree on the layout.
-     */
-    static final int MAX_HOPS = 2;
 
     /** The longest a write waits for a peer to hold it (API.md 6.4, KVS_WRITE_ACKS=2). */
     static final Duration WRITE_ACK_WAIT = Duration.ofMillis(200);
@@ -67,7 +52,9 @@ public final class Node implements PeerHandler, AutoCloseable {
     /** The store of a standalone node; null in a cluster, where the shard host holds the replica. */
     private final ShardReplica standalone;
     private final ClusterRuntime cluster;
-    private final Resharder resharder;
+    private final KeyRouter router;
+    /** The view and shard operations; null in standalone and forwarding modes. */
+    private final ShardOperations shardOperations;
     private volatile boolean ready;
 
     public Node(NodeConfig config, PeerTransport transport) {
@@ -78,7 +65,9 @@ public final class Node implements PeerHandler, AutoCloseable {
         String incarnation = Long.toString(System.currentTimeMillis(), 36);
         this.standalone = self == null ? new ShardReplica("local", 1, 1) : null;
         this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, incarnation);
-        this.resharder = cluster == null ? null : new Resharder(cluster);
+        this.router = new KeyRouter(peers, standalone, cluster);
+        this.shardOperations = cluster == null ? null
+                : new ShardOperations(cluster, peers, new Resharder(cluster), router);
     }
 
     /** Joins the cluster (announce, fetch state) within a bounded time, then starts background work. */
@@ -122,7 +111,7 @@ public final class Node implements PeerHandler, AutoCloseable {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.VALUE_MISSING, echo(metadata));
         }
         CausalContext context = decode(metadata);
-        return onOwner(key, request, policy, owner -> {
+        return router.onOwner(key, request, policy, owner -> {
             if (!owner.dependenciesMet(context, policy) && policy.kind() != DependencyPolicy.Kind.ACCEPT_WRITES) {
                 throw new KeyRequestRejected(KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
             }
@@ -141,7 +130,7 @@ public final class Node implements PeerHandler, AutoCloseable {
     public KeyResult get(String key, MetadataSource metadata, PeerRequest request, DependencyPolicy policy) {
         CausalContext context = decode(metadata);
         // A key too long to store is simply absent (API.md 4.3), after the dependency check.
-        return onOwner(key, request, policy, owner -> {
+        return router.onOwner(key, request, policy, owner -> {
             if (!owner.dependenciesMet(context, policy)) {
                 throw unmet(policy, context);
             }
@@ -160,7 +149,7 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     public KeyResult delete(String key, MetadataSource metadata, PeerRequest request, DependencyPolicy policy) {
         CausalContext context = decode(metadata);
-        return onOwner(key, request, policy, owner -> {
+        return router.onOwner(key, request, policy, owner -> {
             ShardReplica replica = owner.replica();
             if (!owner.dependenciesMet(context, policy)) {
                 Entry current = replica.read(key);
@@ -191,126 +180,6 @@ public final class Node implements PeerHandler, AutoCloseable {
         return new KeyResult(KeyResult.Outcome.NOT_FOUND, null, context.merge(replica.historyOf(tombstone)), replica.shard());
     }
 
-    /** An operation on the replica that owns the key. */
-    @FunctionalInterface
-    private interface LocalOperation {
-        KeyResult apply(Owner owner);
-    }
-
-    /**
-     * The replica serving a request here: its replicator (null on a standalone node), its shard
-     * membership (null on a standalone node), and when waiting for dependencies must end.
-     */
-    private record Owner(ShardReplica replica, Replicator replicator, LocalShard shard, long dependencyDeadline,
-                         Membership membership) {
-
-        /** Applies the dialect's rule (API.md 4.4): at once, waiting, or fetching from the shard's peers. */
-        boolean dependenciesMet(CausalContext context, DependencyPolicy policy) {
-            if (membership == null || replica.satisfies(context)) {
-                return true; // a standalone node is the only replica: nothing can be missing
-            }
-            return switch (policy.kind()) {
-                case REFUSE -> false;
-                case WAIT -> replica.awaitSatisfied(context, dependencyDeadline);
-                case ACCEPT_WRITES -> fetched(context);
-            };
-        }
-
-        /** Pulls from the shard's reachable peers until the replica satisfies {@code context}, within the deadline. */
-        private boolean fetched(CausalContext context) {
-            if (shard == null) {
-                return false;
-            }
-            for (NodeAddress peer : shard.peers()) {
-                if (System.nanoTime() > dependencyDeadline) {
-                    break;
-                }
-                if (membership.health(peer).isReachable() && shard.antiEntropy().pullFrom(peer) && replica.satisfies(context)) {
-                    return true;
-                }
-            }
-            return replica.satisfies(context);
-        }
-    }
-
-    /**
-     * Runs {@code operation} here when this node hosts the key's shard, else relays the request
-     * to the shard's members in turn (API.md 6.5). A write that meets a replica frozen by a
-     * reshard waits for the new layout and is routed again. Bounded by {@link #PROXY_BUDGET}.
-     */
-    private KeyResult onOwner(String key, PeerRequest request, DependencyPolicy policy, LocalOperation operation) {
-        if (cluster == null) {
-            return operation.apply(new Owner(standalone, null, null, System.nanoTime(), null));
-        }
-        // A request that may wait for its dependencies gets that long on top of routing's budget;
-        // a relayed one brings what is left of its sender's budget: never wait longer than that.
-        Duration own = PROXY_BUDGET.plus(policy.bound());
-        Duration budget = request.timeout().isZero() || request.timeout().compareTo(own) > 0 ? own : request.timeout();
-        long deadline = System.nanoTime() + budget.toNanos();
-        NodeAddress self = cluster.self();
-        while (true) {
-            ClusterMap map = cluster.membership().map();
-            Layout layout = map.layout();
-            int shard = layout.shardOf(key);
-            LocalShard here = cluster.host().current();
-            List<NodeAddress> members = map.shardMembers(shard);
-            List<NodeAddress> others = new ArrayList<>(members);
-            others.remove(self);
-            boolean hosted = here != null && here.ref().equals(new ShardRef(shard, layout.epoch()));
-            // A replica still fetching its shard must not answer from partial state (a 404 for an
-            // existing key, or a write that an older version would then beat): the others answer.
-            if (hosted && (here.isReady() || others.isEmpty())) {
-                try {
-                    return operation.apply(new Owner(here.replica(), here.replicator(), here,
-                            Math.min(deadline, System.nanoTime() + policy.bound().toNanos()), cluster.membership()));
-                } catch (ReplicaFrozenException e) {
-                    if (!cluster.host().awaitMoveFrom(here, deadline)) {
-                        throw shardUnavailable();
-                    }
-                    continue;
-                }
-            }
-            if (!hosted && members.contains(self)) {
-                // The map has moved this node to the shard a moment before the host follows it.
-                if (System.nanoTime() > deadline) {
-                    throw shardUnavailable();
-                }
-                cluster.host().awaitFollow(10);
-                continue;
-            }
-            return relay(others, request, deadline);
-        }
-    }
-
-    /** Relays a client request to the members of its shard in turn, reachable ones first. */
-    private KeyResult relay(List<NodeAddress> members, PeerRequest request, long deadline) {
-        if (request.hops() >= MAX_HOPS) {
-            throw shardUnavailable();
-        }
-        List<NodeAddress> order = new ArrayList<>(members);
-        order.sort(Comparator.comparing(peer -> !cluster.membership().health(peer).isReachable()));
-        for (int i = 0; i < order.size(); i++) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                break;
-            }
-            // Leave time for the members after this one, should this one be silent.
-            long share = Math.max(Math.min(left, 1_000_000_000L), left / (order.size() - i));
-            try {
-                return KeyResult.relayed(peers.relay(order.get(i), new PeerRequest(request.method(), request.rawPath(),
-                        request.body(), Duration.ofNanos(share), request.hops() + 1)), order.get(i));
-            } catch (PeerUnreachableException e) {
-                // Not a health verdict: the member may just be slow (a write waiting out a
-                // reshard). The failure detector decides who is down.
-            }
-        }
-        throw shardUnavailable();
-    }
-
-    private static KeyRequestRejected shardUnavailable() {
-        return new KeyRequestRejected(KeyRequestRejected.Reason.SHARD_UNAVAILABLE, CausalContext.EMPTY);
-    }
-
     /**
      * Relays a key request unchanged to the main instance (forwarding mode, API.md 6.2).
      *
@@ -330,163 +199,66 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     public List<NodeAddress> view() {
-        return requireCluster().membership().map().members();
+        return shards().view();
     }
 
     public ViewChange addToView(NodeAddress node) {
-        return requireCluster().add(node);
+        return shards().addToView(node);
     }
 
     public ViewChange removeFromView(NodeAddress node) {
-        return requireCluster().remove(node);
+        return shards().removeFromView(node);
     }
 
     /** The current cluster map: layout, members and shards. */
     public ClusterMap clusterMap() {
-        return requireCluster().membership().map();
+        return shards().clusterMap();
     }
 
     public List<Integer> shardIds() {
-        return clusterMap().shardIds();
+        return shards().shardIds();
     }
 
     /** This node's shard id, empty when it is unassigned. */
     public Optional<Integer> nodeShardId() {
-        int shard = clusterMap().shardOf(requireCluster().self());
-        return shard == ClusterMap.NO_SHARD ? Optional.empty() : Optional.of(shard);
+        return shards().nodeShardId();
     }
 
     public List<NodeAddress> shardMembers(int shard) {
-        ClusterMap map = clusterMap();
-        requireShard(map, shard);
-        return map.shardMembers(shard);
+        return shards().shardMembers(shard);
     }
 
     /** Live keys of a shard: counted here by a member, else asked of a member (API.md 6.7). */
     public int shardKeyCount(int shard) {
-        ClusterMap map = clusterMap();
-        requireShard(map, shard);
-        ShardRef ref = new ShardRef(shard, map.layout().epoch());
-        LocalShard here = cluster.host().current();
-        if (here != null && here.ref().equals(ref) && here.isReady()) {
-            return here.replica().liveKeyCount();
-        }
-        long deadline = System.nanoTime() + PROXY_BUDGET.toNanos();
-        for (NodeAddress member : map.shardMembers(shard)) {
-            if (member.equals(cluster.self()) || System.nanoTime() > deadline) {
-                continue;
-            }
-            try {
-                int count = peers.keyCount(member, ref);
-                if (count >= 0) {
-                    return count;
-                }
-            } catch (PeerUnreachableException e) {
-                // try the next member
-            }
-        }
-        throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
+        return shards().shardKeyCount(shard);
     }
 
     /** Puts a node of the view into a shard (API.md 6.7); it then fetches the shard's state. */
     public void addShardMember(int shard, NodeAddress node) {
-        ClusterMap map = clusterMap();
-        requireShard(map, shard);
-        if (!map.isMember(node)) {
-            throw new ShardRequestRejected(ShardRequestRejected.Reason.NODE_NOT_IN_VIEW);
-        }
-        int current = map.shardOf(node);
-        if (current != ClusterMap.NO_SHARD && current != shard) {
-            throw new ShardRequestRejected(ShardRequestRejected.Reason.NODE_IN_OTHER_SHARD);
-        }
-        ClusterMap after = cluster.membership().propose(m -> m.withShardMember(node, shard));
-        if (after.shardOf(node) != shard) {
-            addShardMember(shard, node); // the map changed meanwhile: check again, and refuse if need be
-        }
+        shards().addShardMember(shard, node);
     }
 
     /** Reshards into {@code shardCount} shards (API.md 6.7, 9.4); answers once the new layout is committed. */
     public void reshard(int shardCount) {
-        ClusterMap map = clusterMap();
-        if ((long) map.members().size() < 2L * shardCount) {
-            throw new ShardRequestRejected(ShardRequestRejected.Reason.NOT_ENOUGH_NODES);
-        }
-        switch (resharder.reshard(shardCount)) {
-            case DONE -> { }
-            case CONFLICT -> throw new ShardRequestRejected(ShardRequestRejected.Reason.RESHARD_CONFLICT);
-            case UNAVAILABLE -> throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
-        }
+        shards().reshard(shardCount);
     }
 
-    /**
-     * Replaces the view and layout ({@code kvs-keys}, API.md 8.5) and answers with the final
-     * count of every shard once every key has moved. {@code replFactor} empty keeps the
-     * cluster's factor (none: unreplicated mode). A node outside the current view relays the
-     * request to a member: then the result is that member's answer.
-     */
-    public ViewChangeResult changeView(List<NodeAddress> view, Optional<Integer> replFactor, PeerRequest request) {
-        ClusterMap map = clusterMap();
-        if (!map.isMember(cluster.self()) && request.hops() == 0) {
-            KeyResult relayed = relay(map.members(), request, System.nanoTime() + FORWARD_TIMEOUT.toNanos());
-            return new ViewChangeResult(List.of(), relayed.relayed());
-        }
-        int factor = replFactor.orElse(map.layout().replFactor());
-        switch (resharder.changeView(view, factor)) {
-            case DONE -> { }
-            case CONFLICT -> throw new ShardRequestRejected(ShardRequestRejected.Reason.RESHARD_CONFLICT);
-            case UNAVAILABLE -> throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_UNAVAILABLE);
-        }
-        ClusterMap after = clusterMap();
-        List<ShardSummary> shards = new ArrayList<>();
-        for (int shard : after.shardIds()) {
-            shards.add(new ShardSummary(shard, after.shardMembers(shard), countAfterMove(shard)));
-        }
-        return new ViewChangeResult(shards, null);
-    }
-
-    /** What a view change did: the new shards, or a member's answer when it was relayed there. */
-    public record ViewChangeResult(List<ShardSummary> shards, PeerResponse relayed) {
-    }
-
-    /** A shard's count right after a move; its members serve the new layout by now, or very soon. */
-    private int countAfterMove(int shard) {
-        long deadline = System.nanoTime() + 1_000_000_000L;
-        while (true) {
-            try {
-                return shardKeyCount(shard);
-            } catch (ShardRequestRejected notYet) {
-                if (System.nanoTime() > deadline) {
-                    throw notYet;
-                }
-                cluster.host().awaitFollow(20);
-            }
-        }
+    /** A {@code kvs-keys} view change (API.md 8.5); see {@link ShardOperations#changeView}. */
+    public ShardOperations.ViewChangeResult changeView(List<NodeAddress> view, Optional<Integer> replFactor,
+                                                       PeerRequest request) {
+        return shards().changeView(view, replFactor, request);
     }
 
     /** Every node of the view with its shard, state and key count, for the admin page. */
     public List<NodeStatus> nodeStatuses() {
-        ClusterRuntime c = requireCluster();
-        ClusterMap map = c.membership().map();
-        Map<NodeAddress, ShardStatus> reports = c.peerStatus();
-        long now = c.membership().now();
-        List<NodeStatus> statuses = new ArrayList<>();
-        for (NodeAddress node : map.members()) {
-            int shard = map.shardOf(node);
-            ShardStatus report = node.equals(c.self()) ? c.status() : reports.get(node);
-            int keys = report == null || report.shard() == null ? -1 : report.liveKeys();
-            NodeStatus.State state;
-            if (shard == ClusterMap.NO_SHARD) {
-                state = NodeStatus.State.UNASSIGNED;
-            } else if (node.equals(c.self())) {
-                state = NodeStatus.State.UP;
-            } else {
-                PeerHealth.Status health = c.membership().health(node).status(now);
-                state = health == PeerHealth.Status.UP ? NodeStatus.State.UP
-                        : health == PeerHealth.Status.DOWN ? NodeStatus.State.DOWN : NodeStatus.State.SUSPECTED;
-            }
-            statuses.add(new NodeStatus(node, shard, state, keys));
+        return shards().nodeStatuses();
+    }
+
+    private ShardOperations shards() {
+        if (shardOperations == null) {
+            throw new NotInClusterException();
         }
-        return statuses;
+        return shardOperations;
     }
 
     /** The live keys this node's replica holds (its shard's keys; 0 when unassigned). */
@@ -592,11 +364,6 @@ public final class Node implements PeerHandler, AutoCloseable {
         }
     }
 
-    private static void requireShard(ClusterMap map, int shard) {
-        if (!map.layout().hasShard(shard)) {
-            throw new ShardRequestRejected(ShardRequestRejected.Reason.SHARD_NOT_FOUND);
-        }
-    }
 
     private ClusterRuntime requireCluster() {
         if (cluster == null) {

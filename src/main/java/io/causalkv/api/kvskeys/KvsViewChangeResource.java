@@ -12,6 +12,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.Node;
+import io.causalkv.node.ShardOperations;
 import io.causalkv.node.ShardRequestRejected;
 import io.causalkv.node.ShardSummary;
 import jakarta.inject.Inject;
@@ -51,7 +52,7 @@ public final class KvsViewChangeResource {
         if (factor > 0 && view.size() % factor != 0) {
             throw error(400, "View size is not a multiple of repl-factor");
         }
-        Node.ViewChangeResult result;
+        ShardOperations.ViewChangeResult result;
         try {
             result = node.changeView(view, replFactor, ClientRequest.of(request, body));
         } catch (ShardRequestRejected | KeyRequestRejected unavailable) {
