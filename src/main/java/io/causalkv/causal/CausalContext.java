@@ -9,34 +9,61 @@ import java.util.TreeMap;
  * A client's causal history: for one layout epoch, a vector clock per shard. A replica checks
  * only its own shard's clock (API.md 4.4). Histories from an older epoch are satisfied by
  * definition (a reshard completes only after every earlier write has moved), so merging keeps
- * only the newer epoch.
+ * only the newer epoch's clocks.
+ *
+ * <p>It also carries the highest Lamport time of the writes it depends on, whatever their epoch,
+ * so that a write the client makes next is stamped later than all of them, even at a replica
+ * that has not received them yet (a kvs-keys write accepted ahead of its dependencies): the
+ * newest version of a key is then never one that its successor depends on.
  */
 public final class CausalContext {
 
-    public static final CausalContext EMPTY = new CausalContext(0, new TreeMap<>());
+    public static final CausalContext EMPTY = new CausalContext(0, new TreeMap<>(), 0);
 
     private final long epoch;
     private final SortedMap<Integer, VectorClock> shards;
+    private final long lamport;
 
-    private CausalContext(long epoch, SortedMap<Integer, VectorClock> shards) {
+    private CausalContext(long epoch, SortedMap<Integer, VectorClock> shards, long lamport) {
         this.epoch = epoch;
         this.shards = shards;
+        this.lamport = lamport;
     }
 
     /** A context; empty clocks are dropped, and a context without clocks is {@link #EMPTY}. */
     public static CausalContext of(long epoch, Map<Integer, VectorClock> shards) {
+        return of(epoch, shards, 0);
+    }
+
+    /** A context with a Lamport time; without clocks or time it is {@link #EMPTY}. */
+    public static CausalContext of(long epoch, Map<Integer, VectorClock> shards, long lamport) {
         TreeMap<Integer, VectorClock> copy = new TreeMap<>();
         shards.forEach((shard, clock) -> {
             if (!clock.isEmpty()) {
                 copy.put(shard, clock);
             }
         });
-        return copy.isEmpty() ? EMPTY : new CausalContext(epoch, copy);
+        return copy.isEmpty() && lamport == 0 ? EMPTY : new CausalContext(epoch, copy, lamport);
     }
 
     /** The history of exactly one write. */
+    public static CausalContext ofWrite(long epoch, int shard, Dot dot, long lamport) {
+        return of(epoch, Map.of(shard, VectorClock.EMPTY.with(dot.replica(), dot.seq())), lamport);
+    }
+
+    /** The history of exactly one write, without its time. */
     public static CausalContext ofWrite(long epoch, int shard, Dot dot) {
-        return of(epoch, Map.of(shard, VectorClock.EMPTY.with(dot.replica(), dot.seq())));
+        return ofWrite(epoch, shard, dot, 0);
+    }
+
+    /** The same clocks without the Lamport time (a stored write keeps its own time instead). */
+    public CausalContext withoutLamport() {
+        return lamport == 0 ? this : of(epoch, shards, 0);
+    }
+
+    /** The highest Lamport time of the writes this history depends on (0 if none is known). */
+    public long lamport() {
+        return lamport;
     }
 
     public long epoch() {
@@ -44,7 +71,7 @@ public final class CausalContext {
     }
 
     public boolean isEmpty() {
-        return shards.isEmpty();
+        return shards.isEmpty() && lamport == 0;
     }
 
     public SortedMap<Integer, VectorClock> shards() {
@@ -63,36 +90,39 @@ public final class CausalContext {
         }
         TreeMap<Integer, VectorClock> copy = new TreeMap<>(shards);
         copy.remove(shard);
-        return of(epoch, copy);
+        return of(epoch, copy, lamport);
     }
 
     public CausalContext merge(CausalContext other) {
         if (other.isEmpty()) {
             return this;
         }
-        if (isEmpty() || other.epoch > epoch) {
+        if (isEmpty()) {
             return other;
         }
-        if (other.epoch < epoch) {
-            return this;
+        long time = Math.max(lamport, other.lamport);
+        if (other.epoch != epoch) {
+            CausalContext newer = other.epoch > epoch ? other : this;
+            return time == newer.lamport ? newer : new CausalContext(newer.epoch, newer.shards, time);
         }
         TreeMap<Integer, VectorClock> merged = new TreeMap<>(shards);
         other.shards.forEach((shard, clock) -> merged.merge(shard, clock, VectorClock::merge));
-        return new CausalContext(epoch, merged);
+        return new CausalContext(epoch, merged, time);
     }
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof CausalContext other && epoch == other.epoch && shards.equals(other.shards);
+        return o instanceof CausalContext other && epoch == other.epoch && shards.equals(other.shards)
+                && lamport == other.lamport;
     }
 
     @Override
     public int hashCode() {
-        return Long.hashCode(epoch) * 31 + shards.hashCode();
+        return (Long.hashCode(epoch) * 31 + shards.hashCode()) * 31 + Long.hashCode(lamport);
     }
 
     @Override
     public String toString() {
-        return isEmpty() ? "{}" : "e" + epoch + shards;
+        return isEmpty() ? "{}" : "e" + epoch + "l" + lamport + shards;
     }
 }

@@ -111,7 +111,7 @@ public final class Node implements PeerHandler, AutoCloseable {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.VALUE_MISSING, echo(metadata));
         }
         CausalContext context = decode(metadata);
-        return router.onOwner(key, request, policy, owner -> {
+        return withContext(context, () -> router.onOwner(key, request, policy, owner -> {
             if (!owner.dependenciesMet(context, policy) && policy.kind() != DependencyPolicy.Kind.ACCEPT_WRITES) {
                 throw new KeyRequestRejected(KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
             }
@@ -120,7 +120,7 @@ public final class Node implements PeerHandler, AutoCloseable {
             awaitDurability(owner.replicator(), done.write());
             return new KeyResult(done.outcome() == WriteOutcome.CREATED ? KeyResult.Outcome.CREATED : KeyResult.Outcome.REPLACED,
                     null, context.merge(replica.historyOf(done.write().toEntry())), replica.shard());
-        });
+        }));
     }
 
     public KeyResult get(String key, MetadataSource metadata, PeerRequest request) {
@@ -130,7 +130,7 @@ public final class Node implements PeerHandler, AutoCloseable {
     public KeyResult get(String key, MetadataSource metadata, PeerRequest request, DependencyPolicy policy) {
         CausalContext context = decode(metadata);
         // A key too long to store is simply absent (API.md 4.3), after the dependency check.
-        return router.onOwner(key, request, policy, owner -> {
+        return withContext(context, () -> router.onOwner(key, request, policy, owner -> {
             if (!owner.dependenciesMet(context, policy)) {
                 throw unmet(policy, context);
             }
@@ -140,7 +140,7 @@ public final class Node implements PeerHandler, AutoCloseable {
                 return notFound(replica, context, entry);
             }
             return new KeyResult(KeyResult.Outcome.FOUND, entry.value(), context.merge(replica.historyOf(entry)), replica.shard());
-        });
+        }));
     }
 
     public KeyResult delete(String key, MetadataSource metadata, PeerRequest request) {
@@ -149,7 +149,7 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     public KeyResult delete(String key, MetadataSource metadata, PeerRequest request, DependencyPolicy policy) {
         CausalContext context = decode(metadata);
-        return router.onOwner(key, request, policy, owner -> {
+        return withContext(context, () -> router.onOwner(key, request, policy, owner -> {
             ShardReplica replica = owner.replica();
             if (!owner.dependenciesMet(context, policy)) {
                 Entry current = replica.read(key);
@@ -165,7 +165,19 @@ public final class Node implements PeerHandler, AutoCloseable {
             awaitDurability(owner.replicator(), tombstone.get());
             return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())),
                     replica.shard());
-        });
+        }));
+    }
+
+    /** Runs a routed operation; a 503 from routing echoes the request's context (API.md 8.2). */
+    private static KeyResult withContext(CausalContext context, java.util.function.Supplier<KeyResult> routed) {
+        try {
+            return routed.get();
+        } catch (KeyRequestRejected rejected) {
+            if (rejected.context().isEmpty() && !context.isEmpty()) {
+                throw new KeyRequestRejected(rejected.reason(), context);
+            }
+            throw rejected;
+        }
     }
 
     private static KeyRequestRejected unmet(DependencyPolicy policy, CausalContext context) {

@@ -103,9 +103,11 @@ public final class ShardReplica {
     /** The causal history a reader of {@code entry} acquires. */
     public CausalContext historyOf(Entry entry) {
         if (!epochReplicas.contains(entry.dot().replica())) {
-            return entry.foreign(); // imported from an older layout: no history in this epoch
+            // Imported from an older layout: no history in this epoch, but its time still counts.
+            // Epoch 0: a time alone never replaces a reader's clocks of any epoch when merged.
+            return entry.foreign().merge(CausalContext.of(0, java.util.Map.of(), entry.lamport()));
         }
-        return CausalContext.ofWrite(epoch, shard, entry.dot()).merge(entry.foreign());
+        return CausalContext.ofWrite(epoch, shard, entry.dot(), entry.lamport()).merge(entry.foreign());
     }
 
     /**
@@ -239,8 +241,10 @@ public final class ShardReplica {
         // Usually the write's own-shard history is implied by causal delivery and only the other
         // shards' is kept. A write accepted before its dependencies arrived (kvs-keys, API.md 8.6)
         // keeps them too, so that whoever reads it learns that it depends on them.
-        CausalContext foreign = applied.covers(deps) ? context.without(shard) : context;
-        return new Write(key, value, new Dot(replicaId, seq), lamport + 1, deps, foreign);
+        // The write's own Lamport time exceeds the context's, so the stored history needs no time.
+        CausalContext foreign = (applied.covers(deps) ? context.without(shard) : context).withoutLamport();
+        // Later than everything the client has seen, here or not (see CausalContext).
+        return new Write(key, value, new Dot(replicaId, seq), Math.max(lamport, context.lamport()) + 1, deps, foreign);
     }
 
     private void requireNotFrozen() {

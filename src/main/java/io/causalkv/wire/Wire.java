@@ -46,6 +46,9 @@ public final class Wire {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** Far beyond any real Lamport time, and far from overflow when one is added to it. */
+    static final long MAX_LAMPORT = 1L << 53;
+
     private Wire() {
     }
 
@@ -58,6 +61,9 @@ public final class Wire {
             return node;
         }
         node.put("e", context.epoch());
+        if (context.lamport() > 0) {
+            node.put("l", context.lamport());
+        }
         ObjectNode shards = node.putObject("s");
         context.shards().forEach((shard, clock) -> shards.set(Integer.toString(shard), clock(clock)));
         return node;
@@ -72,8 +78,11 @@ public final class Wire {
                 || (node.isObject() && node.isEmpty())) {
             return CausalContext.EMPTY;
         }
-        require(node.isObject() && node.size() == 2 && node.has("e") && node.has("s"), "not causal metadata");
+        require(node.isObject() && node.has("e") && node.has("s") && node.size() == (node.has("l") ? 3 : 2),
+                "not causal metadata");
         long epoch = positive(node.get("e"), true);
+        long lamport = node.has("l") ? positive(node.get("l"), false) : 0;
+        require(lamport < MAX_LAMPORT, "Lamport time out of range");
         JsonNode shards = node.get("s");
         require(shards.isObject(), "shards must be an object");
         Map<Integer, VectorClock> clocks = new TreeMap<>();
@@ -82,7 +91,7 @@ public final class Wire {
             require(shard.getKey().matches("[1-9][0-9]{0,8}"), "bad shard id");
             clocks.put(Integer.parseInt(shard.getKey()), decodeClock(shard.getValue()));
         }
-        return CausalContext.of(epoch, clocks);
+        return CausalContext.of(epoch, clocks, lamport);
     }
 
     public static ObjectNode clock(VectorClock clock) {

@@ -81,8 +81,29 @@ class ShardReplicaTest {
 
         assertEquals(VectorClock.EMPTY.with("b", 1), write.deps());
         assertEquals(contextOf(OTHER_SHARD, EPOCH, "q", 7), write.foreign());
-        assertEquals(contextOf(SHARD, EPOCH, "a", 1).merge(contextOf(OTHER_SHARD, EPOCH, "q", 7)),
-                readContext(a, "k"), "a reader acquires the write's dot and its foreign history");
+        assertEquals(CausalContext.ofWrite(EPOCH, SHARD, write.dot(), write.lamport()).merge(contextOf(OTHER_SHARD, EPOCH, "q", 7)),
+                readContext(a, "k"), "a reader acquires the write's dot and time, and its foreign history");
+    }
+
+    @Test
+    void aWriteAheadOfItsDependenciesIsStampedAfterThemAndKeepsThem() {
+        // kvs-keys accepts a write whose dependencies this replica lacks (API.md 8.6): it must still
+        // beat the version it depends on wherever they meet, and its readers must depend on them too.
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        Write old = b.put("x", "\"old\"", CausalContext.EMPTY, NO_REPLICATION).write();
+        a.receive(List.of(old));
+        Write newer = b.put("x", "\"new\"", CausalContext.EMPTY, NO_REPLICATION).write();
+        CausalContext seenNewer = CausalContext.ofWrite(EPOCH, SHARD, newer.dot(), newer.lamport());
+
+        Write newest = a.put("x", "\"newest\"", seenNewer, NO_REPLICATION).write(); // a never got "new"
+
+        assertTrue(newest.lamport() > newer.lamport(), "stamped after what the client had seen");
+        assertTrue(newest.toEntry().supersedes(newer.toEntry()));
+        assertTrue(readContext(a, "x").clockFor(SHARD, EPOCH).covers(newer.dot()),
+                "a reader of the newest depends on the newer too");
+        b.receive(List.of(newest));
+        assertEquals("\"newest\"", b.read("x").value(), "the replica that had \"new\" converges on its successor");
     }
 
     @Test

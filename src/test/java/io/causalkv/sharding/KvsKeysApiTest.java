@@ -21,7 +21,6 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -570,7 +569,6 @@ class KvsKeysApiTest {
     }
 
     @Test
-    @Disabled("fails: REPL_FACTOR=2; GET /kvs/keys/<key> with body {not json. Expected (API.md 4.1, 4.5, 8.6, 8.8: every key response in replicated mode, errors included, carries causal-context) 400 {\"error\":\"Malformed JSON body\",\"message\":\"Error in GET\",\"causal-context\":{}}. Actual: 400 {\"error\":\"Malformed JSON body\",\"message\":\"Error in GET\"} (same for DELETE with body [1])")
     void replicatedMalformedBodyIs400WithTheDialectsFieldsAndACausalContext() {
         // API.md 4.1 + 4.5 + 8.8: a generic error of a key path in replicated mode has causal-context too.
         assertJson(keys(replicated, 0, "GET", keyIn(1, 2), "{not json"), 400, error("Malformed JSON body", "GET", "{}"));
@@ -578,13 +576,11 @@ class KvsKeysApiTest {
     }
 
     @Test
-    @Disabled("fails: REPL_FACTOR=2; GET /kvs/keys/a%2Fb. Expected (API.md 4.3, 4.5, 8.8) 400 {\"error\":\"Invalid key\",\"message\":\"Error in GET\",\"causal-context\":{}}. Actual: 400 {\"error\":\"Invalid key\",\"message\":\"Error in GET\"}")
     void replicatedInvalidKeyIs400WithTheDialectsFieldsAndACausalContext() {
         assertJson(Http.send("GET", replicated.url(0, "/kvs/keys/a%2Fb")), 400, error("Invalid key", "GET", "{}"));
     }
 
     @Test
-    @Disabled("fails: REPL_FACTOR=2; POST /kvs/keys/<key> {\"value\":1,\"causal-context\":{}}. Expected (API.md 4.2, 4.5, 8.8) 405 {\"error\":\"Method not allowed\",\"message\":\"Error in POST\",\"causal-context\":{}} with Allow. Actual: 405 {\"error\":\"Method not allowed\",\"message\":\"Error in POST\"} (Allow: DELETE,GET,OPTIONS,PUT)")
     void replicatedMethodNotAllowedHasTheDialectsFieldsAndACausalContext() {
         Http.Reply post = keys(replicated, 0, "POST", keyIn(1, 2), "{\"value\":1,\"causal-context\":{}}");
         assertJson(post, 405, error("Method not allowed", "POST", "{}"));
@@ -609,7 +605,6 @@ class KvsKeysApiTest {
     }
 
     @Test
-    @Disabled("fails: REPL_FACTOR=1, 2 nodes, node 1 (shard 2) stopped; PUT/GET/DELETE /kvs/keys/<shard-2 key> at node 0 with {\"causal-context\":C} (C from a PUT at node 0, non-empty). Expected (API.md 8.2: in errors C2 is the request's context) 503 {\"error\":\"Unable to satisfy request\",\"message\":\"Error in PUT\",\"causal-context\":C}. Actual: 503 {\"error\":\"Unable to satisfy request\",\"message\":\"Error in PUT\",\"causal-context\":{}} (Node.shardUnavailable() drops the context)")
     void replicatedOwningShardDown503EchoesTheRequestsContext() throws Exception {
         own = Cluster.startManual(2, FaultyHttpTransport::new, Map.of("REPL_FACTOR", "1"));
         String c = contextOf(keys(own, 0, "PUT", keyIn(1, 2), "{\"value\":1,\"causal-context\":{}}"));
@@ -636,13 +631,6 @@ class KvsKeysApiTest {
     }
 
     @Test
-    @Disabled("fails: REPL_FACTOR=2, 2 nodes; PUT x \"old\" at A, replicated to B; B isolated (B's replica id sorts below A's); "
-            + "PUT x \"new\" at A with the context of \"old\" -> C2; PUT /kvs/keys/x {\"value\":\"newest\",\"causal-context\":C2} "
-            + "at B -> 200 C4 (accepted at once, depends on \"new\"); heal. Expected (API.md 8.6, 4.4, 10.2): within 5 s both replicas "
-            + "answer GET x with C4 by 200 \"newest\". Actual: both converge to \"new\" and GET x {\"causal-context\":C4} at A answers "
-            + "200 {\"value\":\"new\",...} for good (checked for 15 s): a stale value for a context that names \"newest\". The write "
-            + "accepted before its dependency arrived gets Lamport time lamport(B)+1, equal to \"new\"'s, and Entry.supersedes breaks the "
-            + "tie by replica id, so the causally later write loses")
     void replicatedWriteAcceptedBeforeItsDependencyStillWinsOverItAfterTheHeal() throws Exception {
         own = Cluster.startManual(2, FaultyHttpTransport::new, Map.of("REPL_FACTOR", "2"));
         int isolated = lowerReplicaId(own, 0, 1) ? 0 : 1;

@@ -21,10 +21,16 @@ public final class DialectPaths {
         return candidate(path.split("/", -1), enabled).filter(enabled::contains);
     }
 
+    /** True for {@code kvs/keys/<key>} with kvs-keys enabled. */
+    public static boolean isKvsKeysKeyPath(String path, Set<Dialect> enabled) {
+        String[] s = path.split("/", -1);
+        return enabled.contains(Dialect.KVS_KEYS) && s.length == 3 && s[0].equals("kvs") && s[1].equals("keys");
+    }
+
     /** True for a path that names a key in an enabled dialect ({@code /kvs/<key>} and the like). */
     public static boolean isKeyPath(String path, Set<Dialect> enabled) {
         String[] s = path.split("/", -1);
-        if (enabled.contains(Dialect.KVS_KEYS) && s.length == 3 && s[0].equals("kvs") && s[1].equals("keys")) {
+        if (isKvsKeysKeyPath(path, enabled)) {
             return true;
         }
         if (s.length != 2) {

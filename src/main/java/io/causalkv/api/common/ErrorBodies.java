@@ -3,6 +3,7 @@ package io.causalkv.api.common;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causalkv.jetty.ErrorTexts;
 import io.causalkv.node.Dialect;
+import io.causalkv.node.Node;
 import java.util.Optional;
 
 /** Error bodies in each dialect's family (API.md 4.5). */
@@ -28,6 +29,20 @@ public final class ErrorBodies {
 
     public static ObjectNode of(Dialect dialect, String error, String method) {
         return of(Optional.of(dialect), error, method);
+    }
+
+    /**
+     * A generic error (API.md 4.1 to 4.3) on {@code path} in its dialect's family. On a
+     * {@code kvs-keys} key path of a replicated cluster it carries {@code causal-context} too,
+     * as every key answer there does (8.8); none could be read, so it is empty.
+     */
+    public static ObjectNode onPath(Node node, String path, String error, String method) {
+        ObjectNode body = of(DialectPaths.dialectOf(path, node.config().dialects()), error, method);
+        if (DialectPaths.isKvsKeysKeyPath(path, node.config().dialects()) && node.inCluster()
+                && node.clusterMap().layout().replFactor() > 0) {
+            body.putObject("causal-context");
+        }
+        return body;
     }
 
     /** The 404 for unknown paths, the same in every dialect. */

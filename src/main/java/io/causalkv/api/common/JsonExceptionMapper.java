@@ -38,7 +38,7 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
             return answer.toResponse();
         }
         if (failure instanceof RequestBody.BodyTooLargeException) {
-            return bodyTooLarge(dialect(), request.getMethod());
+            return bodyTooLarge(node, path(), request.getMethod());
         }
         if (failure instanceof Node.NotInClusterException) {
             return Json.response(503, ErrorBodies.of(dialect(), "Node is not part of a cluster", request.getMethod()));
@@ -48,7 +48,7 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
         }
         if (failure instanceof NotAllowedException notAllowed) {
             return Response.fromResponse(Json.response(405,
-                            ErrorBodies.of(dialect(), ErrorBodies.METHOD_NOT_ALLOWED, request.getMethod())))
+                            ErrorBodies.onPath(node, path(), ErrorBodies.METHOD_NOT_ALLOWED, request.getMethod())))
                     .header(HttpHeaders.ALLOW, notAllowed.getResponse().getHeaderString(HttpHeaders.ALLOW))
                     .build();
         }
@@ -65,13 +65,17 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
      * The 413 answer. The rest of the body is left unread, so the connection cannot be reused:
      * say so, or a keep-alive client would send its next request into a closing socket.
      */
-    static Response bodyTooLarge(Optional<Dialect> dialect, String method) {
-        return Response.fromResponse(Json.response(413, ErrorBodies.of(dialect, ErrorBodies.BODY_TOO_LARGE, method)))
+    static Response bodyTooLarge(Node node, String path, String method) {
+        return Response.fromResponse(Json.response(413, ErrorBodies.onPath(node, path, ErrorBodies.BODY_TOO_LARGE, method)))
                 .header("Connection", "close")
                 .build();
     }
 
     private Optional<Dialect> dialect() {
-        return DialectPaths.dialectOf(uriInfo.getPath(false), node.config().dialects());
+        return DialectPaths.dialectOf(path(), node.config().dialects());
+    }
+
+    private String path() {
+        return uriInfo.getPath(false);
     }
 }

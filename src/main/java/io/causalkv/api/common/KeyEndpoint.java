@@ -110,7 +110,8 @@ public final class KeyEndpoint {
         RequestBody body = RequestBody.read(request.getEntityStream());
         // Forwarding leaves validation to the main instance (API.md 6.2).
         if (body.isMalformed() && node.mode() != NodeMode.FORWARDING) {
-            throw new ApiException(400, ErrorBodies.of(dialect, ErrorBodies.MALFORMED_BODY, request.getMethod()));
+            throw new ApiException(400, ErrorBodies.onPath(node, request.getUriInfo().getPath(false), ErrorBodies.MALFORMED_BODY,
+                    request.getMethod()));
         }
         return body;
     }

@@ -32,11 +32,10 @@ public final class RequestGuardFilter implements ContainerRequestFilter {
             request.abortWith(Json.response(404, ErrorBodies.notFound()));
         } else if (path.toUpperCase(Locale.ROOT).contains("%2F")) {
             request.abortWith(DialectPaths.isKeyPath(path, node.config().dialects())
-                    ? Json.response(400, ErrorBodies.of(DialectPaths.dialectOf(path, node.config().dialects()),
-                            ErrorBodies.INVALID_KEY, method))
+                    ? Json.response(400, ErrorBodies.onPath(node, path, ErrorBodies.INVALID_KEY, method))
                     : Json.response(404, ErrorBodies.notFound()));
         } else if (declaredLength(request) > RequestBody.MAX_BYTES) {
-            request.abortWith(JsonExceptionMapper.bodyTooLarge(DialectPaths.dialectOf(path, node.config().dialects()), method));
+            request.abortWith(JsonExceptionMapper.bodyTooLarge(node, path, method));
         }
     }
 
