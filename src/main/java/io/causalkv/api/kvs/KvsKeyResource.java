@@ -5,21 +5,14 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
+import io.causalkv.api.common.KeyResource;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.node.DependencyPolicy;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
-import io.causalkv.node.Node;
 import io.causalkv.wire.Wire;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -28,20 +21,16 @@ import jakarta.ws.rs.core.Response;
  * Unmet dependencies are refused at once (6.4).
  */
 @Path("kvs/{key}")
-public final class KvsKeyResource implements KeyEndpoint.Renderer {
+public final class KvsKeyResource extends KeyResource {
 
     static final String METADATA = "causal-metadata";
-
-    @Inject
-    private Node node;
-    @Context
-    private ContainerRequestContext request;
 
     /** With kvs-keys on, these names are its paths for every method, never kvs keys (API.md 3), and what they allow. */
     private static final java.util.Map<String, String> KVS_KEYS_PATHS = java.util.Map.of(
             "key-count", "GET", "shards", "GET", "view-change", "PUT");
 
-    private KeyEndpoint endpoint(String key) {
+    @Override
+    protected KeyEndpoint endpoint(String key) {
         String allowed = KVS_KEYS_PATHS.get(key);
         if (allowed != null && node.config().serves(Dialect.KVS_KEYS)) {
             // Routing matched the key template because the kvs-keys path has no such method.
@@ -49,21 +38,6 @@ public final class KvsKeyResource implements KeyEndpoint.Renderer {
         }
         // Standalone, this dialect accepts and ignores causal-metadata (API.md 6.1).
         return new KeyEndpoint(node, Dialect.KVS, node.inCluster() ? METADATA : null, DependencyPolicy.REFUSE, this);
-    }
-
-    @PUT
-    public Response put(@PathParam("key") String key) {
-        return endpoint(key).put(key, request);
-    }
-
-    @GET
-    public Response get(@PathParam("key") String key) {
-        return endpoint(key).get(key, request);
-    }
-
-    @DELETE
-    public Response delete(@PathParam("key") String key) {
-        return endpoint(key).delete(key, request);
     }
 
     @Override
@@ -91,14 +65,8 @@ public final class KvsKeyResource implements KeyEndpoint.Renderer {
 
     @Override
     public Response rejected(KeyRequestRejected rejected, String method) {
-        return Json.response(rejected.status(), ErrorBodies.of(Dialect.KVS, switch (rejected.reason()) {
-            case KEY_TOO_LONG -> "Key is too long";
-            case VALUE_MISSING -> "PUT request does not specify a value";
-            case INVALID_METADATA -> "Invalid causal metadata";
-            case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
-            case SHARD_UNAVAILABLE -> "Shard unavailable";
-            case UNSATISFIABLE -> "Causal dependencies not satisfied; try again later"; // not this dialect's rule
-        }, method));
+        return Json.response(rejected.status(), ErrorBodies.of(Dialect.KVS,
+                errorText(rejected.reason(), "PUT request does not specify a value", "Shard unavailable"), method));
     }
 
     @Override

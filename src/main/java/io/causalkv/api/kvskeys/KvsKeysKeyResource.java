@@ -7,21 +7,14 @@ import io.causalkv.api.common.ClientRequest;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
+import io.causalkv.api.common.KeyResource;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.node.DependencyPolicy;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
-import io.causalkv.node.Node;
 import io.causalkv.wire.Wire;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.time.Duration;
@@ -34,19 +27,15 @@ import java.time.Duration;
  * the node that served it ({@code address}). Bodies are exact: nothing else is added.
  */
 @Path("kvs/keys/{key}")
-public final class KvsKeysKeyResource implements KeyEndpoint.Renderer {
+public final class KvsKeysKeyResource extends KeyResource {
 
     static final String CONTEXT = "causal-context";
     /** How long a replicated read may fetch missing writes from its shard's peers (inside the 5 s of API.md 10.6). */
     static final Duration FETCH_BOUND = Duration.ofMillis(1_500);
     private static final String UNABLE = "Unable to satisfy request";
 
-    @Inject
-    private Node node;
-    @Context
-    private ContainerRequestContext request;
-
-    private KeyEndpoint endpoint() {
+    @Override
+    protected KeyEndpoint endpoint(String key) {
         return replicated()
                 ? new KeyEndpoint(node, Dialect.KVS_KEYS, CONTEXT, DependencyPolicy.acceptWrites(FETCH_BOUND), this)
                 : new KeyEndpoint(node, Dialect.KVS_KEYS, null, DependencyPolicy.REFUSE, this);
@@ -55,21 +44,6 @@ public final class KvsKeysKeyResource implements KeyEndpoint.Renderer {
     /** Replicated mode: the cluster was given a replication factor (API.md 8.1). */
     private boolean replicated() {
         return node.inCluster() && node.clusterMap().layout().replFactor() > 0;
-    }
-
-    @PUT
-    public Response put(@PathParam("key") String key) {
-        return endpoint().put(key, request);
-    }
-
-    @GET
-    public Response get(@PathParam("key") String key) {
-        return endpoint().get(key, request);
-    }
-
-    @DELETE
-    public Response delete(@PathParam("key") String key) {
-        return endpoint().delete(key, request);
     }
 
     @Override
@@ -100,12 +74,9 @@ public final class KvsKeysKeyResource implements KeyEndpoint.Renderer {
 
     @Override
     public Response rejected(KeyRequestRejected rejected, String method) {
-        String error = switch (rejected.reason()) {
-            case KEY_TOO_LONG -> "Key is too long";
-            case VALUE_MISSING -> "Value is missing";
-            case INVALID_METADATA -> "Invalid causal metadata";
-            case UNSATISFIABLE, DEPENDENCIES_UNMET, SHARD_UNAVAILABLE -> UNABLE;
-        };
+        String error = rejected.reason() == KeyRequestRejected.Reason.DEPENDENCIES_UNMET
+                || rejected.reason() == KeyRequestRejected.Reason.SHARD_UNAVAILABLE
+                ? UNABLE : errorText(rejected.reason(), "Value is missing", UNABLE);
         int status = rejected.reason() == KeyRequestRejected.Reason.UNSATISFIABLE ? 400 : rejected.status();
         return render(status, ErrorBodies.of(Dialect.KVS_KEYS, error, method), rejected.context());
     }

@@ -5,20 +5,13 @@ import com.fasterxml.jackson.databind.util.RawValue;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
+import io.causalkv.api.common.KeyResource;
 import io.causalkv.node.DependencyPolicy;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
-import io.causalkv.node.Node;
 import io.causalkv.wire.Wire;
-import jakarta.inject.Inject;
-import jakarta.ws.rs.DELETE;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -27,33 +20,14 @@ import jakarta.ws.rs.core.Response;
  * dependencies wait for them (bounded by {@code KVS_DEPENDENCY_WAIT_MS}) instead of being refused.
  */
 @Path("key-value-store/{key}")
-public final class KeyValueStoreKeyResource implements KeyEndpoint.Renderer {
+public final class KeyValueStoreKeyResource extends KeyResource {
 
     static final String METADATA = "causal-metadata";
 
-    @Inject
-    private Node node;
-    @Context
-    private ContainerRequestContext request;
-
-    private KeyEndpoint endpoint() {
+    @Override
+    protected KeyEndpoint endpoint(String key) {
         return new KeyEndpoint(node, Dialect.KEY_VALUE_STORE, METADATA,
                 DependencyPolicy.waitUpTo(node.config().dependencyWait()), this);
-    }
-
-    @PUT
-    public Response put(@PathParam("key") String key) {
-        return endpoint().put(key, request);
-    }
-
-    @GET
-    public Response get(@PathParam("key") String key) {
-        return endpoint().get(key, request);
-    }
-
-    @DELETE
-    public Response delete(@PathParam("key") String key) {
-        return endpoint().delete(key, request);
     }
 
     @Override
@@ -93,14 +67,8 @@ public final class KeyValueStoreKeyResource implements KeyEndpoint.Renderer {
 
     @Override
     public Response rejected(KeyRequestRejected rejected, String method) {
-        return Json.response(rejected.status(), ErrorBodies.of(Dialect.KEY_VALUE_STORE, switch (rejected.reason()) {
-            case KEY_TOO_LONG -> "Key is too long";
-            case VALUE_MISSING -> "Value is missing";
-            case INVALID_METADATA -> "Invalid causal metadata";
-            case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
-            case SHARD_UNAVAILABLE -> "Shard unavailable";
-            case UNSATISFIABLE -> "Causal dependencies not satisfied; try again later"; // not this dialect's rule
-        }, method));
+        return Json.response(rejected.status(), ErrorBodies.of(Dialect.KEY_VALUE_STORE,
+                errorText(rejected.reason(), "Value is missing", "Shard unavailable"), method));
     }
 
     @Override
