@@ -9,6 +9,8 @@ import io.causalkv.api.hello.HelloResource;
 import io.causalkv.api.internal.InternalResource;
 import io.causalkv.api.kvs.KvsShardResource;
 import io.causalkv.api.kvs.KvsViewResource;
+import io.causalkv.api.ops.MetricsFilter;
+import io.causalkv.api.ops.NodeMetrics;
 import io.causalkv.api.ops.OpsResource;
 import io.causalkv.api.kvs.KvsKeyResource;
 import io.causalkv.api.kvskeys.KvsKeyCountResource;
@@ -34,16 +36,19 @@ import org.glassfish.jersey.server.ServerProperties;
 public class CausalKvApplication extends ResourceConfig {
 
     public CausalKvApplication(Node node) {
+        NodeMetrics metrics = new NodeMetrics(node);
         register(new AbstractBinder() {
             @Override
             protected void configure() {
                 bind(node).to(Node.class);
+                bind(metrics).to(NodeMetrics.class);
             }
         });
         register(JacksonFeature.withoutExceptionMappers());
         register((ContextResolver<ObjectMapper>) type -> Json.MAPPER);
         register(JsonExceptionMapper.class);
         register(RequestGuardFilter.class);
+        register(MetricsFilter.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         register(OpsResource.class);
         register(AdminResource.class);

@@ -282,6 +282,27 @@ public final class Node implements PeerHandler, AutoCloseable {
         return here == null ? 0 : here.replica().liveKeyCount();
     }
 
+    /** What the node's metrics report (see {@link NodeGauges}). */
+    public NodeGauges gauges() {
+        LocalShard here = cluster == null ? null : cluster.host().current();
+        ShardReplica replica = cluster == null ? standalone : here == null ? null : here.replica();
+        java.util.EnumMap<NodeStatus.State, Integer> peers = new java.util.EnumMap<>(NodeStatus.State.class);
+        if (cluster != null) {
+            for (NodeStatus status : nodeStatuses()) {
+                if (!status.address().equals(cluster.self())) {
+                    peers.merge(status.state(), 1, Integer::sum);
+                }
+            }
+        }
+        return new NodeGauges(
+                replica == null ? 0 : replica.liveKeyCount(),
+                replica == null ? 0 : replica.tombstoneCount(),
+                replica == null ? 0 : replica.buffered(),
+                here == null ? 0 : here.replicator().queued(),
+                here == null ? 0 : here.replicator().lagNanos() / 1e9,
+                peers);
+    }
+
     /** The cluster side of the node, empty in standalone and forwarding modes. */
     public Optional<ClusterRuntime> cluster() {
         return Optional.ofNullable(cluster);

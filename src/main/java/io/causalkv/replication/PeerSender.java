@@ -32,6 +32,8 @@ final class PeerSender implements AutoCloseable {
     private final Membership membership;
     private final LongConsumer acknowledged;
     private final ArrayDeque<Write> queue = new ArrayDeque<>();
+    /** When the queue last went from empty to not empty (System.nanoTime), for the replication lag. */
+    private long waitingSince;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -57,12 +59,20 @@ final class PeerSender implements AutoCloseable {
             LOG.log(Level.WARNING, "replication queue to {0} full; leaving its repair to anti-entropy", peer);
             queue.clear();
         }
+        if (queue.isEmpty()) {
+            waitingSince = System.nanoTime();
+        }
         queue.addLast(write);
         notifyAll();
     }
 
     synchronized int queued() {
         return queue.size();
+    }
+
+    /** How long the oldest unsent write has waited, at most (0 when nothing waits). */
+    synchronized long lagNanos(long now) {
+        return queue.isEmpty() ? 0 : now - waitingSince;
     }
 
     private void run() {
@@ -120,6 +130,9 @@ final class PeerSender implements AutoCloseable {
                 return;
             }
             queue.pollFirst();
+        }
+        if (!queue.isEmpty()) {
+            waitingSince = System.nanoTime(); // the rest arrived after the batch was taken
         }
     }
 

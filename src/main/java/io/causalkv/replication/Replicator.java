@@ -94,6 +94,17 @@ public final class Replicator implements AutoCloseable {
         done.values().forEach(f -> f.complete(null));
     }
 
+    /** Writes waiting to be sent, over all peers. */
+    public int queued() {
+        return senders.values().stream().mapToInt(PeerSender::queued).sum();
+    }
+
+    /** How long the oldest unsent write has waited, over all peers (an upper bound; 0 if none). */
+    public long lagNanos() {
+        long now = System.nanoTime();
+        return senders.values().stream().mapToLong(sender -> sender.lagNanos(now)).max().orElse(0);
+    }
+
     @Override
     public synchronized void close() {
         senders.values().forEach(PeerSender::close);

@@ -230,6 +230,11 @@ public final class ShardReplica {
         return store.liveKeyCount();
     }
 
+    /** Deleted keys whose tombstones are kept (they replicate, and never count as keys). */
+    public int tombstoneCount() {
+        return store.size() - store.liveKeyCount();
+    }
+
     public synchronized int buffered() {
         return buffer.size();
     }

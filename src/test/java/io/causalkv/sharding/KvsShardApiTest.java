@@ -183,6 +183,14 @@ class KvsShardApiTest {
         return names;
     }
 
+    @Test
+    void metricsCountThePeersByState() {
+        Await.until(Duration.ofSeconds(5), "node 0 sees 3 peers up and 1 unassigned", () -> {
+            String metrics = send(0, "GET", "/metrics").body();
+            return metrics.contains("causalkv_peers{state=\"up\"} 3") && metrics.contains("causalkv_peers{state=\"unassigned\"} 1");
+        });
+    }
+
     private static List<String> toList(JsonNode array) {
         List<String> list = new java.util.ArrayList<>();
         array.forEach(n -> list.add(n.asText()));

@@ -5,14 +5,17 @@ import io.causalkv.node.Node;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 
-/** Liveness and readiness for operators and orchestrators; outside every dialect's paths. */
+/** Liveness, readiness and metrics for operators and orchestrators; outside every dialect's paths. */
 @Path("")
 public final class OpsResource {
 
     @Inject
     private Node node;
+    @Inject
+    private NodeMetrics metrics;
 
     /** The process is up and answering. */
     @GET
@@ -28,5 +31,13 @@ public final class OpsResource {
         return node.isReady()
                 ? Json.response(200, Json.object().put("ready", true))
                 : Json.response(503, Json.object().put("ready", false));
+    }
+
+    /** Prometheus text format: requests, latency histogram, keys, replication, peers. */
+    @GET
+    @Path("metrics")
+    @Produces("text/plain; version=0.0.4; charset=utf-8")
+    public String metrics() {
+        return metrics.scrape();
     }
 }

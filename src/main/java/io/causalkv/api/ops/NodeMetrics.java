@@ -1,0 +1,67 @@
+package io.causalkv.api.ops;
+
+import io.causalkv.node.Node;
+import io.causalkv.node.NodeGauges;
+import io.causalkv.node.NodeStatus;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One node's metrics, in a registry of its own (several nodes share a JVM in tests): requests by
+ * dialect, method and status with a latency histogram, and gauges read from the node when
+ * scraped (keys, tombstones, buffered writes, replication queue and lag, peers by state).
+ */
+public final class NodeMetrics {
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    /** One timer per (dialect, method, status): a bounded set, looked up without the registry. */
+    private final java.util.Map<String, Timer> timers = new java.util.concurrent.ConcurrentHashMap<>();
+
+    public NodeMetrics(Node node) {
+        gauge("causalkv.keys", "Live keys in this node's replica", node, NodeGauges::keys);
+        gauge("causalkv.tombstones", "Deleted keys whose tombstones this replica keeps", node, NodeGauges::tombstones);
+        gauge("causalkv.delivery.buffer", "Replicated writes waiting for their causal dependencies", node, NodeGauges::buffered);
+        gauge("causalkv.replication.queue", "Writes waiting to be sent to the shard's other replicas", node,
+                NodeGauges::replicationQueue);
+        gauge("causalkv.replication.lag.seconds", "How long the oldest unsent write has waited (upper bound)", node,
+                NodeGauges::replicationLagSeconds);
+        for (NodeStatus.State state : NodeStatus.State.values()) {
+            Gauge.builder("causalkv.peers", node, n -> n.gauges().peers().getOrDefault(state, 0))
+                    .description("Other nodes of the view, by state")
+                    .tag("state", state.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+    }
+
+    private void gauge(String name, String description, Node node, ToDoubleFunction<NodeGauges> value) {
+        Gauge.builder(name, node, n -> value.applyAsDouble(n.gauges())).description(description).register(registry);
+    }
+
+    /** Records one answered request. */
+    public void request(String dialect, String method, int status, long nanos) {
+        timers.computeIfAbsent(dialect + ' ' + method + ' ' + status, k -> timer(dialect, method, status))
+                .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+    }
+
+    private Timer timer(String dialect, String method, int status) {
+        return Timer.builder("causalkv.requests")
+                .description("Client and peer requests answered, by dialect, method and status")
+                .tag("dialect", dialect)
+                .tag("method", method)
+                .tag("status", Integer.toString(status))
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(100_000))
+                .maximumExpectedValue(Duration.ofSeconds(15))
+                .register(registry);
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        return registry.scrape();
+    }
+}

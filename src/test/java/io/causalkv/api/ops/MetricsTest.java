@@ -1,0 +1,64 @@
+package io.causalkv.api.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.causalkv.testing.EmbeddedNode;
+import io.causalkv.testing.Http;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** {@code GET /metrics}: Prometheus text with requests by dialect, method and status, and the node's gauges. */
+class MetricsTest {
+
+    private static EmbeddedNode node;
+
+    @BeforeAll
+    static void start() throws Exception {
+        node = EmbeddedNode.start(Map.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        node.close();
+    }
+
+    private static double value(String metrics, String series) {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(series) + " ([0-9.eE+-]+)$").matcher(metrics);
+        assertTrue(m.find(), "no series " + series + " in:\n" + metrics);
+        return Double.parseDouble(m.group(1));
+    }
+
+    @Test
+    void countsRequestsByDialectMethodAndStatusAndReportsTheStore() {
+        for (int i = 0; i < 3; i++) {
+            assertEquals(201, Http.send("PUT", node.url("/kvs/m" + i), "{\"value\":" + i + "}").status());
+        }
+        assertEquals(200, Http.send("DELETE", node.url("/kvs/m0")).status());
+        assertEquals(404, Http.send("GET", node.url("/kvs/absent")).status());
+        assertEquals(200, Http.send("GET", node.url("/key-value-store/m1")).status());
+        assertEquals(404, Http.send("GET", node.url("/no/such/path")).status());
+        assertEquals(405, Http.send("FROB", node.url("/kvs/m1")).status());
+
+        Http.Reply reply = Http.send("GET", node.url("/metrics"));
+        assertEquals(200, reply.status());
+        assertTrue(reply.contentType().startsWith("text/plain"), reply.contentType());
+        String metrics = reply.body();
+        assertEquals(3, value(metrics, "causalkv_requests_seconds_count{dialect=\"kvs\",method=\"PUT\",status=\"201\"}"));
+        assertEquals(1, value(metrics, "causalkv_requests_seconds_count{dialect=\"kvs\",method=\"GET\",status=\"404\"}"));
+        assertEquals(1, value(metrics, "causalkv_requests_seconds_count{dialect=\"key-value-store\",method=\"GET\",status=\"200\"}"));
+        assertEquals(1, value(metrics, "causalkv_requests_seconds_count{dialect=\"other\",method=\"GET\",status=\"404\"}"));
+        assertEquals(1, value(metrics, "causalkv_requests_seconds_count{dialect=\"kvs\",method=\"OTHER\",status=\"405\"}"),
+                "an unusual method is one tag value, whatever it is");
+        assertTrue(metrics.contains("causalkv_requests_seconds_bucket{dialect=\"kvs\",method=\"PUT\",status=\"201\",le="),
+                "a latency histogram");
+        assertEquals(2, value(metrics, "causalkv_keys"), "m1 and m2 are live");
+        assertEquals(1, value(metrics, "causalkv_tombstones"), "m0 was deleted");
+        assertEquals(0, value(metrics, "causalkv_replication_queue"));
+        assertEquals(0, value(metrics, "causalkv_peers{state=\"up\"}"), "a standalone node has no peers");
+    }
+}
