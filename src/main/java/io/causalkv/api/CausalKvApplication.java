@@ -1,6 +1,7 @@
 package io.causalkv.api;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.causalkv.api.admin.AdminPageResource;
 import io.causalkv.api.admin.AdminResource;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
@@ -52,6 +53,7 @@ public class CausalKvApplication extends ResourceConfig {
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         register(OpsResource.class);
         register(AdminResource.class);
+        register(AdminPageResource.class);
         if (node.inCluster()) {
             register(InternalResource.class);
         }

@@ -18,6 +18,9 @@ import java.util.Locale;
 @PreMatching
 public final class RequestGuardFilter implements ContainerRequestFilter {
 
+    /** The admin page's own address ends with a slash; it is not a dialect path (API.md 3). */
+    private static final String ADMIN_PAGE = "admin/";
+
     @Inject
     private Node node;
 
@@ -28,7 +31,7 @@ public final class RequestGuardFilter implements ContainerRequestFilter {
             path = path.substring(1);
         }
         String method = request.getMethod();
-        if (path.endsWith("/") || path.contains("//")) {
+        if ((path.endsWith("/") && !path.equals(ADMIN_PAGE)) || path.contains("//")) {
             request.abortWith(Json.response(404, ErrorBodies.notFound()));
         } else if (path.toUpperCase(Locale.ROOT).contains("%2F")) {
             request.abortWith(DialectPaths.isKeyPath(path, node.config().dialects())
