@@ -221,7 +221,7 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
      * round-robin in cluster order (API.md 9.2, 9.4).
      */
     public ClusterMap resharded(int shardCount) {
-        Layout next = Layout.sharded(layout.epoch() + 1, shardCount);
+        Layout next = new Layout(layout.epoch() + 1, shardCount, true, layout.replFactor());
         Map<NodeAddress, Member> assigned = new HashMap<>(entries);
         List<NodeAddress> view = members();
         for (int i = 0; i < view.size(); i++) {

@@ -73,18 +73,7 @@ final class KeyRouter {
 
         /** Pulls from the shard's reachable peers until the replica satisfies {@code context}, within the deadline. */
         private boolean fetched(CausalContext context) {
-            if (shard == null) {
-                return false;
-            }
-            for (NodeAddress peer : shard.peers()) {
-                if (System.nanoTime() > dependencyDeadline) {
-                    break;
-                }
-                if (membership.health(peer).isReachable() && shard.antiEntropy().pullFrom(peer) && replica.satisfies(context)) {
-                    return true;
-                }
-            }
-            return replica.satisfies(context);
+            return shard != null && shard.antiEntropy().catchUp(() -> replica.satisfies(context), dependencyDeadline);
         }
     }
 
@@ -134,12 +123,19 @@ final class KeyRouter {
                 cluster.host().awaitFollow(10);
                 continue;
             }
-            return relay(others, request, deadline);
+            // A waiting dialect's request may spend its whole budget at one member (API.md 7.2);
+            // and an answer from this node's own shard (its replica still fetching) names no other shard.
+            return relay(others, request, deadline, policy.kind() == DependencyPolicy.Kind.WAIT, hosted);
         }
     }
 
     /** Relays a client request to the members of its shard in turn, reachable ones first. */
     KeyResult relay(List<NodeAddress> members, PeerRequest request, long deadline) {
+        return relay(members, request, deadline, false, false);
+    }
+
+    private KeyResult relay(List<NodeAddress> members, PeerRequest request, long deadline, boolean wholeBudget,
+                            boolean ownShard) {
         if (request.hops() >= MAX_HOPS) {
             throw shardUnavailable();
         }
@@ -151,16 +147,31 @@ final class KeyRouter {
                 break;
             }
             // Leave time for the members after this one, should this one be silent.
-            long share = Math.max(Math.min(left, 1_000_000_000L), left / (order.size() - i));
+            long share = wholeBudget ? left : Math.max(Math.min(left, 1_000_000_000L), left / (order.size() - i));
             try {
                 return KeyResult.relayed(peers.relay(order.get(i), new PeerRequest(request.method(), request.rawPath(),
-                        request.body(), Duration.ofNanos(share), request.hops() + 1)), order.get(i));
+                        request.body(), Duration.ofNanos(share), request.hops() + 1)), ownShard ? null : order.get(i));
             } catch (PeerUnreachableException e) {
                 // Not a health verdict: the member may just be slow (a write waiting out a
                 // reshard). The failure detector decides who is down.
             }
         }
         throw shardUnavailable();
+    }
+
+    /** Relays a request that must not be repeated to the first reachable member, with all the time left. */
+    KeyResult relayOnce(List<NodeAddress> members, PeerRequest request, long deadline) {
+        List<NodeAddress> order = new ArrayList<>(members);
+        order.sort(Comparator.comparing(peer -> !cluster.membership().health(peer).isReachable()));
+        if (order.isEmpty() || request.hops() >= MAX_HOPS) {
+            throw shardUnavailable();
+        }
+        try {
+            return KeyResult.relayed(peers.relay(order.get(0), new PeerRequest(request.method(), request.rawPath(),
+                    request.body(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), request.hops() + 1)), order.get(0));
+        } catch (PeerUnreachableException e) {
+            throw shardUnavailable();
+        }
     }
 
     static KeyRequestRejected shardUnavailable() {

@@ -112,12 +112,13 @@ public final class Node implements PeerHandler, AutoCloseable {
         }
         CausalContext context = decode(metadata);
         return withContext(context, () -> router.onOwner(key, request, policy, owner -> {
-            if (!owner.dependenciesMet(context, policy) && policy.kind() != DependencyPolicy.Kind.ACCEPT_WRITES) {
+            // kvs-keys writes never wait (API.md 8.6): accepted at once, recorded with their dependencies.
+            if (policy.kind() != DependencyPolicy.Kind.ACCEPT_WRITES && !owner.dependenciesMet(context, policy)) {
                 throw new KeyRequestRejected(KeyRequestRejected.Reason.DEPENDENCIES_UNMET, context);
             }
             ShardReplica replica = owner.replica();
             ShardReplica.LocalWrite done = replica.put(key, valueJson.get(), context, replicateWith(owner.replicator()));
-            awaitDurability(owner.replicator(), done.write());
+            awaitDurability(owner.replicator(), done.write(), policy);
             return new KeyResult(done.outcome() == WriteOutcome.CREATED ? KeyResult.Outcome.CREATED : KeyResult.Outcome.REPLACED,
                     null, context.merge(replica.historyOf(done.write().toEntry())), replica.shard());
         }));
@@ -151,18 +152,17 @@ public final class Node implements PeerHandler, AutoCloseable {
         CausalContext context = decode(metadata);
         return withContext(context, () -> router.onOwner(key, request, policy, owner -> {
             ShardReplica replica = owner.replica();
-            if (!owner.dependenciesMet(context, policy)) {
-                Entry current = replica.read(key);
-                // kvs-keys accepts the delete of a live key at once; absence it cannot vouch for.
-                if (policy.kind() != DependencyPolicy.Kind.ACCEPT_WRITES || current == null || !current.isLive()) {
-                    throw unmet(policy, context);
-                }
+            Entry current = replica.read(key);
+            // kvs-keys accepts the delete of a live key at once; absence it must first vouch for.
+            boolean acceptAtOnce = policy.kind() == DependencyPolicy.Kind.ACCEPT_WRITES && current != null && current.isLive();
+            if (!acceptAtOnce && !owner.dependenciesMet(context, policy)) {
+                throw unmet(policy, context);
             }
             Optional<Write> tombstone = replica.delete(key, context, replicateWith(owner.replicator()));
             if (tombstone.isEmpty()) {
                 return notFound(replica, context, replica.read(key));
             }
-            awaitDurability(owner.replicator(), tombstone.get());
+            awaitDurability(owner.replicator(), tombstone.get(), policy);
             return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())),
                     replica.shard());
         }));
@@ -204,6 +204,11 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     // ---- view and shards -----------------------------------------------------------------------
+
+    /** {@code kvs-keys} replicated mode: the cluster was given a replication factor (API.md 8.1). */
+    public boolean keysReplicated() {
+        return cluster != null && clusterMap().layout().replFactor() > 0;
+    }
 
     /** True when this node is part of a cluster (it has an address and does not forward). */
     public boolean inCluster() {
@@ -391,8 +396,12 @@ public final class Node implements PeerHandler, AutoCloseable {
         return replicator == null ? write -> { } : replicator::replicate;
     }
 
-    private void awaitDurability(Replicator replicator, Write write) {
-        if (replicator != null && config.writeAcks() == 2) {
+    /**
+     * {@code KVS_WRITE_ACKS=2} is the {@code kvs} dialect's rule (API.md 6.4); the others reply
+     * without waiting for replication (7.2, 8.6).
+     */
+    private void awaitDurability(Replicator replicator, Write write, DependencyPolicy policy) {
+        if (replicator != null && config.writeAcks() == 2 && policy.kind() == DependencyPolicy.Kind.REFUSE) {
             replicator.awaitAcknowledgement(write.dot().seq(), WRITE_ACK_WAIT);
         }
     }

@@ -46,6 +46,9 @@ final class ShardHost implements AutoCloseable {
     private long currentSince;
     private Staged staged;
     private final List<Retired> retired = new ArrayList<>();
+    /** Recently abandoned proposals, so that a STAGE arriving after its ABORT is refused. */
+    private final java.util.LinkedHashSet<ClusterMap> aborted = new java.util.LinkedHashSet<>();
+    private static final int ABORTED_KEPT = 8;
 
     /** A proposed layout this node has prepared for, with its replica there (null if unassigned). */
     private static final class Staged {
@@ -211,6 +214,9 @@ final class ShardHost implements AutoCloseable {
      * later one must give up rather than mix two layouts.
      */
     synchronized boolean stage(ClusterMap proposed) {
+        if (aborted.contains(proposed)) {
+            return false; // its ABORT overtook this STAGE: staging now would freeze writes for nothing
+        }
         long epoch = proposed.layout().epoch();
         ClusterMap committed = membership.map();
         if (epoch <= committed.layout().epoch()) {
@@ -270,6 +276,10 @@ final class ShardHost implements AutoCloseable {
     synchronized boolean abort(ClusterMap proposed) {
         if (staged != null && staged.proposed.equals(proposed)) {
             dropStaged();
+        }
+        aborted.add(proposed);
+        if (aborted.size() > ABORTED_KEPT) {
+            aborted.remove(aborted.iterator().next());
         }
         return true;
     }

@@ -54,6 +54,30 @@ public final class AntiEntropy {
     }
 
     /**
+     * For a client read (kvs-keys, API.md 8.6): pulls from the shard's reachable peers until
+     * {@code satisfied} holds or {@code deadlineNanos} passes; each pull gets only the time left.
+     * A pull that times out here is no verdict on the peer: it may just be slow.
+     */
+    public boolean catchUp(java.util.function.BooleanSupplier satisfied, long deadlineNanos) {
+        for (NodeAddress peer : peers.get()) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0 || satisfied.getAsBoolean()) {
+                break;
+            }
+            if (!membership.health(peer).isReachable()) {
+                continue;
+            }
+            try {
+                client.sync(peer, self, replica.ref(), replica.applied(), java.time.Duration.ofNanos(left))
+                        .ifPresent(replica::merge);
+            } catch (PeerUnreachableException e) {
+                // try the next peer
+            }
+        }
+        return satisfied.getAsBoolean();
+    }
+
+    /**
      * Pulls everything {@code peer} has that this replica lacks; false if the peer did not
      * answer or holds no replica of this shard.
      */

@@ -81,6 +81,9 @@ public final class ShardReplica {
         waiting++;
         try {
             while (!satisfies(context)) {
+                if (frozen) {
+                    throw new ReplicaFrozenException(ref()); // the layout is changing: route again
+                }
                 long left = deadlineNanos - System.nanoTime();
                 if (left <= 0) {
                     return false;
@@ -215,6 +218,7 @@ public final class ShardReplica {
      */
     public synchronized void freeze() {
         frozen = true;
+        wakeWaiters(); // requests waiting for dependencies here go to the new layout instead
     }
 
     public synchronized boolean isFrozen() {

@@ -87,11 +87,17 @@ public final class HttpPeerClient implements PeerClient {
     @Override
     public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
             throws PeerUnreachableException {
+        return sync(to, from, shard, since, SYNC_TIMEOUT);
+    }
+
+    @Override
+    public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since, Duration timeout)
+            throws PeerUnreachableException {
         ObjectNode body = Wire.MAPPER.createObjectNode();
         body.put("from", from.toString());
         body.set("shard", Wire.shardRef(shard));
         body.set("since", Wire.clock(since));
-        JsonNode reply = postJson(to, "/internal/sync", body, SYNC_TIMEOUT);
+        JsonNode reply = postJson(to, "/internal/sync", body, timeout);
         return reply.has("clock") ? Optional.of(decoded(to, () -> Wire.decodeDelta(reply))) : Optional.empty();
     }
 
@@ -134,19 +140,19 @@ public final class HttpPeerClient implements PeerClient {
      */
     @Override
     public PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + to + request.rawPath()))
-                .timeout(request.timeout().isZero() ? Duration.ofMillis(1) : request.timeout())
-                .method(request.method(), request.body().length == 0
-                        ? HttpRequest.BodyPublishers.noBody()
-                        : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-        if (request.body().length > 0) {
-            builder.header("Content-Type", "application/json");
-        }
-        if (request.hops() > 0) {
-            builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
-            builder.header(PeerRequest.BUDGET_HEADER, Long.toString(request.timeout().toMillis()));
-        }
         try {
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + to + request.rawPath()))
+                    .timeout(request.timeout().isZero() ? Duration.ofMillis(1) : request.timeout())
+                    .method(request.method(), request.body().length == 0
+                            ? HttpRequest.BodyPublishers.noBody()
+                            : HttpRequest.BodyPublishers.ofByteArray(request.body()));
+            if (request.body().length > 0) {
+                builder.header("Content-Type", "application/json");
+            }
+            if (request.hops() > 0) {
+                builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
+                builder.header(PeerRequest.BUDGET_HEADER, Long.toString(request.timeout().toMillis()));
+            }
             HttpResponse<byte[]> response = relayClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new PeerResponse(response.statusCode(), response.body());
         } catch (IOException | IllegalArgumentException e) {

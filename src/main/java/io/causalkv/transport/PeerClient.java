@@ -24,6 +24,12 @@ public interface PeerClient extends AutoCloseable {
     /** The peer's entries of {@code shard} that {@code since} does not cover; empty if it holds no such replica. */
     Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since) throws PeerUnreachableException;
 
+    /** Like {@link #sync(NodeAddress, NodeAddress, ShardRef, VectorClock)}, waiting at most {@code timeout}. */
+    default Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since,
+                                      java.time.Duration timeout) throws PeerUnreachableException {
+        return sync(to, from, shard, since);
+    }
+
     ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException;
 
     /** Hands keys over to a member of their shard in a new layout; false when it does not take them. */

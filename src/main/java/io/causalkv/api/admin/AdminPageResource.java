@@ -25,7 +25,6 @@ public final class AdminPageResource {
             "style.css", "text/css; charset=utf-8");
 
     @GET
-    @Path("/")
     public Response index() {
         return file("index.html");
     }

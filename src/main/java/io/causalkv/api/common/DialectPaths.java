@@ -11,8 +11,11 @@ import java.util.Set;
  */
 public final class DialectPaths {
 
-    /** Names that are {@code kvs-keys} paths rather than {@code kvs} keys when kvs-keys is on. */
-    private static final Set<String> KVS_KEYS_NAMES = Set.of("keys", "key-count", "view-change", "shards");
+    /**
+     * Single-segment names that are {@code kvs-keys} paths rather than {@code kvs} keys when
+     * kvs-keys is on (API.md 3). ({@code /kvs/keys/<key>} has two segments and never collides.)
+     */
+    public static final Set<String> KVS_KEYS_NAMES = Set.of("key-count", "view-change", "shards");
 
     private DialectPaths() {
     }
@@ -49,7 +52,8 @@ public final class DialectPaths {
             case "hello", "test" -> Dialect.HELLO;
             case "view", "shard" -> Dialect.KVS;
             case "key-value-store", "key-value-store-view", "key-value-store-shard" -> Dialect.KEY_VALUE_STORE;
-            case "kvs" -> s.length > 1 && enabled.contains(Dialect.KVS_KEYS) && KVS_KEYS_NAMES.contains(s[1])
+            case "kvs" -> enabled.contains(Dialect.KVS_KEYS)
+                    && ((s.length > 1 && KVS_KEYS_NAMES.contains(s[1])) || (s.length == 3 && s[1].equals("keys")))
                     ? Dialect.KVS_KEYS : Dialect.KVS;
             default -> null;
         });

@@ -38,8 +38,7 @@ public final class ErrorBodies {
      */
     public static ObjectNode onPath(Node node, String path, String error, String method) {
         ObjectNode body = of(DialectPaths.dialectOf(path, node.config().dialects()), error, method);
-        if (DialectPaths.isKvsKeysKeyPath(path, node.config().dialects()) && node.inCluster()
-                && node.clusterMap().layout().replFactor() > 0) {
+        if (DialectPaths.isKvsKeysKeyPath(path, node.config().dialects()) && node.keysReplicated()) {
             body.putObject("causal-context");
         }
         return body;

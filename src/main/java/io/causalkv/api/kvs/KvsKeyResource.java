@@ -2,6 +2,7 @@ package io.causalkv.api.kvs;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
+import io.causalkv.api.common.DialectPaths;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
@@ -25,14 +26,11 @@ public final class KvsKeyResource extends KeyResource {
 
     static final String METADATA = "causal-metadata";
 
-    /** With kvs-keys on, these names are its paths for every method, never kvs keys (API.md 3), and what they allow. */
-    private static final java.util.Map<String, String> KVS_KEYS_PATHS = java.util.Map.of(
-            "key-count", "GET", "shards", "GET", "view-change", "PUT");
-
     @Override
     protected KeyEndpoint endpoint(String key) {
-        String allowed = KVS_KEYS_PATHS.get(key);
-        if (allowed != null && node.config().serves(Dialect.KVS_KEYS)) {
+        if (DialectPaths.KVS_KEYS_NAMES.contains(key) && node.config().serves(Dialect.KVS_KEYS)) {
+            // With kvs-keys on, these names are its paths for every method, never kvs keys (API.md 3).
+            String allowed = key.equals("view-change") ? "PUT" : "GET";
             // Routing matched the key template because the kvs-keys path has no such method.
             throw new jakarta.ws.rs.NotAllowedException(allowed);
         }

@@ -43,7 +43,7 @@ public final class KvsKeysKeyResource extends KeyResource {
 
     /** Replicated mode: the cluster was given a replication factor (API.md 8.1). */
     private boolean replicated() {
-        return node.inCluster() && node.clusterMap().layout().replFactor() > 0;
+        return node.keysReplicated();
     }
 
     @Override
