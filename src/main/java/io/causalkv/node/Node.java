@@ -294,7 +294,7 @@ public final class Node implements PeerHandler, AutoCloseable {
         java.util.EnumMap<NodeStatus.State, Integer> peers = new java.util.EnumMap<>(NodeStatus.State.class);
         if (cluster != null) {
             for (NodeStatus status : nodeStatuses()) {
-                if (!status.address().equals(cluster.self())) {
+                if (!status.address().equals(cluster.self()) && cluster.membership().map().isMember(status.address())) {
                     peers.merge(status.state(), 1, Integer::sum);
                 }
             }

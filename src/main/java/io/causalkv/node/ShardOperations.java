@@ -171,7 +171,10 @@ public final class ShardOperations {
         }
     }
 
-    /** Every node of the view with its shard, state and key count, for the admin page. */
+    /**
+     * Every node of the view with its shard, state and key count, then the nodes failure
+     * detection removed (down), for the admin page.
+     */
     public List<NodeStatus> nodeStatuses() {
         ClusterRuntime c = cluster;
         ClusterMap map = c.membership().map();
@@ -194,6 +197,13 @@ public final class ShardOperations {
             }
             statuses.add(new NodeStatus(node, shard, state, keys));
         }
+        // Nodes removed by failure detection are out of the view, but an operator wants to see them:
+        // down, with the shard they would return to, after the view's nodes.
+        map.entries().forEach((node, entry) -> {
+            if (entry.status() == ClusterMap.Status.REMOVED) {
+                statuses.add(new NodeStatus(node, map.assignedShard(node), NodeStatus.State.DOWN, -1));
+            }
+        });
         return statuses;
     }
 

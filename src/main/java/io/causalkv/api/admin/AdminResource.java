@@ -49,7 +49,8 @@ public final class AdminResource {
             ArrayNode members = entry.putArray("members");
             map.shardMembers(shard).forEach(member -> members.add(member.toString()));
             // A shard's count as its members report it: the highest, i.e. the most caught-up member's.
-            statuses.stream().filter(s -> s.shard() == shard && s.keys() >= 0).mapToInt(NodeStatus::keys).max()
+            statuses.stream().filter(s -> s.shard() == shard && s.keys() >= 0 && s.state() != NodeStatus.State.DOWN)
+                    .mapToInt(NodeStatus::keys).max()
                     .ifPresentOrElse(keys -> entry.put("keys", keys), () -> entry.putNull("keys"));
         }
         ArrayNode nodes = body.putArray("nodes");
