@@ -1,0 +1,87 @@
+package io.causalkv.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The benchmark (run by {@code bin/bench} against clusters started by {@code bin/cluster}):
+ * loads the key space, then measures, each for the same time with the same connections, the
+ * nodes' own {@code GET /hello} (the ceiling of Jetty + Jersey here), GETs of existing keys, and
+ * a read/write mix; prints and writes (JSON) throughput, p50/p99/p99.9 and errors by status,
+ * with every figure also as a ratio to the baseline measured in the same run.
+ */
+public final class Bench {
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        BenchConfig config = BenchConfig.parse(args);
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        String value = "\"" + "v".repeat(Math.max(0, config.valueSize() - 2)) + "\"";
+        LoadRun run = new LoadRun(config, client);
+        load(config, client, value);
+
+        PhaseResult hello = run.run("hello", (session, random) -> session.hello());
+        PhaseResult reads = run.run("get", (session, random) -> session.get(key(random, config)));
+        PhaseResult mix = run.run("mixed", (session, random) -> random.nextDouble() < config.readFraction()
+                ? session.get(key(random, config)) : session.put(key(random, config), value));
+        List<PhaseResult> phases = List.of(hello, reads, mix);
+        report(config, phases, hello);
+    }
+
+    static String key(java.util.SplittableRandom random, BenchConfig config) {
+        return "k" + random.nextInt(config.keys());
+    }
+
+    /** Writes every key once, so that reads find values. */
+    private static void load(BenchConfig config, HttpClient client, String value) throws InterruptedException {
+        int workers = Math.min(config.connections(), 32);
+        Thread[] threads = new Thread[workers];
+        for (int w = 0; w < workers; w++) {
+            int first = w;
+            threads[w] = new Thread(() -> {
+                Session session = new Session(client, config.targets().get(first % config.targets().size()), config.dialect());
+                for (int k = first; k < config.keys(); k += workers) {
+                    session.put("k" + k, value);
+                }
+            });
+            threads[w].start();
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+    }
+
+    private static void report(BenchConfig config, List<PhaseResult> phases, PhaseResult baseline) throws Exception {
+        ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        ObjectNode out = mapper.createObjectNode();
+        out.put("label", config.label());
+        out.set("config", mapper.valueToTree(java.util.Map.of(
+                "targets", config.targets(), "connections", config.connections(),
+                "durationSeconds", config.duration().toSeconds(), "warmupSeconds", config.warmup().toSeconds(),
+                "keys", config.keys(), "valueSize", config.valueSize(), "readFraction", config.readFraction(),
+                "dialect", config.dialect())));
+        var results = out.putArray("phases");
+        System.out.printf(Locale.ROOT, "%s: %d connections, %d s per phase, %d keys, %d-byte values, dialect %s%n",
+                config.label(), config.connections(), config.duration().toSeconds(), config.keys(), config.valueSize(),
+                config.dialect());
+        for (PhaseResult phase : phases) {
+            ObjectNode node = mapper.valueToTree(phase);
+            node.put("ratioToHello", phase.ratioTo(baseline));
+            node.put("p99OverP50", phase.tailRatio());
+            results.add(node);
+            System.out.printf(Locale.ROOT, "  %-6s %9.0f req/s  (%.2f of hello)  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms"
+                            + "  p99/p50 %.1f  errors %d %s%n",
+                    phase.name(), phase.throughput(), phase.ratioTo(baseline), phase.p50Millis(), phase.p99Millis(),
+                    phase.p999Millis(), phase.tailRatio(), phase.errors(), phase.statuses());
+        }
+        Files.createDirectories(config.out().toAbsolutePath().getParent());
+        mapper.writeValue(config.out().toFile(), out);
+    }
+}
