@@ -1,0 +1,59 @@
+package io.causalkv.bench;
+
+import io.causalkv.causal.CausalContext;
+import io.causalkv.replication.ShardReplica;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.util.Locale;
+
+/**
+ * Heap per key of a replica holding N keys of V-byte values, written as client PUTs are (each a
+ * coordinated write with its dot and history): heap used after a full GC, before and after.
+ *
+ * <pre>mvn -q exec:java -Dexec.mainClass=io.causalkv.bench.MemoryFootprint -Dexec.classpathScope=test \
+ *     -Dexec.args="1000000 100"</pre>
+ */
+public final class MemoryFootprint {
+
+    private MemoryFootprint() {
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        int keys = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int valueSize = args.length > 1 ? Integer.parseInt(args[1]) : 100;
+        String value = "\"" + "v".repeat(valueSize - 2) + "\""; // the JSON text as stored: valueSize bytes
+        long before = usedAfterGc();
+        ShardReplica replica = new ShardReplica("127.0.0.1:8091@mwq5u7oa.1", 1, 2);
+        for (int i = 0; i < keys; i++) {
+            // A fresh copy per key, as each request body gives (new String(String) would share the bytes).
+            replica.put("key" + i, new String(value.toCharArray()), CausalContext.EMPTY, write -> { });
+        }
+        long after = usedAfterGc();
+        long payload = (long) keys * valueSize;
+        double perKey = (after - before) / (double) keys;
+        System.out.printf(Locale.ROOT, "%d keys of %d-byte values: heap %.1f MiB for %.1f MiB of values;"
+                        + " %.0f bytes per key; %.2f x the payload (keys included: %.2f x)%n",
+                keys, valueSize, (after - before) / 1048576.0, payload / 1048576.0, perKey, (after - before) / (double) payload,
+                (after - before) / (double) (payload + keyBytes(keys)));
+        if (replica.liveKeyCount() != keys) {
+            throw new IllegalStateException("lost keys");
+        }
+    }
+
+    private static long keyBytes(int keys) {
+        long total = 0;
+        for (int i = 0; i < keys; i++) {
+            total += ("key" + i).length();
+        }
+        return total;
+    }
+
+    private static long usedAfterGc() throws InterruptedException {
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return memory.getHeapMemoryUsage().getUsed();
+    }
+}
