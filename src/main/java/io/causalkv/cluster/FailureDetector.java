@@ -66,6 +66,8 @@ public final class FailureDetector implements AutoCloseable {
                 removeFailedMembers();
                 rejoinIfRemoved();
             }
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            // close() shut the probe pool down while this round ran: the node is stopping
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat round failed", e);
         }
