@@ -139,8 +139,7 @@ final class KeyRouter {
         if (request.hops() >= MAX_HOPS) {
             throw shardUnavailable();
         }
-        List<NodeAddress> order = new ArrayList<>(members);
-        order.sort(Comparator.comparing(peer -> !cluster.membership().health(peer).isReachable()));
+        List<NodeAddress> order = reachableFirst(members);
         for (int i = 0; i < order.size(); i++) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
@@ -161,17 +160,14 @@ final class KeyRouter {
 
     /** Relays a request that must not be repeated to the first reachable member, with all the time left. */
     KeyResult relayOnce(List<NodeAddress> members, PeerRequest request, long deadline) {
+        List<NodeAddress> order = reachableFirst(members);
+        return relay(order.isEmpty() ? order : order.subList(0, 1), request, deadline, true, false);
+    }
+
+    private List<NodeAddress> reachableFirst(List<NodeAddress> members) {
         List<NodeAddress> order = new ArrayList<>(members);
         order.sort(Comparator.comparing(peer -> !cluster.membership().health(peer).isReachable()));
-        if (order.isEmpty() || request.hops() >= MAX_HOPS) {
-            throw shardUnavailable();
-        }
-        try {
-            return KeyResult.relayed(peers.relay(order.get(0), new PeerRequest(request.method(), request.rawPath(),
-                    request.body(), Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), request.hops() + 1)), order.get(0));
-        } catch (PeerUnreachableException e) {
-            throw shardUnavailable();
-        }
+        return order;
     }
 
     static KeyRequestRejected shardUnavailable() {

@@ -195,13 +195,14 @@ public final class ShardOperations {
                 state = health == PeerHealth.Status.UP ? NodeStatus.State.UP
                         : health == PeerHealth.Status.DOWN ? NodeStatus.State.DOWN : NodeStatus.State.SUSPECTED;
             }
-            statuses.add(new NodeStatus(node, shard, state, keys));
+            boolean stable = node.equals(c.self()) || c.membership().isStable(node);
+            statuses.add(new NodeStatus(node, shard, state, keys, stable));
         }
         // Nodes removed by failure detection are out of the view, but an operator wants to see them:
         // down, with the shard they would return to, after the view's nodes.
         map.entries().forEach((node, entry) -> {
             if (entry.status() == ClusterMap.Status.REMOVED) {
-                statuses.add(new NodeStatus(node, map.assignedShard(node), NodeStatus.State.DOWN, -1));
+                statuses.add(new NodeStatus(node, map.assignedShard(node), NodeStatus.State.DOWN, -1, false));
             }
         });
         return statuses;

@@ -25,7 +25,8 @@ public final class AdminResource {
 
     /**
      * {@code {"self","mode","epoch","sharded","view":[...],"shards":[{"id","members":[...],"keys"}],
-     * "nodes":[{"address","shard","state","keys"}]}}; {@code keys} is null where unknown.
+     * "nodes":[{"address","shard","state","keys","stable"}]}}; {@code keys} is null where unknown;
+     * {@code stable}: this node replicates to that one.
      */
     @GET
     @Path("cluster")
@@ -62,6 +63,7 @@ public final class AdminResource {
                 entry.put("shard", status.shard());
             }
             entry.put("state", status.state().name().toLowerCase(Locale.ROOT));
+            entry.put("stable", status.stable());
             if (status.keys() >= 0) {
                 entry.put("keys", status.keys());
             } else {

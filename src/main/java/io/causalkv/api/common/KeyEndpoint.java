@@ -1,6 +1,5 @@
 package io.causalkv.api.common;
 
-import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
 import io.causalkv.node.Node;
@@ -43,14 +42,12 @@ public final class KeyEndpoint {
     }
 
     private final Node node;
-    private final Dialect dialect;
     private final String metadataField;
     private final DependencyPolicy dependencies;
     private final Renderer renderer;
 
-    public KeyEndpoint(Node node, Dialect dialect, String metadataField, DependencyPolicy dependencies, Renderer renderer) {
+    public KeyEndpoint(Node node, String metadataField, DependencyPolicy dependencies, Renderer renderer) {
         this.node = node;
-        this.dialect = dialect;
         this.metadataField = metadataField;
         this.dependencies = dependencies;
         this.renderer = renderer;

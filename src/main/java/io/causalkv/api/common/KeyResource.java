@@ -1,5 +1,6 @@
 package io.causalkv.api.common;
 
+import io.causalkv.node.Dialect;
 import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.Node;
 import jakarta.inject.Inject;
@@ -40,15 +41,33 @@ public abstract class KeyResource implements KeyEndpoint.Renderer {
         return endpoint(key).delete(key, request);
     }
 
-    /** The error text every dialect shares for a refusal, with the dialect's own for a missing value. */
-    protected static String errorText(KeyRequestRejected.Reason reason, String valueMissing, String unsatisfiable) {
+    /** The dialect whose error family this path's answers use. */
+    protected abstract Dialect dialect();
+
+    /** The dialect's words for a PUT without a value (API.md 4.3). */
+    protected String valueMissing() {
+        return "Value is missing";
+    }
+
+    /** A refusal, in the words every dialect shares (its own for a missing value). */
+    @Override
+    public Response rejected(KeyRequestRejected rejected, String method) {
+        return Json.response(rejected.status(), ErrorBodies.of(dialect(), errorText(rejected.reason()), method));
+    }
+
+    @Override
+    public Response mainInstanceDown(String method) {
+        return Json.response(503, ErrorBodies.of(dialect(), "Main instance is down", method));
+    }
+
+    protected String errorText(KeyRequestRejected.Reason reason) {
         return switch (reason) {
             case KEY_TOO_LONG -> "Key is too long";
-            case VALUE_MISSING -> valueMissing;
+            case VALUE_MISSING -> valueMissing();
             case INVALID_METADATA -> "Invalid causal metadata";
             case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
             case SHARD_UNAVAILABLE -> "Shard unavailable";
-            case UNSATISFIABLE -> unsatisfiable;
+            case UNSATISFIABLE -> "Unable to satisfy request"; // only kvs-keys refuses reads this way
         };
     }
 }

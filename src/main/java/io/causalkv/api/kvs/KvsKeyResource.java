@@ -3,14 +3,12 @@ package io.causalkv.api.kvs;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.causalkv.api.common.DialectPaths;
-import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
 import io.causalkv.api.common.KeyResource;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.node.DependencyPolicy;
 import io.causalkv.node.Dialect;
-import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
 import io.causalkv.wire.Wire;
 import jakarta.ws.rs.Path;
@@ -27,6 +25,16 @@ public final class KvsKeyResource extends KeyResource {
     static final String METADATA = "causal-metadata";
 
     @Override
+    protected Dialect dialect() {
+        return Dialect.KVS;
+    }
+
+    @Override
+    protected String valueMissing() {
+        return "PUT request does not specify a value";
+    }
+
+    @Override
     protected KeyEndpoint endpoint(String key) {
         if (DialectPaths.KVS_KEYS_NAMES.contains(key) && node.config().serves(Dialect.KVS_KEYS)) {
             // With kvs-keys on, these names are its paths for every method, never kvs keys (API.md 3).
@@ -35,7 +43,7 @@ public final class KvsKeyResource extends KeyResource {
             throw new jakarta.ws.rs.NotAllowedException(allowed);
         }
         // Standalone, this dialect accepts and ignores causal-metadata (API.md 6.1).
-        return new KeyEndpoint(node, Dialect.KVS, node.inCluster() ? METADATA : null, DependencyPolicy.REFUSE, this);
+        return new KeyEndpoint(node, node.inCluster() ? METADATA : null, DependencyPolicy.REFUSE, this);
     }
 
     @Override
@@ -61,16 +69,7 @@ public final class KvsKeyResource extends KeyResource {
         return render(404, Json.object().put("error", "Key does not exist"), result.context());
     }
 
-    @Override
-    public Response rejected(KeyRequestRejected rejected, String method) {
-        return Json.response(rejected.status(), ErrorBodies.of(Dialect.KVS,
-                errorText(rejected.reason(), "PUT request does not specify a value", "Shard unavailable"), method));
-    }
 
-    @Override
-    public Response mainInstanceDown(String method) {
-        return Json.response(503, ErrorBodies.of(Dialect.KVS, "Main instance is down", method));
-    }
 
     private Response render(int status, ObjectNode body, CausalContext context) {
         if (node.inCluster()) {

@@ -35,10 +35,15 @@ public final class KvsKeysKeyResource extends KeyResource {
     private static final String UNABLE = "Unable to satisfy request";
 
     @Override
+    protected Dialect dialect() {
+        return Dialect.KVS_KEYS;
+    }
+
+    @Override
     protected KeyEndpoint endpoint(String key) {
         return replicated()
-                ? new KeyEndpoint(node, Dialect.KVS_KEYS, CONTEXT, DependencyPolicy.acceptWrites(FETCH_BOUND), this)
-                : new KeyEndpoint(node, Dialect.KVS_KEYS, null, DependencyPolicy.REFUSE, this);
+                ? new KeyEndpoint(node, CONTEXT, DependencyPolicy.acceptWrites(FETCH_BOUND), this)
+                : new KeyEndpoint(node, null, DependencyPolicy.REFUSE, this);
     }
 
     /** Replicated mode: the cluster was given a replication factor (API.md 8.1). */
@@ -74,17 +79,13 @@ public final class KvsKeysKeyResource extends KeyResource {
 
     @Override
     public Response rejected(KeyRequestRejected rejected, String method) {
+        // Whatever keeps this dialect from finishing, it is "Unable to satisfy request" (API.md 8.2).
         String error = rejected.reason() == KeyRequestRejected.Reason.DEPENDENCIES_UNMET
                 || rejected.reason() == KeyRequestRejected.Reason.SHARD_UNAVAILABLE
-                ? UNABLE : errorText(rejected.reason(), "Value is missing", UNABLE);
-        int status = rejected.reason() == KeyRequestRejected.Reason.UNSATISFIABLE ? 400 : rejected.status();
-        return render(status, ErrorBodies.of(Dialect.KVS_KEYS, error, method), rejected.context());
+                ? UNABLE : errorText(rejected.reason());
+        return render(rejected.status(), ErrorBodies.of(Dialect.KVS_KEYS, error, method), rejected.context());
     }
 
-    @Override
-    public Response mainInstanceDown(String method) {
-        return Json.response(503, ErrorBodies.of(Dialect.KVS_KEYS, "Main instance is down", method));
-    }
 
     /** The owning node's answer, naming it (API.md 8.7); its own 503s pass unchanged. */
     @Override

@@ -8,7 +8,6 @@ import io.causalkv.api.common.KeyEndpoint;
 import io.causalkv.api.common.KeyResource;
 import io.causalkv.node.DependencyPolicy;
 import io.causalkv.node.Dialect;
-import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.KeyResult;
 import io.causalkv.wire.Wire;
 import jakarta.ws.rs.Path;
@@ -25,8 +24,13 @@ public final class KeyValueStoreKeyResource extends KeyResource {
     static final String METADATA = "causal-metadata";
 
     @Override
+    protected Dialect dialect() {
+        return Dialect.KEY_VALUE_STORE;
+    }
+
+    @Override
     protected KeyEndpoint endpoint(String key) {
-        return new KeyEndpoint(node, Dialect.KEY_VALUE_STORE, METADATA,
+        return new KeyEndpoint(node, METADATA,
                 DependencyPolicy.waitUpTo(node.config().dependencyWait()), this);
     }
 
@@ -65,14 +69,5 @@ public final class KeyValueStoreKeyResource extends KeyResource {
         return Json.response(404, body);
     }
 
-    @Override
-    public Response rejected(KeyRequestRejected rejected, String method) {
-        return Json.response(rejected.status(), ErrorBodies.of(Dialect.KEY_VALUE_STORE,
-                errorText(rejected.reason(), "Value is missing", "Shard unavailable"), method));
-    }
 
-    @Override
-    public Response mainInstanceDown(String method) {
-        return Json.response(503, ErrorBodies.of(Dialect.KEY_VALUE_STORE, "Main instance is down", method));
-    }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalkv.testing.EmbeddedNode;
+import io.causalkv.testing.ForwardingPair;
 import io.causalkv.testing.FreePorts;
 import io.causalkv.testing.Http;
 import java.net.InetAddress;
@@ -27,23 +28,20 @@ class KvsForwardingTest {
     private static final String MAIN_DOWN = "{\"error\":\"Main instance is down\"}";
     private static final Duration BOUND = Duration.ofSeconds(5);
 
-    private EmbeddedNode main;
-    private EmbeddedNode forwarder;
+    private ForwardingPair pair;
 
     @BeforeEach
     void start() throws Exception {
-        main = EmbeddedNode.start(Map.of());
-        forwarder = EmbeddedNode.start(Map.of("FORWARDING_ADDRESS", main.address()));
+        pair = ForwardingPair.start();
     }
 
     @AfterEach
     void stop() {
-        forwarder.close();
-        main.close();
+        pair.close();
     }
 
     private Http.Reply viaForwarder(String method, String path, String body) {
-        return body == null ? Http.send(method, forwarder.url(path)) : Http.send(method, forwarder.url(path), body);
+        return pair.viaForwarder(method, path, body);
     }
 
     @Test
@@ -72,14 +70,14 @@ class KvsForwardingTest {
             }
         }
         // The data lives at the main instance, not at the forwarder.
-        assertJson(Http.send("GET", main.url("/kvs/a")), 200, "{\"result\":\"found\",\"value\":true}");
+        assertJson(Http.send("GET", pair.main().url("/kvs/a")), 200, "{\"result\":\"found\",\"value\":true}");
     }
 
     @Test
     void theForwarderHoldsNoDataOfItsOwn() {
         assertJson(viaForwarder("PUT", "/kvs/k", "{\"value\":1}"), 201, "{\"result\":\"created\"}");
-        assertJson(Http.send("GET", main.url("/kvs/k")), 200, "{\"result\":\"found\",\"value\":1}");
-        assertJson(Http.send("PUT", main.url("/kvs/k"), "{\"value\":2}"), 200, "{\"result\":\"replaced\"}");
+        assertJson(Http.send("GET", pair.main().url("/kvs/k")), 200, "{\"result\":\"found\",\"value\":1}");
+        assertJson(Http.send("PUT", pair.main().url("/kvs/k"), "{\"value\":2}"), 200, "{\"result\":\"replaced\"}");
         assertJson(viaForwarder("GET", "/kvs/k", null), 200, "{\"result\":\"found\",\"value\":2}");
     }
 
@@ -92,7 +90,7 @@ class KvsForwardingTest {
     @Test
     void aStoppedMainInstanceGives503Within5Seconds() {
         viaForwarder("PUT", "/kvs/k", "{\"value\":1}");
-        main.close();
+        pair.main().close();
         for (String method : List.of("PUT", "GET", "DELETE")) {
             long started = System.nanoTime();
             Http.Reply reply = viaForwarder(method, "/kvs/k", method.equals("PUT") ? "{\"value\":2}" : null);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalkv.testing.EmbeddedNode;
+import io.causalkv.testing.ForwardingPair;
 import io.causalkv.testing.Http;
 import java.time.Duration;
 import java.util.List;
@@ -22,23 +23,20 @@ class KeyValueStoreForwardingTest {
 
     private static final Duration BOUND = Duration.ofSeconds(5);
 
-    private EmbeddedNode main;
-    private EmbeddedNode forwarder;
+    private ForwardingPair pair;
 
     @BeforeEach
     void start() throws Exception {
-        main = EmbeddedNode.start(Map.of());
-        forwarder = EmbeddedNode.start(Map.of("FORWARDING_ADDRESS", main.address()));
+        pair = ForwardingPair.start();
     }
 
     @AfterEach
     void stop() {
-        forwarder.close();
-        main.close();
+        pair.close();
     }
 
     private Http.Reply viaForwarder(String method, String path, String body) {
-        return body == null ? Http.send(method, forwarder.url(path)) : Http.send(method, forwarder.url(path), body);
+        return pair.viaForwarder(method, path, body);
     }
 
     @Test
@@ -68,10 +66,10 @@ class KeyValueStoreForwardingTest {
             }
         }
         // The data lives at the main instance, not at the forwarder.
-        Http.Reply atMain = Http.send("GET", main.url("/key-value-store/a"));
+        Http.Reply atMain = Http.send("GET", pair.main().url("/key-value-store/a"));
         assertJson(atMain, 200, "{\"message\":\"Retrieved successfully\",\"doesExist\":true,\"value\":true,\"causal-metadata\":"
                 + atMain.json().get("causal-metadata") + "}");
-        assertJson(Http.send("GET", main.url("/kvs/a")), 200, "{\"result\":\"found\",\"value\":true}");
+        assertJson(Http.send("GET", pair.main().url("/kvs/a")), 200, "{\"result\":\"found\",\"value\":true}");
     }
 
     @Test
@@ -85,7 +83,7 @@ class KeyValueStoreForwardingTest {
     @Test
     void aStoppedMainInstanceGives503MainInstanceIsDownWithin5Seconds() {
         assertEquals(201, viaForwarder("PUT", "/key-value-store/k", "{\"value\":1,\"causal-metadata\":\"\"}").status());
-        main.close();
+        pair.main().close();
         for (String method : List.of("PUT", "GET", "DELETE")) {
             long started = System.nanoTime();
             Http.Reply reply = viaForwarder(method, "/key-value-store/k", method.equals("PUT") ? "{\"value\":2,\"causal-metadata\":\"\"}" : null);
