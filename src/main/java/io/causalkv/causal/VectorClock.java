@@ -80,7 +80,12 @@ public final class VectorClock {
     }
 
     public boolean covers(Dot dot) {
-        return get(dot.replica()) >= dot.seq();
+        return covers(dot.replica(), dot.seq());
+    }
+
+    /** Like {@link #covers(Dot)}, for callers holding the dot's parts (no object per check). */
+    public boolean covers(String replica, long seq) {
+        return get(replica) >= seq;
     }
 
     public ClockOrder compare(VectorClock other) {

@@ -105,7 +105,7 @@ public final class ShardReplica {
 
     /** The causal history a reader of {@code entry} acquires. */
     public CausalContext historyOf(Entry entry) {
-        if (!epochReplicas.contains(entry.dot().replica())) {
+        if (!epochReplicas.contains(entry.replica())) {
             // Imported from an older layout: no history in this epoch, but its time still counts.
             // Epoch 0: a time alone never replaces a reader's clocks of any epoch when merged.
             return entry.foreign().merge(CausalContext.of(0, java.util.Map.of(), entry.lamport()));
@@ -166,7 +166,7 @@ public final class ShardReplica {
         VectorClock clock = applied;
         List<StateDelta.KeyedEntry> missing = new ArrayList<>();
         store.forEach((key, entry) -> {
-            if (!theirs.covers(entry.dot())) {
+            if (!theirs.covers(entry.replica(), entry.seq())) {
                 missing.add(new StateDelta.KeyedEntry(key, entry));
             }
         });
@@ -181,8 +181,8 @@ public final class ShardReplica {
     public List<StateDelta.KeyedEntry> writesSince(VectorClock handedOver, boolean withImported) {
         List<StateDelta.KeyedEntry> late = new ArrayList<>();
         store.forEach((key, entry) -> {
-            boolean ours = epochReplicas.contains(entry.dot().replica());
-            if (ours ? !handedOver.covers(entry.dot()) : withImported) {
+            boolean ours = epochReplicas.contains(entry.replica());
+            if (ours ? !handedOver.covers(entry.replica(), entry.seq()) : withImported) {
                 late.add(new StateDelta.KeyedEntry(key, entry));
             }
         });

@@ -161,9 +161,9 @@ public final class Wire {
     }
 
     public static Write decodeWrite(JsonNode node) {
-        Entry entry = decodeEntry(node);
+        requireEntryFields(node);
         VectorClock deps = node.has("d") ? decodeClock(node.get("d")) : VectorClock.EMPTY;
-        return new Write(node.get("k").asText(), entry.value(), entry.dot(), entry.lamport(), deps, entry.foreign());
+        return new Write(node.get("k").asText(), valueOf(node), dotOf(node), node.path("l").asLong(), deps, foreignOf(node));
     }
 
     public static ObjectNode delta(StateDelta delta) {
@@ -239,10 +239,24 @@ public final class Wire {
     }
 
     private static Entry decodeEntry(JsonNode node) {
+        requireEntryFields(node);
+        return new Entry(valueOf(node), dotOf(node), node.path("l").asLong(), foreignOf(node));
+    }
+
+    private static void requireEntryFields(JsonNode node) {
         require(node.hasNonNull("k") && node.hasNonNull("r"), "entry needs k and r");
-        String value = node.has("v") ? compact(node.get("v")) : null;
-        CausalContext foreign = node.has("f") ? decodeContext(node.get("f")) : CausalContext.EMPTY;
-        return new Entry(value, new Dot(node.get("r").asText(), node.path("q").asLong()), node.path("l").asLong(), foreign);
+    }
+
+    private static String valueOf(JsonNode entry) {
+        return entry.has("v") ? compact(entry.get("v")) : null;
+    }
+
+    private static Dot dotOf(JsonNode entry) {
+        return new Dot(entry.get("r").asText(), entry.path("q").asLong());
+    }
+
+    private static CausalContext foreignOf(JsonNode entry) {
+        return entry.has("f") ? decodeContext(entry.get("f")) : CausalContext.EMPTY;
     }
 
     // ---- helpers ---------------------------------------------------------------------------

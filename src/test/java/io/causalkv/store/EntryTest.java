@@ -1,6 +1,9 @@
 package io.causalkv.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalkv.causal.CausalContext;
@@ -72,5 +75,29 @@ class EntryTest {
     void aNullValueIsATombstone() {
         assertFalse(new Entry(null, new Dot("a", 1), 1, CausalContext.EMPTY).isLive());
         assertTrue(entry("a", 1, 1).isLive());
+    }
+
+    @Test
+    void theValueComesBackExactlyAsStoredWhateverItsCharacters() {
+        for (String value : List.of("\"v\"", "{\"a\":[1,2.5e3,null,true]}", "\"caf\u00e9 \u6f22\u5b57 \ud83d\ude00\"", "\"\"")) {
+            Entry entry = new Entry(value, new Dot("a", 1), 1, CausalContext.EMPTY);
+            assertEquals(value, entry.value());
+        }
+        assertNull(new Entry(null, new Dot("a", 1), 1, CausalContext.EMPTY).value());
+    }
+
+    @Test
+    void theDotIsKeptInParts() {
+        Entry entry = entry("r1", 7, 9);
+        assertEquals(new Dot("r1", 7), entry.dot());
+        assertEquals("r1", entry.replica());
+        assertEquals(7, entry.seq());
+    }
+
+    @Test
+    void entriesAreEqualWhenEveryPartIs() {
+        assertEquals(entry("a", 1, 1), entry("a", 1, 1));
+        assertNotEquals(entry("a", 1, 1), new Entry("\"w\"", new Dot("a", 1), 1, CausalContext.EMPTY));
+        assertNotEquals(entry("a", 1, 1), new Entry(null, new Dot("a", 1), 1, CausalContext.EMPTY));
     }
 }
