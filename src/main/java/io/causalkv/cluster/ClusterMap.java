@@ -5,6 +5,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * The cluster's membership and layout as a value that merges without conflicts, spread by
@@ -20,7 +21,7 @@ import java.util.Map;
  * a node removed by failure detection keeps its place in the layout and rejoins its shard when
  * it comes back, unless a reshard has happened since (API.md 9.6).
  */
-public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
+public final class ClusterMap {
 
     public enum Status {
         ALIVE,
@@ -76,8 +77,27 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
         }
     }
 
-    public ClusterMap {
-        entries = Map.copyOf(entries);
+    private final Layout layout;
+    private final Map<NodeAddress, Member> entries;
+    /**
+     * Derived views, computed on first use: every key request routes through them, and a map is
+     * immutable, so sorting the members once per map (not once per request) is enough. Racy
+     * single-check: two threads may both compute the same immutable list.
+     */
+    private List<NodeAddress> members;
+    private List<NodeAddress>[] shardMembers;
+
+    public ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
+        this.layout = Objects.requireNonNull(layout);
+        this.entries = Map.copyOf(entries);
+    }
+
+    public Layout layout() {
+        return layout;
+    }
+
+    public Map<NodeAddress, Member> entries() {
+        return entries;
     }
 
     public ClusterMap(Map<NodeAddress, Member> entries) {
@@ -116,6 +136,15 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
 
     /** The view: alive nodes in cluster order. */
     public List<NodeAddress> members() {
+        List<NodeAddress> view = members;
+        if (view == null) {
+            view = sortedMembers();
+            members = view;
+        }
+        return view;
+    }
+
+    private List<NodeAddress> sortedMembers() {
         return entries.entrySet().stream()
                 .filter(e -> e.getValue().status() == Status.ALIVE)
                 .sorted(Comparator.comparingLong((Map.Entry<NodeAddress, Member> e) -> e.getValue().stamp())
@@ -169,7 +198,25 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
 
     /** The members of a shard, in cluster order. */
     public List<NodeAddress> shardMembers(int shard) {
-        return members().stream().filter(node -> shardOf(node) == shard).toList();
+        if (shard < 1 || shard > layout.shardCount()) {
+            return List.of();
+        }
+        List<NodeAddress>[] byShard = shardMembers;
+        if (byShard == null) {
+            byShard = membersByShard();
+            shardMembers = byShard;
+        }
+        return byShard[shard];
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<NodeAddress>[] membersByShard() {
+        List<NodeAddress>[] byShard = new List[layout.shardCount() + 1];
+        for (int shard = 1; shard <= layout.shardCount(); shard++) {
+            int id = shard;
+            byShard[shard] = members().stream().filter(node -> shardOf(node) == id).toList();
+        }
+        return byShard;
     }
 
     /** Per node, the winning entry of the two maps; the winning layout. */
@@ -260,5 +307,20 @@ public record ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
 
     private long maxStamp() {
         return entries.values().stream().mapToLong(Member::stamp).max().orElse(-1);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ClusterMap other && layout.equals(other.layout) && entries.equals(other.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(layout, entries);
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterMap[layout=" + layout + ", entries=" + entries + "]";
     }
 }

@@ -56,6 +56,20 @@ class ClusterMapTest {
     }
 
     @Test
+    void derivedViewsAreOfTheirOwnMapAndAShardOutsideTheLayoutHasNoMembers() {
+        ClusterMap map = ClusterMap.initial(view(4), 2);
+        List<NodeAddress> shardOne = map.shardMembers(1);
+        assertEquals(pick(view(4), 0, 2), shardOne);
+        ClusterMap without = map.withoutMember(view(4).get(2), false);
+        assertEquals(pick(view(4), 0), without.shardMembers(1));     // a new map, its own views
+        assertEquals(pick(view(4), 0, 2), map.shardMembers(1));       // the old map's unchanged
+        assertEquals(List.of(), map.shardMembers(0));
+        assertEquals(List.of(), map.shardMembers(3));
+        assertEquals(ClusterMap.initial(view(4), 2), map);              // equality is by value
+        assertEquals(ClusterMap.initial(view(4), 2).hashCode(), map.hashCode());
+    }
+
+    @Test
     void concurrentChangesAtDifferentNodesAreBothKept() {
         ClusterMap start = ClusterMap.initial(List.of(A, B, C));
         ClusterMap atA = start.withoutMember(C, false);   // A's failure detector removes C
