@@ -12,6 +12,7 @@ import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.store.Entry;
 import io.causalkv.store.WriteOutcome;
+import io.causalkv.transport.CountingPeerClient;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerHandler;
 import io.causalkv.transport.PeerRequest;
@@ -48,7 +49,7 @@ public final class Node implements PeerHandler, AutoCloseable {
     static final Duration WRITE_ACK_WAIT = Duration.ofMillis(200);
 
     private final NodeConfig config;
-    private final PeerClient peers;
+    private final CountingPeerClient peers;
     /** The store of a standalone node; null in a cluster, where the shard host holds the replica. */
     private final ShardReplica standalone;
     private final ClusterRuntime cluster;
@@ -60,7 +61,7 @@ public final class Node implements PeerHandler, AutoCloseable {
     public Node(NodeConfig config, PeerTransport transport) {
         this.config = config;
         NodeAddress self = config.mode() == NodeMode.CLUSTER ? config.address().orElseThrow() : null;
-        this.peers = transport.connect(self, this);
+        this.peers = new CountingPeerClient(transport.connect(self, this));
         // The incarnation makes a restarted node a new replica: it never reuses its old sequence numbers.
         String incarnation = Long.toString(System.currentTimeMillis(), 36);
         this.standalone = self == null ? new ShardReplica("local", 1, 1) : null;
@@ -288,6 +289,11 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     /** What the node's metrics report (see {@link NodeGauges}). */
+    /** What this node has sent its peers so far, by kind of call (for /metrics). */
+    public CountingPeerClient peerTraffic() {
+        return peers;
+    }
+
     public NodeGauges gauges() {
         LocalShard here = cluster == null ? null : cluster.host().current();
         ShardReplica replica = cluster == null ? standalone : here == null ? null : here.replica();

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 
 /**
@@ -27,12 +29,20 @@ public final class Bench {
         LoadRun run = new LoadRun(config, client);
         load(config, client, value);
 
+        Map<String, PeerTraffic> traffic = new LinkedHashMap<>();
+        PeerTraffic before = PeerTraffic.scrape(client, config.targets());
         PhaseResult hello = run.run("hello", (session, random) -> session.hello());
+        PeerTraffic afterHello = PeerTraffic.scrape(client, config.targets());
         PhaseResult reads = run.run("get", (session, random) -> session.get(key(random, config)));
+        PeerTraffic afterReads = PeerTraffic.scrape(client, config.targets());
         PhaseResult mix = run.run("mixed", (session, random) -> random.nextDouble() < config.readFraction()
                 ? session.get(key(random, config)) : session.put(key(random, config), value));
+        PeerTraffic afterMix = PeerTraffic.scrape(client, config.targets());
+        traffic.put("hello", afterHello.since(before));
+        traffic.put("get", afterReads.since(afterHello));
+        traffic.put("mixed", afterMix.since(afterReads));
         List<PhaseResult> phases = List.of(hello, reads, mix);
-        report(config, phases, hello);
+        report(config, phases, hello, traffic);
     }
 
     static String key(java.util.SplittableRandom random, BenchConfig config) {
@@ -58,7 +68,8 @@ public final class Bench {
         }
     }
 
-    private static void report(BenchConfig config, List<PhaseResult> phases, PhaseResult baseline) throws Exception {
+    private static void report(BenchConfig config, List<PhaseResult> phases, PhaseResult baseline,
+                               Map<String, PeerTraffic> traffic) throws Exception {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = mapper.createObjectNode();
         out.put("label", config.label());
@@ -80,6 +91,14 @@ public final class Bench {
                             + "  p99/p50 %.1f  errors %d %s%n",
                     phase.name(), phase.throughput(), phase.ratioTo(baseline), phase.p50Millis(), phase.p99Millis(),
                     phase.p999Millis(), phase.tailRatio(), phase.errors(), phase.statuses());
+            PeerTraffic peers = traffic.getOrDefault(phase.name(), PeerTraffic.NONE);
+            node.set("peerCalls", mapper.valueToTree(peers.calls()));
+            node.put("writesPerReplicationBatch", peers.writesPerBatch());
+            // Over the phase's warm-up and measured time alike: per request, an estimate.
+            double requests = phase.throughput() * (config.warmup().toSeconds() + config.duration().toSeconds());
+            double calls = peers.calls().values().stream().mapToDouble(Double::doubleValue).sum();
+            System.out.printf(Locale.ROOT, "         peer calls %s, %.2f per client request; %.1f writes per replication batch%n",
+                    peers.calls(), requests == 0 ? 0 : calls / requests, peers.writesPerBatch());
         }
         Files.createDirectories(config.out().toAbsolutePath().getParent());
         mapper.writeValue(config.out().toFile(), out);

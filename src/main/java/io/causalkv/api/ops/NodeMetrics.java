@@ -3,6 +3,8 @@ package io.causalkv.api.ops;
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeGauges;
 import io.causalkv.node.NodeStatus;
+import io.causalkv.transport.CountingPeerClient;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -14,7 +16,8 @@ import java.util.function.ToDoubleFunction;
 /**
  * One node's metrics, in a registry of its own (several nodes share a JVM in tests): requests by
  * dialect, method and status with a latency histogram, and gauges read from the node when
- * scraped (keys, tombstones, buffered writes, replication queue and lag, peers by state).
+ * scraped (keys, tombstones, buffered writes, replication queue and lag, peers by state), and
+ * counters of the calls this node made to its peers and of the writes its replication sent.
  */
 public final class NodeMetrics {
 
@@ -36,6 +39,15 @@ public final class NodeMetrics {
                     .tag("state", state.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
+        for (CountingPeerClient.Call call : CountingPeerClient.Call.values()) {
+            FunctionCounter.builder("causalkv.peer.calls", node.peerTraffic(), traffic -> traffic.calls(call))
+                    .description("Calls this node made to its peers, by kind")
+                    .tag("call", call.name().toLowerCase(Locale.ROOT))
+                    .register(registry);
+        }
+        FunctionCounter.builder("causalkv.replication.writes.sent", node.peerTraffic(), CountingPeerClient::replicatedWrites)
+                .description("Writes sent in replication batches (once per peer); over peer calls{call=replicate}: writes per batch")
+                .register(registry);
     }
 
     private void gauge(String name, String description, Node node, ToDoubleFunction<NodeGauges> value) {

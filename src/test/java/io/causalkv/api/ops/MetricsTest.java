@@ -3,8 +3,12 @@ package io.causalkv.api.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.causalkv.testing.Await;
+import io.causalkv.testing.Cluster;
 import io.causalkv.testing.EmbeddedNode;
 import io.causalkv.testing.Http;
+import io.causalkv.transport.FaultyHttpTransport;
+import java.time.Duration;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -60,5 +64,24 @@ class MetricsTest {
         assertEquals(1, value(metrics, "causalkv_tombstones"), "m0 was deleted");
         assertEquals(0, value(metrics, "causalkv_replication_queue"));
         assertEquals(0, value(metrics, "causalkv_peers{state=\"up\"}"), "a standalone node has no peers");
+    }
+
+    @Test
+    void countsPeerCallsAndTheWritesReplicationSent() throws Exception {
+        try (Cluster cluster = Cluster.start(3, FaultyHttpTransport::new, Map.of())) {
+            int writes = 20;
+            for (int i = 0; i < writes; i++) {
+                assertEquals(201, Http.send("PUT", cluster.url(0, "/kvs/p" + i), "{\"value\":" + i + "}").status());
+            }
+            // Every write goes to both peers; the second may still be on its way when the PUT answers.
+            String metrics = Await.value(Duration.ofSeconds(10), "node 0 has sent every write to both peers",
+                    () -> Http.send("GET", cluster.url(0, "/metrics")).body(),
+                    m -> value(m, "causalkv_replication_writes_sent_total") >= 2 * writes);
+            assertEquals(2 * writes, value(metrics, "causalkv_replication_writes_sent_total"), "each write once per peer");
+            double batches = value(metrics, "causalkv_peer_calls_total{call=\"replicate\"}");
+            assertTrue(batches >= 2 && batches <= 2 * writes, "between one batch per peer and one per write: " + batches);
+            assertTrue(value(metrics, "causalkv_peer_calls_total{call=\"ping\"}") > 0, "heartbeats are peer calls too");
+            assertEquals(0, value(metrics, "causalkv_peer_calls_total{call=\"relay\"}"), "one shard: nothing to relay");
+        }
     }
 }
