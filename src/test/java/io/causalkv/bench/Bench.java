@@ -14,8 +14,10 @@ import java.util.Locale;
  * The benchmark (run by {@code bin/bench} against clusters started by {@code bin/cluster}):
  * loads the key space, then measures, each for the same time with the same connections, the
  * nodes' own {@code GET /hello} (the ceiling of Jetty + Jersey here), GETs of existing keys, and
- * a read/write mix; prints and writes (JSON) throughput, p50/p99/p99.9 and errors by status,
- * with every figure also as a ratio to the baseline measured in the same run.
+ * a read/write mix; with several targets also one node's {@code /hello} with every connection
+ * on it. Prints and writes (JSON) throughput, p50/p99/p99.9 and errors by status, every figure
+ * also as a ratio to both baselines measured in the same run, and the peer traffic of each phase
+ * read from the nodes' {@code /metrics} (peer calls per client request, writes per batch).
  */
 public final class Bench {
 
@@ -32,6 +34,10 @@ public final class Bench {
         Map<String, PeerTraffic> traffic = new LinkedHashMap<>();
         PeerTraffic before = PeerTraffic.scrape(client, config.targets());
         PhaseResult hello = run.run("hello", (session, random) -> session.hello());
+        // One node of the cluster answering every connection: the baseline "a single node's /hello"
+        // of the multi-node targets, measured in this run, with the other nodes idle beside it.
+        PhaseResult helloOne = config.targets().size() == 1 ? hello
+                : run.run("hello-1", config.targets().subList(0, 1), (session, random) -> session.hello());
         PeerTraffic afterHello = PeerTraffic.scrape(client, config.targets());
         PhaseResult reads = run.run("get", (session, random) -> session.get(key(random, config)));
         PeerTraffic afterReads = PeerTraffic.scrape(client, config.targets());
@@ -41,8 +47,8 @@ public final class Bench {
         traffic.put("hello", afterHello.since(before));
         traffic.put("get", afterReads.since(afterHello));
         traffic.put("mixed", afterMix.since(afterReads));
-        List<PhaseResult> phases = List.of(hello, reads, mix);
-        report(config, phases, hello, traffic);
+        List<PhaseResult> phases = helloOne == hello ? List.of(hello, reads, mix) : List.of(hello, helloOne, reads, mix);
+        report(config, phases, hello, helloOne, traffic);
     }
 
     static String key(java.util.SplittableRandom random, BenchConfig config) {
@@ -68,7 +74,7 @@ public final class Bench {
         }
     }
 
-    private static void report(BenchConfig config, List<PhaseResult> phases, PhaseResult baseline,
+    private static void report(BenchConfig config, List<PhaseResult> phases, PhaseResult baseline, PhaseResult oneNode,
                                Map<String, PeerTraffic> traffic) throws Exception {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = mapper.createObjectNode();
@@ -85,11 +91,12 @@ public final class Bench {
         for (PhaseResult phase : phases) {
             ObjectNode node = mapper.valueToTree(phase);
             node.put("ratioToHello", phase.ratioTo(baseline));
+            node.put("ratioToOneNodeHello", phase.ratioTo(oneNode));
             node.put("p99OverP50", phase.tailRatio());
             results.add(node);
-            System.out.printf(Locale.ROOT, "  %-6s %9.0f req/s  (%.2f of hello)  p50 %.2f ms  p99 %.2f ms  p99.9 %.2f ms"
-                            + "  p99/p50 %.1f  errors %d %s%n",
-                    phase.name(), phase.throughput(), phase.ratioTo(baseline), phase.p50Millis(), phase.p99Millis(),
+            System.out.printf(Locale.ROOT, "  %-7s %9.0f req/s  (%.2f of hello, %.2f of one node's)  p50 %.2f ms  p99 %.2f ms"
+                            + "  p99.9 %.2f ms  p99/p50 %.1f  errors %d %s%n",
+                    phase.name(), phase.throughput(), phase.ratioTo(baseline), phase.ratioTo(oneNode), phase.p50Millis(), phase.p99Millis(),
                     phase.p999Millis(), phase.tailRatio(), phase.errors(), phase.statuses());
             PeerTraffic peers = traffic.getOrDefault(phase.name(), PeerTraffic.NONE);
             node.set("peerCalls", mapper.valueToTree(peers.calls()));

@@ -28,6 +28,11 @@ final class LoadRun {
     }
 
     PhaseResult run(String name, Operation operation) throws InterruptedException {
+        return run(name, config.targets(), operation);
+    }
+
+    /** Like {@link #run(String, Operation)}, with the sessions spread over {@code targets} only. */
+    PhaseResult run(String name, List<String> targets, Operation operation) throws InterruptedException {
         List<LatencyRecorder> recorders = new ArrayList<>();
         List<Thread> workers = new ArrayList<>();
         CountDownLatch started = new CountDownLatch(config.connections());
@@ -36,7 +41,7 @@ final class LoadRun {
         for (int i = 0; i < config.connections(); i++) {
             LatencyRecorder recorder = new LatencyRecorder();
             recorders.add(recorder);
-            Session session = new Session(client, config.targets().get(i % config.targets().size()), config.dialect());
+            Session session = new Session(client, targets.get(i % targets.size()), config.dialect());
             SplittableRandom random = new SplittableRandom(i * 7919L + name.hashCode());
             Thread worker = new Thread(() -> {
                 started.countDown();
