@@ -26,6 +26,7 @@ public final class CountingPeerClient implements PeerClient {
     private final PeerClient inner;
     private final Map<Call, LongAdder> calls = new EnumMap<>(Call.class);
     private final LongAdder replicatedWrites = new LongAdder();
+    private final LongAdder handedOverEntries = new LongAdder();
 
     public CountingPeerClient(PeerClient inner) {
         this.inner = inner;
@@ -42,6 +43,11 @@ public final class CountingPeerClient implements PeerClient {
     /** Writes sent in replication batches so far (a write sent to two peers counts twice). */
     public long replicatedWrites() {
         return replicatedWrites.sum();
+    }
+
+    /** Entries sent in reshard hand-overs so far (an entry sent to two members counts twice). */
+    public long handedOverEntries() {
+        return handedOverEntries.sum();
     }
 
     private void count(Call call) {
@@ -85,6 +91,7 @@ public final class CountingPeerClient implements PeerClient {
     @Override
     public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
         count(Call.HANDOFF);
+        handedOverEntries.add(entries.size());
         return inner.handoff(to, shard, entries);
     }
 

@@ -48,6 +48,9 @@ public final class NodeMetrics {
         FunctionCounter.builder("causalkv.replication.writes.sent", node.peerTraffic(), CountingPeerClient::replicatedWrites)
                 .description("Writes sent in replication batches (once per peer); over peer calls{call=replicate}: writes per batch")
                 .register(registry);
+        FunctionCounter.builder("causalkv.handoff.entries.sent", node.peerTraffic(), CountingPeerClient::handedOverEntries)
+                .description("Entries sent to new owners in reshards and view changes (once per receiving member)")
+                .register(registry);
     }
 
     private void gauge(String name, String description, Node node, ToDoubleFunction<NodeGauges> value) {

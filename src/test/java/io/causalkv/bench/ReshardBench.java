@@ -1,0 +1,138 @@
+package io.causalkv.bench;
+
+import io.causalkv.testing.Await;
+import io.causalkv.testing.Cluster;
+import io.causalkv.testing.Http;
+import io.causalkv.transport.FaultyHttpTransport;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * How a reshard of a loaded cluster goes: N keys written through the {@code key-value-store}
+ * dialect (whose answers name the shard that stored each write) into a cluster of
+ * {@code --nodes} in-process nodes (real HTTP on 127.0.0.1) in {@code --from} shards, then
+ * {@code PUT /shard/reshard} to {@code --to} shards, timed, and every key written again, which
+ * proves it survived ("replaced": true) and names its new shard. Reports the fraction of keys that
+ * changed shard against the ideal ((to - from) / to), the reshard's time, and the entries handed
+ * over (from the nodes' /metrics).
+ *
+ * <pre>MAVEN_OPTS=-Xmx3g mvn -q exec:java -Dexec.mainClass=io.causalkv.bench.ReshardBench -Dexec.classpathScope=test \
+ *     -Dexec.args="--keys 100000 --nodes 6 --from 2 --to 3"</pre>
+ */
+public final class ReshardBench {
+
+    private static final int WORKERS = 16;
+
+    private ReshardBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, Integer> options = new java.util.HashMap<>(Map.of("--keys", 100_000, "--nodes", 6, "--from", 2, "--to", 3,
+                "--value-size", 100));
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            if (!options.containsKey(args[i])) {
+                throw new IllegalArgumentException("options: " + options.keySet());
+            }
+            options.put(args[i], Integer.parseInt(args[i + 1]));
+        }
+        int keys = options.get("--keys");
+        int from = options.get("--from");
+        int to = options.get("--to");
+        String value = "\"" + "v".repeat(Math.max(0, options.get("--value-size") - 2)) + "\"";
+        try (Cluster cluster = Cluster.start(options.get("--nodes"), FaultyHttpTransport::new,
+                Map.of("SHARD_COUNT", Integer.toString(from)))) {
+            int[] before = new int[keys];
+            long loadStart = System.nanoTime();
+            writeAll(cluster, keys, value, before, false);
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            long handedBefore = handedOver(cluster);
+
+            long start = System.nanoTime();
+            Http.Reply reshard = Http.send("PUT", cluster.url(0, "/shard/reshard"), "{\"shard-count\":" + to + "}");
+            double reshardSeconds = (System.nanoTime() - start) / 1e9;
+            if (reshard.status() != 200) {
+                throw new IllegalStateException("reshard answered " + reshard.status() + " " + reshard.body());
+            }
+            // Every node reports the new layout and the shards' key counts add up to every key.
+            Await.until(Duration.ofSeconds(60), "the key counts of the new shards add up to " + keys,
+                    () -> countedKeys(cluster, to) == keys);
+            double settledSeconds = (System.nanoTime() - start) / 1e9;
+            long handed = handedOver(cluster) - handedBefore;
+
+            int[] after = new int[keys];
+            writeAll(cluster, keys, value, after, true);
+            int moved = 0;
+            for (int k = 0; k < keys; k++) {
+                moved += before[k] != after[k] ? 1 : 0;
+            }
+            double ideal = (to - from) / (double) to;
+            double fraction = moved / (double) keys;
+            System.out.printf(Locale.ROOT, "%d keys, %d nodes, %d -> %d shards (load %.1f s)%n", keys, cluster.size(), from, to,
+                    loadSeconds);
+            System.out.printf(Locale.ROOT, "  reshard answered 200 after %.2f s; every shard's key count settled after %.2f s%n",
+                    reshardSeconds, settledSeconds);
+            System.out.printf(Locale.ROOT, "  keys that changed shard: %d = %.4f of all; ideal %.4f; ratio %.3f%n", moved, fraction,
+                    ideal, fraction / ideal);
+            System.out.printf(Locale.ROOT, "  entries handed over: %d = %.2f per key; none lost (every key replaced after)%n",
+                    handed, handed / (double) keys);
+        }
+    }
+
+    /**
+     * Writes k0..k(keys-1) from {@link #WORKERS} threads spread over the nodes, recording the
+     * shard that stored each; {@code mustExist}: each must answer "replaced" (the key survived).
+     */
+    private static void writeAll(Cluster cluster, int keys, String value, int[] shards, boolean mustExist)
+            throws InterruptedException {
+        AtomicInteger next = new AtomicInteger();
+        AtomicReference<String> failure = new AtomicReference<>();
+        Thread[] workers = new Thread[WORKERS];
+        for (int w = 0; w < WORKERS; w++) {
+            int node = w % cluster.size();
+            workers[w] = new Thread(() -> {
+                for (int k = next.getAndIncrement(); k < keys && failure.get() == null; k = next.getAndIncrement()) {
+                    Http.Reply reply = Http.send("PUT", cluster.url(node, "/key-value-store/k" + k),
+                            "{\"value\":" + value + ",\"causal-metadata\":null}");
+                    int expected = mustExist ? 200 : 201;
+                    if (reply.status() != expected) {
+                        failure.compareAndSet(null, "k" + k + ": " + reply.status() + " " + reply.body());
+                        return;
+                    }
+                    shards[k] = reply.json().get("shard-id").asInt();
+                }
+            });
+            workers[w].start();
+        }
+        for (Thread worker : workers) {
+            worker.join();
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("a write failed: " + failure.get());
+        }
+    }
+
+    private static int countedKeys(Cluster cluster, int shards) {
+        int total = 0;
+        for (int shard = 1; shard <= shards; shard++) {
+            Http.Reply reply = Http.send("GET", cluster.url(0, "/shard/key-count/" + shard));
+            if (reply.status() != 200) {
+                return -1;
+            }
+            total += reply.json().get("shard-key-count").asInt();
+        }
+        return total;
+    }
+
+    private static long handedOver(Cluster cluster) {
+        long total = 0;
+        for (int i = 0; i < cluster.size(); i++) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^causalkv_handoff_entries_sent_total ([0-9.eE+]+)$")
+                    .matcher(Http.send("GET", cluster.url(i, "/metrics")).body());
+            total += m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        }
+        return total;
+    }
+}
