@@ -31,24 +31,34 @@ public final class Bench {
         LoadRun run = new LoadRun(config, client);
         load(config, client, value);
 
-        Map<String, PeerTraffic> traffic = new LinkedHashMap<>();
-        PeerTraffic before = PeerTraffic.scrape(client, config.targets());
-        PhaseResult hello = run.run("hello", (session, random) -> session.hello());
+        Map<String, ClusterCounters> traffic = new LinkedHashMap<>();
+        Phases phases = new Phases(run, client, config.targets(), traffic);
+        PhaseResult hello = phases.run("hello", config.targets(), (session, random) -> session.hello());
         // One node of the cluster answering every connection: the baseline "a single node's /hello"
         // of the multi-node targets, measured in this run, with the other nodes idle beside it.
         PhaseResult helloOne = config.targets().size() == 1 ? hello
-                : run.run("hello-1", config.targets().subList(0, 1), (session, random) -> session.hello());
-        PeerTraffic afterHello = PeerTraffic.scrape(client, config.targets());
-        PhaseResult reads = run.run("get", (session, random) -> session.get(key(random, config)));
-        PeerTraffic afterReads = PeerTraffic.scrape(client, config.targets());
-        PhaseResult mix = run.run("mixed", (session, random) -> random.nextDouble() < config.readFraction()
+                : phases.run("hello-1", config.targets().subList(0, 1), (session, random) -> session.hello());
+        phases.run("get", config.targets(), (session, random) -> session.get(key(random, config)));
+        phases.run("mixed", config.targets(), (session, random) -> random.nextDouble() < config.readFraction()
                 ? session.get(key(random, config)) : session.put(key(random, config), value));
-        PeerTraffic afterMix = PeerTraffic.scrape(client, config.targets());
-        traffic.put("hello", afterHello.since(before));
-        traffic.put("get", afterReads.since(afterHello));
-        traffic.put("mixed", afterMix.since(afterReads));
-        List<PhaseResult> phases = helloOne == hello ? List.of(hello, reads, mix) : List.of(hello, helloOne, reads, mix);
-        report(config, phases, hello, helloOne, traffic);
+        report(config, phases.results, hello, helloOne, traffic);
+    }
+
+    /** Runs phases one after another, reading the cluster's counters around each. */
+    private record Phases(LoadRun run, HttpClient client, List<String> nodes, Map<String, ClusterCounters> counters,
+                          List<PhaseResult> results) {
+
+        Phases(LoadRun run, HttpClient client, List<String> nodes, Map<String, ClusterCounters> counters) {
+            this(run, client, nodes, counters, new java.util.ArrayList<>());
+        }
+
+        PhaseResult run(String name, List<String> targets, LoadRun.Operation operation) throws InterruptedException {
+            ClusterCounters before = ClusterCounters.scrape(client, nodes);
+            PhaseResult result = run.run(name, targets, operation);
+            counters.put(name, ClusterCounters.scrape(client, nodes).since(before));
+            results.add(result);
+            return result;
+        }
     }
 
     static String key(java.util.SplittableRandom random, BenchConfig config) {
@@ -75,7 +85,7 @@ public final class Bench {
     }
 
     private static void report(BenchConfig config, List<PhaseResult> phases, PhaseResult baseline, PhaseResult oneNode,
-                               Map<String, PeerTraffic> traffic) throws Exception {
+                               Map<String, ClusterCounters> traffic) throws Exception {
         ObjectMapper mapper = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         ObjectNode out = mapper.createObjectNode();
         out.put("label", config.label());
@@ -98,14 +108,23 @@ public final class Bench {
                             + "  p99.9 %.2f ms  p99/p50 %.1f  errors %d %s%n",
                     phase.name(), phase.throughput(), phase.ratioTo(baseline), phase.ratioTo(oneNode), phase.p50Millis(), phase.p99Millis(),
                     phase.p999Millis(), phase.tailRatio(), phase.errors(), phase.statuses());
-            PeerTraffic peers = traffic.getOrDefault(phase.name(), PeerTraffic.NONE);
+            ClusterCounters peers = traffic.getOrDefault(phase.name(), ClusterCounters.NONE);
             node.set("peerCalls", mapper.valueToTree(peers.calls()));
             node.put("writesPerReplicationBatch", peers.writesPerBatch());
             // Over the phase's warm-up and measured time alike: per request, an estimate.
             double requests = phase.throughput() * (config.warmup().toSeconds() + config.duration().toSeconds());
             double calls = peers.calls().values().stream().mapToDouble(Double::doubleValue).sum();
-            System.out.printf(Locale.ROOT, "         peer calls %s, %.2f per client request; %.1f writes per replication batch%n",
-                    peers.calls(), requests == 0 ? 0 : calls / requests, peers.writesPerBatch());
+            Map<String, Long> made = new java.util.TreeMap<>();
+            peers.calls().forEach((call, n) -> {
+                if (n > 0) {
+                    made.put(call, Math.round(n));
+                }
+            });
+            double cpuPerRequest = requests == 0 ? 0 : peers.cpuSeconds() / requests * 1e6;
+            node.put("nodeCpuMicrosPerRequest", cpuPerRequest);
+            System.out.printf(Locale.ROOT, "          nodes' CPU %.0f us per request; peer calls %s: %.2f per request;"
+                            + " %.1f writes per replication batch%n",
+                    cpuPerRequest, made, requests == 0 ? 0 : calls / requests, peers.writesPerBatch());
         }
         Files.createDirectories(config.out().toAbsolutePath().getParent());
         mapper.writeValue(config.out().toFile(), out);

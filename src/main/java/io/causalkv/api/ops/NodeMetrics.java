@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.function.ToDoubleFunction;
@@ -48,6 +49,14 @@ public final class NodeMetrics {
         FunctionCounter.builder("causalkv.replication.writes.sent", node.peerTraffic(), CountingPeerClient::replicatedWrites)
                 .description("Writes sent in replication batches (once per peer); over peer calls{call=replicate}: writes per batch")
                 .register(registry);
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            // The whole process's CPU time (with several nodes in one JVM, as in tests, theirs together):
+            // over a benchmark phase, divided by its requests, the cost of a request, whatever else runs.
+            FunctionCounter.builder("process.cpu", os, bean -> bean.getProcessCpuTime() / 1e9)
+                    .baseUnit("seconds")
+                    .description("CPU time this process has used")
+                    .register(registry);
+        }
         FunctionCounter.builder("causalkv.handoff.entries.sent", node.peerTraffic(), CountingPeerClient::handedOverEntries)
                 .description("Entries sent to new owners in reshards and view changes (once per receiving member)")
                 .register(registry);

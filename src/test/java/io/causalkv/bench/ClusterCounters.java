@@ -12,32 +12,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The peer traffic of a cluster, summed over its nodes' {@code /metrics}: calls by kind
- * ({@code causalkv_peer_calls_total}) and the writes replication sent. Two snapshots around a
- * phase tell how many peer calls its client requests cost and how many writes a replication
- * batch carried.
+ * Counters of a cluster, summed over its nodes' {@code /metrics}: peer calls by kind
+ * ({@code causalkv_peer_calls_total}), the writes replication sent, and the CPU time the node
+ * processes used. Two snapshots around a phase tell how many peer calls its client requests
+ * cost, how many writes a replication batch carried, and the nodes' CPU time per request, a
+ * figure that other load on the machine disturbs far less than throughput.
  */
-record PeerTraffic(Map<String, Double> calls, double replicatedWrites) {
+record ClusterCounters(Map<String, Double> calls, double replicatedWrites, double cpuSeconds) {
 
     private static final Pattern CALL = Pattern.compile("(?m)^causalkv_peer_calls_total\\{call=\"([a-z_]+)\"} ([0-9.eE+-]+)$");
     private static final Pattern WRITES = Pattern.compile("(?m)^causalkv_replication_writes_sent_total ([0-9.eE+-]+)$");
+    private static final Pattern CPU = Pattern.compile("(?m)^process_cpu_seconds_total ([0-9.eE+-]+)$");
 
-    static final PeerTraffic NONE = new PeerTraffic(Map.of(), 0);
+    static final ClusterCounters NONE = new ClusterCounters(Map.of(), 0, 0);
 
     /** The traffic one node's Prometheus text reports (nothing for series it lacks). */
-    static PeerTraffic parse(String metrics) {
+    static ClusterCounters parse(String metrics) {
         Map<String, Double> calls = new TreeMap<>();
         Matcher call = CALL.matcher(metrics);
         while (call.find()) {
             calls.merge(call.group(1), Double.parseDouble(call.group(2)), Double::sum);
         }
-        Matcher writes = WRITES.matcher(metrics);
-        return new PeerTraffic(calls, writes.find() ? Double.parseDouble(writes.group(1)) : 0);
+        return new ClusterCounters(calls, single(WRITES, metrics), single(CPU, metrics));
     }
 
     /** The sum over the nodes at {@code targets} ({@code host:port}); a node that does not answer adds nothing. */
-    static PeerTraffic scrape(HttpClient client, List<String> targets) {
-        PeerTraffic total = NONE;
+    static ClusterCounters scrape(HttpClient client, List<String> targets) {
+        ClusterCounters total = NONE;
         for (String target : targets) {
             try {
                 HttpRequest request = HttpRequest.newBuilder(URI.create("http://" + target + "/metrics"))
@@ -56,17 +57,22 @@ record PeerTraffic(Map<String, Double> calls, double replicatedWrites) {
         return total;
     }
 
-    PeerTraffic plus(PeerTraffic other) {
+    private static double single(Pattern series, String metrics) {
+        Matcher m = series.matcher(metrics);
+        return m.find() ? Double.parseDouble(m.group(1)) : 0;
+    }
+
+    ClusterCounters plus(ClusterCounters other) {
         Map<String, Double> sum = new TreeMap<>(calls);
         other.calls.forEach((call, n) -> sum.merge(call, n, Double::sum));
-        return new PeerTraffic(sum, replicatedWrites + other.replicatedWrites);
+        return new ClusterCounters(sum, replicatedWrites + other.replicatedWrites, cpuSeconds + other.cpuSeconds);
     }
 
     /** What happened between {@code earlier} and this snapshot. */
-    PeerTraffic since(PeerTraffic earlier) {
+    ClusterCounters since(ClusterCounters earlier) {
         Map<String, Double> delta = new TreeMap<>(calls);
         earlier.calls.forEach((call, n) -> delta.merge(call, -n, Double::sum));
-        return new PeerTraffic(delta, replicatedWrites - earlier.replicatedWrites);
+        return new ClusterCounters(delta, replicatedWrites - earlier.replicatedWrites, cpuSeconds - earlier.cpuSeconds);
     }
 
     double calls(String call) {
