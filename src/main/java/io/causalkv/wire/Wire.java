@@ -88,8 +88,9 @@ public final class Wire {
         Map<Integer, VectorClock> clocks = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = shards.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> shard = it.next();
-            require(shard.getKey().matches("[1-9][0-9]{0,8}"), "bad shard id");
-            clocks.put(Integer.parseInt(shard.getKey()), decodeClock(shard.getValue()));
+            java.util.OptionalInt id = ShardRef.parseId(shard.getKey());
+            require(id.isPresent(), "bad shard id");
+            clocks.put(id.getAsInt(), decodeClock(shard.getValue()));
         }
         return CausalContext.of(epoch, clocks, lamport);
     }

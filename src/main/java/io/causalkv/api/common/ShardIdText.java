@@ -1,5 +1,6 @@
 package io.causalkv.api.common;
 
+import io.causalkv.cluster.ShardRef;
 import java.util.OptionalInt;
 
 /** A shard id as it appears in paths: its decimal text (API.md 9.1). */
@@ -10,9 +11,6 @@ public final class ShardIdText {
 
     /** The id, or empty when the text is not a positive decimal integer without leading zeros. */
     public static OptionalInt parse(String text) {
-        if (text == null || !text.matches("[1-9][0-9]{0,8}")) {
-            return OptionalInt.empty();
-        }
-        return OptionalInt.of(Integer.parseInt(text));
+        return ShardRef.parseId(text);
     }
 }
