@@ -10,12 +10,6 @@ import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.wire.Wire;
-import jakarta.ws.rs.client.Client;
-import jakarta.ws.rs.client.ClientBuilder;
-import jakarta.ws.rs.client.Entity;
-import jakarta.ws.rs.client.Invocation;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -24,15 +18,15 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.glassfish.jersey.client.ClientConfig;
-import org.glassfish.jersey.client.ClientProperties;
-import org.glassfish.jersey.jnh.connector.JavaNetHttpClientProperties;
-import org.glassfish.jersey.jnh.connector.JavaNetHttpConnectorProvider;
 
 /**
- * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints: a Jersey client
- * on the JDK HttpClient connector, which keeps a pool of keep-alive connections per peer. Each
- * call has a timeout covering connect and answer.
+ * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints, on the JDK
+ * HttpClient, which keeps a pool of keep-alive connections per peer. Each call has a timeout
+ * covering connect and answer.
+ *
+ * <p>Peer calls use the JDK client directly, not a Jersey client on top of it: heartbeats and
+ * replication batches are most of a cluster's requests, and a ping cost about a third more CPU
+ * (client and server together) through the Jersey client (docs/PERFORMANCE.md).
  */
 public final class HttpPeerClient implements PeerClient {
 
@@ -47,23 +41,11 @@ public final class HttpPeerClient implements PeerClient {
     /** Connecting to a live peer on a LAN takes well under this; a dead one fails at once. */
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1_000);
 
-    private static final byte[] NO_BODY = new byte[0];
-
-    private final Client client;
-    private final HttpClient relayClient = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1) // plain HTTP/1.1: no h2c upgrade attempt per connection
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
-
-    public HttpPeerClient() {
-        ClientConfig config = new ClientConfig()
-                .connectorProvider(new JavaNetHttpConnectorProvider())
-                // Plain HTTP/1.1: no h2c upgrade attempt on every new connection.
-                .property(JavaNetHttpClientProperties.HTTP_VERSION, HttpClient.Version.HTTP_1_1)
-                .property(ClientProperties.FOLLOW_REDIRECTS, false);
-        this.client = ClientBuilder.newClient(config);
-    }
 
     @Override
     public PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
@@ -134,10 +116,7 @@ public final class HttpPeerClient implements PeerClient {
         return postJson(to, "/internal/key-count", body, JOIN_TIMEOUT).path("count").asInt(-1);
     }
 
-    /**
-     * Client requests are relayed on the JDK client directly: they carry bodies on GET and
-     * DELETE, which Jersey's client only sends with a warning logged per request.
-     */
+    /** Relays a client request as it came, bodies on GET and DELETE included. */
     @Override
     public PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException {
         try {
@@ -153,7 +132,7 @@ public final class HttpPeerClient implements PeerClient {
                 builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
                 builder.header(PeerRequest.BUDGET_HEADER, Long.toString(request.timeout().toMillis()));
             }
-            HttpResponse<byte[]> response = relayClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new PeerResponse(response.statusCode(), response.body());
         } catch (IOException | IllegalArgumentException e) {
             throw new PeerUnreachableException(to, e);
@@ -170,7 +149,7 @@ public final class HttpPeerClient implements PeerClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        PeerResponse response = call(to, new PeerRequest("POST", path, bytes, timeout));
+        PeerResponse response = relay(to, new PeerRequest("POST", path, bytes, timeout));
         if (response.status() != 200) {
             throw new PeerUnreachableException(to, new IOException("HTTP " + response.status() + " from " + path));
         }
@@ -189,25 +168,8 @@ public final class HttpPeerClient implements PeerClient {
         }
     }
 
-    private PeerResponse call(NodeAddress peer, PeerRequest request) throws PeerUnreachableException {
-        try {
-            Invocation.Builder builder = client.target(URI.create("http://" + peer + request.rawPath()))
-                    .request()
-                    .property(ClientProperties.READ_TIMEOUT, (int) Math.max(1, request.timeout().toMillis()));
-            try (Response response = request.body().length == 0
-                    ? builder.method(request.method())
-                    : builder.method(request.method(), Entity.entity(request.body(), MediaType.APPLICATION_JSON_TYPE))) {
-                byte[] body = response.hasEntity() ? response.readEntity(byte[].class) : NO_BODY;
-                return new PeerResponse(response.getStatus(), body);
-            }
-        } catch (RuntimeException e) {
-            // Processing errors, and whatever a client being closed at shutdown throws: no answer.
-            throw new PeerUnreachableException(peer, e);
-        }
-    }
-
     @Override
     public void close() {
-        client.close();
+        // The JDK client (Java 17) has no close: its connections go when it is collected.
     }
 }
