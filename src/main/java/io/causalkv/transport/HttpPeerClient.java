@@ -21,9 +21,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import org.glassfish.jersey.client.ClientConfig;
 import org.glassfish.jersey.client.ClientProperties;
 import org.glassfish.jersey.jnh.connector.JavaNetHttpClientProperties;
@@ -32,7 +35,8 @@ import org.glassfish.jersey.jnh.connector.JavaNetHttpConnectorProvider;
 /**
  * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints: a Jersey client
  * on the JDK HttpClient connector, which keeps a pool of keep-alive connections per peer. Each
- * call has a timeout covering connect and answer.
+ * call has a timeout covering connect and answer. With a {@link ClusterToken}, every peer call
+ * and every relay between nodes carries it.
  */
 public final class HttpPeerClient implements PeerClient {
 
@@ -48,7 +52,11 @@ public final class HttpPeerClient implements PeerClient {
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1_000);
 
     private static final byte[] NO_BODY = new byte[0];
+    private static final System.Logger LOG = System.getLogger(HttpPeerClient.class.getName());
 
+    private final Optional<ClusterToken> token;
+    /** Peers that refused this node's token, so the warning is logged once per peer, not per heartbeat. */
+    private final Set<NodeAddress> refusedBy = ConcurrentHashMap.newKeySet();
     private final Client client;
     private final HttpClient relayClient = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -56,7 +64,8 @@ public final class HttpPeerClient implements PeerClient {
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
 
-    public HttpPeerClient() {
+    public HttpPeerClient(Optional<ClusterToken> token) {
+        this.token = token;
         ClientConfig config = new ClientConfig()
                 .connectorProvider(new JavaNetHttpConnectorProvider())
                 // Plain HTTP/1.1: no h2c upgrade attempt on every new connection.
@@ -152,6 +161,8 @@ public final class HttpPeerClient implements PeerClient {
             if (request.hops() > 0) {
                 builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
                 builder.header(PeerRequest.BUDGET_HEADER, Long.toString(request.timeout().toMillis()));
+                // Only a relay between members: a forwarding node's main instance (hops 0) need not be one.
+                token.ifPresent(t -> builder.header(ClusterToken.HEADER, t.headerValue()));
             }
             HttpResponse<byte[]> response = relayClient.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new PeerResponse(response.statusCode(), response.body());
@@ -171,6 +182,10 @@ public final class HttpPeerClient implements PeerClient {
             throw new IllegalStateException(e);
         }
         PeerResponse response = call(to, new PeerRequest("POST", path, bytes, timeout));
+        if ((response.status() == 401 || response.status() == 403) && refusedBy.add(to)) {
+            LOG.log(Level.WARNING, "peer {0} refused this node''s peer call ({1}): do both nodes have the same CLUSTER_TOKEN?",
+                    to, response.status());
+        }
         if (response.status() != 200) {
             throw new PeerUnreachableException(to, new IOException("HTTP " + response.status() + " from " + path));
         }
@@ -194,6 +209,7 @@ public final class HttpPeerClient implements PeerClient {
             Invocation.Builder builder = client.target(URI.create("http://" + peer + request.rawPath()))
                     .request()
                     .property(ClientProperties.READ_TIMEOUT, (int) Math.max(1, request.timeout().toMillis()));
+            token.ifPresent(t -> builder.header(ClusterToken.HEADER, t.headerValue()));
             try (Response response = request.body().length == 0
                     ? builder.method(request.method())
                     : builder.method(request.method(), Entity.entity(request.body(), MediaType.APPLICATION_JSON_TYPE))) {

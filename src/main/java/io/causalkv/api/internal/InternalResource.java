@@ -24,9 +24,11 @@ import java.util.function.Function;
 
 /**
  * The peer-to-peer endpoints, under {@code /internal/} (outside every dialect's paths): the
- * HTTP face of {@link io.causalkv.transport.PeerHandler}. Registered only on cluster nodes.
+ * HTTP face of {@link io.causalkv.transport.PeerHandler}. Registered only on cluster nodes;
+ * {@link PeerGuardFilter} decides who may call it.
  */
 @Path("internal")
+@PeerEndpoint
 public final class InternalResource {
 
     @Inject
