@@ -8,6 +8,7 @@ import io.causalkv.api.common.RequestBody;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.node.Node;
 import io.causalkv.replication.Write;
+import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
 import io.causalkv.transport.ReshardStep;
@@ -103,7 +104,7 @@ public final class InternalResource {
     }
 
     private Response handle(Function<JsonNode, ObjectNode> handler) {
-        RequestBody body = RequestBody.read(request.getEntityStream());
+        RequestBody body = RequestBody.read(request.getEntityStream(), PeerClient.MAX_MESSAGE_BYTES);
         JsonNode json = body.object().orElseThrow(() -> badRequest("Malformed JSON body"));
         ObjectNode answer;
         try {
