@@ -119,6 +119,36 @@ class ClusterTokenClusterTest {
 
     @Test
     void nodesWithDifferentTokensNeverMergeTheirViews() throws Exception {
+        List<String> logged = java.util.Collections.synchronizedList(new ArrayList<>());
+        java.util.logging.Handler capture = new java.util.logging.Handler() {
+            private final java.util.logging.Formatter text = new java.util.logging.SimpleFormatter();
+
+            @Override
+            public void publish(java.util.logging.LogRecord record) {
+                logged.add(text.format(record));
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        java.util.logging.Logger.getLogger("").addHandler(capture);
+        try {
+            differentTokens();
+        } finally {
+            java.util.logging.Logger.getLogger("").removeHandler(capture);
+        }
+        assertTrue(logged.stream().anyMatch(line -> line.contains("CLUSTER_TOKEN")), "the refusal is logged: " + logged);
+        for (String line : logged) {
+            assertFalse(line.contains(TOKEN) || line.contains("another-token"), "a token in the log: " + line);
+        }
+    }
+
+    private void differentTokens() throws Exception {
         startReplicated(2);
         int port = FreePorts.reserve();
         String own = "127.0.0.1:" + port;
