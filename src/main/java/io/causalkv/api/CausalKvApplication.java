@@ -5,9 +5,11 @@ import io.causalkv.api.admin.AdminPageResource;
 import io.causalkv.api.admin.AdminResource;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
+import io.causalkv.api.common.RelayHeaderFilter;
 import io.causalkv.api.common.RequestGuardFilter;
 import io.causalkv.api.hello.HelloResource;
 import io.causalkv.api.internal.InternalResource;
+import io.causalkv.api.internal.PeerGuardFilter;
 import io.causalkv.api.kvs.KvsShardResource;
 import io.causalkv.api.kvs.KvsViewResource;
 import io.causalkv.api.ops.MetricsFilter;
@@ -49,6 +51,7 @@ public class CausalKvApplication extends ResourceConfig {
         register((ContextResolver<ObjectMapper>) type -> Json.MAPPER);
         register(JsonExceptionMapper.class);
         register(RequestGuardFilter.class);
+        register(RelayHeaderFilter.class);
         register(MetricsFilter.class);
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
         register(OpsResource.class);
@@ -56,6 +59,7 @@ public class CausalKvApplication extends ResourceConfig {
         register(AdminPageResource.class);
         if (node.inCluster()) {
             register(InternalResource.class);
+            register(PeerGuardFilter.class);
         }
         if (node.config().serves(Dialect.HELLO)) {
             register(HelloResource.class);

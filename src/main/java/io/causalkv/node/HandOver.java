@@ -5,6 +5,7 @@ import io.causalkv.cluster.Layout;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
+import io.causalkv.store.EncodedSize;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerUnreachableException;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import java.util.function.Predicate;
  */
 final class HandOver {
 
-    /** Entries per message. */
+    /** Entries per message at most; fewer when they would outgrow {@link PeerClient#BATCH_BYTES}. */
     static final int BATCH = 2_000;
 
     private final NodeAddress self;
@@ -59,8 +60,9 @@ final class HandOver {
     }
 
     private boolean sendAll(NodeAddress member, ShardRef ref, List<StateDelta.KeyedEntry> entries) {
-        for (int from = 0; from < entries.size(); from += BATCH) {
-            List<StateDelta.KeyedEntry> batch = entries.subList(from, Math.min(entries.size(), from + BATCH));
+        for (int from = 0, to; from < entries.size(); from = to) {
+            to = batchEnd(entries, from);
+            List<StateDelta.KeyedEntry> batch = entries.subList(from, to);
             try {
                 if (!(member.equals(self) ? local.test(ref, batch) : client.handoff(member, ref, batch))) {
                     return false;
@@ -70,5 +72,19 @@ final class HandOver {
             }
         }
         return true;
+    }
+
+    /** Where the batch starting at {@code from} ends: {@link #BATCH} entries or {@link PeerClient#BATCH_BYTES}, at least one entry. */
+    private static int batchEnd(List<StateDelta.KeyedEntry> entries, int from) {
+        int to = from;
+        long bytes = 0;
+        while (to < entries.size() && to - from < BATCH) {
+            bytes += EncodedSize.of(entries.get(to).key(), entries.get(to).entry());
+            if (to > from && bytes > PeerClient.BATCH_BYTES) {
+                break;
+            }
+            to++;
+        }
+        return to;
     }
 }

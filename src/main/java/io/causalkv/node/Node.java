@@ -61,7 +61,7 @@ public final class Node implements PeerHandler, AutoCloseable {
     public Node(NodeConfig config, PeerTransport transport) {
         this.config = config;
         NodeAddress self = config.mode() == NodeMode.CLUSTER ? config.address().orElseThrow() : null;
-        this.peers = new CountingPeerClient(transport.connect(self, this));
+        this.peers = new CountingPeerClient(transport.connect(self, this, config.clusterToken()));
         // The incarnation makes a restarted node a new replica: it never reuses its old sequence numbers.
         String incarnation = Long.toString(System.currentTimeMillis(), 36);
         this.standalone = self == null ? new ShardReplica("local", 1, 1) : null;

@@ -1,6 +1,7 @@
 package io.causalkv.node;
 
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.transport.ClusterToken;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +20,7 @@ import java.util.Set;
  * @param writeAcks replicas that hold a write before it is acknowledged ({@code KVS_WRITE_ACKS})
  * @param dependencyWait how long a {@code key-value-store} request waits for unmet causal
  *     dependencies before answering 503 ({@code KVS_DEPENDENCY_WAIT_MS})
+ * @param clusterToken the secret peers must present ({@code CLUSTER_TOKEN}), when set
  */
 public record NodeConfig(
         Optional<NodeAddress> address,
@@ -29,7 +31,8 @@ public record NodeConfig(
         Optional<NodeAddress> forwardingAddress,
         Set<Dialect> dialects,
         int writeAcks,
-        java.time.Duration dependencyWait) {
+        java.time.Duration dependencyWait,
+        Optional<ClusterToken> clusterToken) {
 
     /** The port a node without an address listens on (API.md 2.1). */
     public static final int DEFAULT_PORT = 8090;

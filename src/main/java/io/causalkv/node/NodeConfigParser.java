@@ -1,6 +1,7 @@
 package io.causalkv.node;
 
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.transport.ClusterToken;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -24,6 +25,7 @@ public final class NodeConfigParser {
     public static final String KVS_API = "KVS_API";
     public static final String KVS_WRITE_ACKS = "KVS_WRITE_ACKS";
     public static final String KVS_DEPENDENCY_WAIT_MS = "KVS_DEPENDENCY_WAIT_MS";
+    public static final String CLUSTER_TOKEN = "CLUSTER_TOKEN";
 
     /** API.md 7.2: a key-value-store request waits 10 s for its dependencies by default. */
     static final int DEFAULT_DEPENDENCY_WAIT_MS = 10_000;
@@ -31,7 +33,7 @@ public final class NodeConfigParser {
     /** Every setting the node reads, for callers that gather them from several sources. */
     public static final List<String> SETTINGS = List.of(
             SOCKET_ADDRESS, ADDRESS, VIEW, SHARD_COUNT, REPL_FACTOR, FORWARDING_ADDRESS, KVS_API, KVS_WRITE_ACKS,
-            KVS_DEPENDENCY_WAIT_MS);
+            KVS_DEPENDENCY_WAIT_MS, CLUSTER_TOKEN);
 
     private final Function<String, String> lookup;
 
@@ -68,7 +70,7 @@ public final class NodeConfigParser {
         java.time.Duration dependencyWait = java.time.Duration.ofMillis(
                 nonNegativeInt(KVS_DEPENDENCY_WAIT_MS).orElse(DEFAULT_DEPENDENCY_WAIT_MS));
         return new NodeConfig(own, membership, view, shardCount, replFactor, forwarding, dialects, writeAcks(),
-                dependencyWait);
+                dependencyWait, clusterToken());
     }
 
     private Optional<String> text(String name) {
@@ -149,6 +151,17 @@ public final class NodeConfigParser {
                             + "\" (known: hello, kvs, key-value-store, kvs-keys)")));
         }
         return chosen;
+    }
+
+    /** The message names the problem but never quotes the value: it is a secret. */
+    private Optional<ClusterToken> clusterToken() {
+        return text(CLUSTER_TOKEN).map(value -> {
+            try {
+                return ClusterToken.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidSettingException(CLUSTER_TOKEN, e.getMessage());
+            }
+        });
     }
 
     private int writeAcks() {

@@ -114,7 +114,13 @@ final class PeerSender implements AutoCloseable {
             return List.of();
         }
         List<Write> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
+        long bytes = 0;
         for (Write write : queue) {
+            // Kept under the peers' message limit; a batch always takes at least one write.
+            bytes += write.encodedSize();
+            if (!batch.isEmpty() && bytes > PeerClient.BATCH_BYTES) {
+                break;
+            }
             batch.add(write);
             if (batch.size() == MAX_BATCH) {
                 break;

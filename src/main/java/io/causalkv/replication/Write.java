@@ -4,6 +4,7 @@ import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.CausalMessage;
 import io.causalkv.causal.Dot;
 import io.causalkv.causal.VectorClock;
+import io.causalkv.store.EncodedSize;
 import io.causalkv.store.Entry;
 
 /**
@@ -15,5 +16,10 @@ public record Write(String key, String value, Dot dot, long lamport, VectorClock
 
     public Entry toEntry() {
         return new Entry(value, dot, lamport, foreign);
+    }
+
+    /** At least the bytes this write takes in a replication message (see {@link EncodedSize}). */
+    public long encodedSize() {
+        return EncodedSize.of(key, toEntry()) + EncodedSize.clock(deps);
     }
 }

@@ -15,14 +15,18 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints, on the JDK
  * HttpClient, which keeps a pool of keep-alive connections per peer. Each call has a timeout
- * covering connect and answer.
+ * covering connect and answer. With a {@link ClusterToken}, every peer call and every relay
+ * between nodes carries it.
  *
  * <p>Peer calls use the JDK client directly, not a Jersey client on top of it: heartbeats and
  * replication batches are most of a cluster's requests, and a ping cost about a third more CPU
@@ -41,11 +45,20 @@ public final class HttpPeerClient implements PeerClient {
     /** Connecting to a live peer on a LAN takes well under this; a dead one fails at once. */
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1_000);
 
+    private static final System.Logger LOG = System.getLogger(HttpPeerClient.class.getName());
+
+    private final Optional<ClusterToken> token;
+    /** Peers that refused this node's token, so the warning is logged once per peer, not per heartbeat. */
+    private final Set<NodeAddress> refusedBy = ConcurrentHashMap.newKeySet();
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1) // plain HTTP/1.1: no h2c upgrade attempt per connection
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
             .build();
+
+    public HttpPeerClient(Optional<ClusterToken> token) {
+        this.token = token;
+    }
 
     @Override
     public PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
@@ -119,6 +132,12 @@ public final class HttpPeerClient implements PeerClient {
     /** Relays a client request as it came, bodies on GET and DELETE included. */
     @Override
     public PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException {
+        // The token goes only on a relay between members: a forwarding node's main instance (hops 0) need not be one.
+        return send(to, request, request.hops() > 0);
+    }
+
+    /** One exchange with {@code to}; {@code withToken}: it is a member, and gets the cluster token (if any). */
+    private PeerResponse send(NodeAddress to, PeerRequest request, boolean withToken) throws PeerUnreachableException {
         try {
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + to + request.rawPath()))
                     .timeout(request.timeout().isZero() ? Duration.ofMillis(1) : request.timeout())
@@ -131,6 +150,9 @@ public final class HttpPeerClient implements PeerClient {
             if (request.hops() > 0) {
                 builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
                 builder.header(PeerRequest.BUDGET_HEADER, Long.toString(request.timeout().toMillis()));
+            }
+            if (withToken) {
+                token.ifPresent(t -> builder.header(ClusterToken.HEADER, t.headerValue()));
             }
             HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new PeerResponse(response.statusCode(), response.body());
@@ -149,7 +171,11 @@ public final class HttpPeerClient implements PeerClient {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        PeerResponse response = relay(to, new PeerRequest("POST", path, bytes, timeout));
+        PeerResponse response = send(to, new PeerRequest("POST", path, bytes, timeout), true);
+        if ((response.status() == 401 || response.status() == 403) && refusedBy.add(to)) {
+            LOG.log(Level.WARNING, "peer {0} refused this node''s peer call ({1}): do both nodes have the same CLUSTER_TOKEN?",
+                    to, response.status());
+        }
         if (response.status() != 200) {
             throw new PeerUnreachableException(to, new IOException("HTTP " + response.status() + " from " + path));
         }

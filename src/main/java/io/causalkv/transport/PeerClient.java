@@ -16,6 +16,16 @@ import java.util.Optional;
  */
 public interface PeerClient extends AutoCloseable {
 
+    /**
+     * The largest body a node takes on a peer endpoint. Peer messages carry client writes, so
+     * they outgrow a client's 1 MiB: this leaves room for a batch of {@link #BATCH_BYTES} plus
+     * one more entry of a full client body, and still bounds what a caller can make a node hold.
+     */
+    int MAX_MESSAGE_BYTES = 8 * 1024 * 1024;
+
+    /** Senders (replication, hand-over) close a batch before it grows past this many bytes. */
+    long BATCH_BYTES = 4L * 1024 * 1024;
+
     PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException;
 
     /** Replicates writes of {@code shard}; false when the peer cannot take them now (retry later). */

@@ -27,7 +27,7 @@ public final class PeerCallCost {
         int calls = args.length > 0 ? Integer.parseInt(args[0]) : 5000;
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (Cluster cluster = Cluster.start(1, FaultyHttpTransport::new, Map.of());
-             HttpPeerClient client = new HttpPeerClient()) {
+             HttpPeerClient client = new HttpPeerClient(java.util.Optional.empty())) {
             NodeAddress target = cluster.nodeAddress(0);
             NodeAddress caller = NodeAddress.parse("127.0.0.1:1");
             Ping ping = new Ping(caller, ClusterMap.initial(List.of(caller)));

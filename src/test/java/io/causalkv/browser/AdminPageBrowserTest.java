@@ -121,4 +121,33 @@ class AdminPageBrowserTest {
         Files.copy(browser.getScreenshotAs(OutputType.FILE).toPath(), Path.of("target/admin-page-node-down.png"),
                 StandardCopyOption.REPLACE_EXISTING);
     }
+
+    /**
+     * Markup where a client puts it (a key, the address field of a form) never becomes an
+     * element. Today the page shows only validated addresses and fixed strings, so the test also
+     * hands the page's own render() a cluster whose every field is markup: all of it must come
+     * out as text, with no element made and no handler run.
+     */
+    @Test
+    void markupInKeysAndAddressesIsShownAsText() throws Exception {
+        String markup = "<img src=x onerror=window.injected=1>";
+        String key = java.net.URLEncoder.encode(markup, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20");
+        // Retried: right after start-up a relay to the key's shard may still find it unready (503).
+        Await.until(Duration.ofSeconds(10), "the key with markup is stored",
+                () -> Http.send("PUT", cluster.url(0, "/kvs/" + key), "{\"value\":1}").status() / 100 == 2);
+        browser.get(cluster.url(0, "/admin/"));
+        waitUpTo(10).until(d -> d.findElements(By.cssSelector("#nodes tbody tr")).size() == 4);
+
+        WebElement form = browser.findElement(By.id("add-member"));
+        form.findElement(By.name("address")).sendKeys(markup);
+        form.findElement(By.name("shard")).sendKeys("1");
+        form.findElement(By.tagName("button")).click();
+        waitUpTo(10).until(d -> d.findElement(By.id("action-result")).getText().startsWith("400"));
+
+        browser.executeScript("const m = arguments[0]; render({mode: 'cluster', self: m, epoch: m, sharded: true, view: [m, m],"
+                + " shards: [{id: m, members: [m, m], keys: m}], nodes: [{address: m, shard: m, state: m, keys: m}]});", markup);
+        assertEquals(markup, browser.findElement(By.cssSelector("#nodes tbody td")).getText(), "markup shown as text");
+        assertEquals(0L, browser.executeScript("return document.getElementsByTagName('img').length"), "an element made from markup");
+        assertEquals(null, browser.executeScript("return window.injected === undefined ? null : window.injected"), "a handler ran");
+    }
 }

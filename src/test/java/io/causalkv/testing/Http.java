@@ -43,7 +43,17 @@ public final class Http {
     }
 
     public static Reply send(String method, String url, byte[] body, String contentType) {
+        return send(method, url, body, contentType, java.util.Map.of());
+    }
+
+    /** With extra request headers (a peer's token, relay headers a client tries to forge). */
+    public static Reply send(String method, String url, String body, java.util.Map<String, String> headers) {
+        return send(method, url, body.getBytes(StandardCharsets.UTF_8), "application/json", headers);
+    }
+
+    public static Reply send(String method, String url, byte[] body, String contentType, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10));
+        headers.forEach(request::header);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -1,6 +1,7 @@
 package io.causalkv.transport;
 
 import io.causalkv.cluster.NodeAddress;
+import java.util.Optional;
 
 /** Real HTTP between nodes, with a partition or delay injected in the peer transport. */
 public final class FaultyHttpTransport implements PeerTransport {
@@ -12,7 +13,7 @@ public final class FaultyHttpTransport implements PeerTransport {
     }
 
     @Override
-    public PeerClient connect(NodeAddress self, PeerHandler handler) {
-        return new FaultyPeerClient(self, new HttpPeerClient(), faults, () -> { });
+    public PeerClient connect(NodeAddress self, PeerHandler handler, Optional<ClusterToken> token) {
+        return new FaultyPeerClient(self, new HttpPeerClient(token), faults, () -> { });
     }
 }

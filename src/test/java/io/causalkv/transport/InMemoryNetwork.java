@@ -27,11 +27,11 @@ public final class InMemoryNetwork implements PeerTransport {
     }
 
     @Override
-    public PeerClient connect(NodeAddress self, PeerHandler handler) {
+    public PeerClient connect(NodeAddress self, PeerHandler handler, Optional<ClusterToken> token) {
         if (self != null) {
             nodes.put(self, handler);
         }
-        PeerClient direct = new Direct();
+        PeerClient direct = new Direct(token);
         return new FaultyPeerClient(self, direct, faults, () -> {
             if (self != null) {
                 nodes.remove(self, handler);
@@ -40,7 +40,11 @@ public final class InMemoryNetwork implements PeerTransport {
     }
 
     private final class Direct implements PeerClient {
-        private final HttpPeerClient http = new HttpPeerClient();
+        private final HttpPeerClient http;
+
+        Direct(Optional<ClusterToken> token) {
+            this.http = new HttpPeerClient(token);
+        }
 
         private PeerHandler target(NodeAddress to) throws PeerUnreachableException {
             PeerHandler handler = nodes.get(to);

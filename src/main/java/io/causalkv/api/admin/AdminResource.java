@@ -35,7 +35,7 @@ public final class AdminResource {
         body.put("mode", node.mode().name().toLowerCase(Locale.ROOT));
         if (!node.inCluster()) {
             body.put("keys", node.liveKeyCount());
-            return Json.response(200, body);
+            return asJson(body);
         }
         ClusterMap map = node.clusterMap();
         node.cluster().ifPresent(c -> body.put("self", c.self().toString()));
@@ -70,6 +70,11 @@ public final class AdminResource {
                 entry.putNull("keys");
             }
         }
-        return Json.response(200, body);
+        return asJson(body);
+    }
+
+    /** Never sniffed as HTML, whatever an address in it looks like. */
+    private static Response asJson(ObjectNode body) {
+        return Response.fromResponse(Json.response(200, body)).header("X-Content-Type-Options", "nosniff").build();
     }
 }

@@ -38,9 +38,14 @@ public final class RequestBody {
      * @throws BodyTooLargeException when the body is larger than {@link #MAX_BYTES}
      */
     public static RequestBody read(InputStream in) {
+        return read(in, MAX_BYTES);
+    }
+
+    /** Like {@link #read(InputStream)}, with another limit (peer messages have their own). */
+    public static RequestBody read(InputStream in, int maxBytes) {
         try (in) {
-            byte[] bytes = in.readNBytes(MAX_BYTES + 1);
-            if (bytes.length > MAX_BYTES) {
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
                 throw new BodyTooLargeException();
             }
             return parse(bytes);

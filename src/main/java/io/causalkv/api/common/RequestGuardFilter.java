@@ -1,6 +1,7 @@
 package io.causalkv.api.common;
 
 import io.causalkv.node.Node;
+import io.causalkv.transport.PeerClient;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
@@ -12,7 +13,7 @@ import java.util.Locale;
 /**
  * Rules that hold before any resource is matched (API.md 4.1, 4.2, 4.3): a trailing slash is a
  * different, unknown path; an encoded slash in a key is an invalid key; a declared body over
- * the limit is refused before it is read.
+ * the limit (a client's, or a peer message's) is refused before it is read.
  */
 @Provider
 @PreMatching
@@ -20,6 +21,8 @@ public final class RequestGuardFilter implements ContainerRequestFilter {
 
     /** The admin page's own address ends with a slash; it is not a dialect path (API.md 3). */
     private static final String ADMIN_PAGE = "admin/";
+    /** Peer messages have their own, larger limit; any other path under it is unknown anyway. */
+    private static final String PEER_PATHS = "internal/";
 
     @Inject
     private Node node;
@@ -37,7 +40,7 @@ public final class RequestGuardFilter implements ContainerRequestFilter {
             request.abortWith(DialectPaths.isKeyPath(path, node.config().dialects())
                     ? Json.response(400, ErrorBodies.onPath(node, path, ErrorBodies.INVALID_KEY, method))
                     : Json.response(404, ErrorBodies.notFound()));
-        } else if (declaredLength(request) > RequestBody.MAX_BYTES) {
+        } else if (declaredLength(request) > (path.startsWith(PEER_PATHS) ? PeerClient.MAX_MESSAGE_BYTES : RequestBody.MAX_BYTES)) {
             request.abortWith(JsonExceptionMapper.bodyTooLarge(node, path, method));
         }
     }

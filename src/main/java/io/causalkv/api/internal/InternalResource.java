@@ -8,6 +8,7 @@ import io.causalkv.api.common.RequestBody;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.node.Node;
 import io.causalkv.replication.Write;
+import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
 import io.causalkv.transport.ReshardStep;
@@ -24,9 +25,11 @@ import java.util.function.Function;
 
 /**
  * The peer-to-peer endpoints, under {@code /internal/} (outside every dialect's paths): the
- * HTTP face of {@link io.causalkv.transport.PeerHandler}. Registered only on cluster nodes.
+ * HTTP face of {@link io.causalkv.transport.PeerHandler}. Registered only on cluster nodes;
+ * {@link PeerGuardFilter} decides who may call it.
  */
 @Path("internal")
+@PeerEndpoint
 public final class InternalResource {
 
     @Inject
@@ -101,7 +104,7 @@ public final class InternalResource {
     }
 
     private Response handle(Function<JsonNode, ObjectNode> handler) {
-        RequestBody body = RequestBody.read(request.getEntityStream());
+        RequestBody body = RequestBody.read(request.getEntityStream(), PeerClient.MAX_MESSAGE_BYTES);
         JsonNode json = body.object().orElseThrow(() -> badRequest("Malformed JSON body"));
         ObjectNode answer;
         try {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalkv.testing.EmbeddedNode;
 import io.causalkv.testing.Http;
+import io.causalkv.testing.RawHttp;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
@@ -54,6 +55,20 @@ class AdminPageTest {
         assertFalse(script.contains("innerHTML") || script.contains("outerHTML") || script.contains("insertAdjacentHTML")
                 || script.contains("document.write"), "keys and addresses must be rendered as text");
         assertTrue(script.contains("textContent"));
+    }
+
+    @Test
+    void thePageForbidsInlineCodeAndSniffing() {
+        for (String file : List.of("/admin/", "/admin/app.js", "/admin/api/cluster")) {
+            String head = RawHttp.send(node.port(), "GET " + file + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+                    .split("\r\n\r\n")[0].toLowerCase();
+            assertTrue(head.contains("\r\nx-content-type-options: nosniff"), file + ": " + head);
+        }
+        String page = RawHttp.send(node.port(), "GET /admin/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertTrue(page.contains("Content-Security-Policy: default-src 'self'; script-src 'self';"), page);
+        String body = RawHttp.body(page);
+        assertFalse(body.contains("<script>") || body.contains("style=") || body.matches("(?s).*\\son[a-z]+=.*"),
+                "inline code the policy would block");
     }
 
     @ParameterizedTest

@@ -357,6 +357,13 @@ class KvsStandaloneApiTest {
     }
 
     @Test
+    void anOversizedUriGetsAJsonError() {
+        String answer = RawHttp.send(node.port(), "GET /kvs/" + "u".repeat(20_000) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assertEquals(414, RawHttp.status(answer), answer);
+        assertEquals(Http.json("{\"error\":\"URI too long\"}"), Http.json(RawHttp.body(answer)));
+    }
+
+    @Test
     void anHtmlAcceptHeaderStillGetsJson() {
         String answer = RawHttp.send(node.port(), "GET /nothing HTTP/1.1\r\nHost: x\r\nAccept: text/html\r\nConnection: close\r\n\r\n");
         assertEquals(404, RawHttp.status(answer));
