@@ -280,6 +280,9 @@ class FaultSuiteIT {
         history.ops().forEach(op -> keys.add(op.key()));
         FinalState end = Replicas.converge(nodes, keys, heal.nanos(), WINDOW);
         List<Violation> violations = CHECKER.check(history, end);
+        assertTrue(rolledBack(history, end).map(wrong -> CHECKER.check(history, wrong).stream()
+                        .anyMatch(v -> v.kind() == Violation.Kind.LOST_WRITE)).orElse(true),
+                "the checker sees a replica rolled back to an earlier acknowledged write of the same session");
         long millis = (System.nanoTime() - began) / 1_000_000;
         String line = String.join("\t", fault, clusterName, Integer.toString(history.size()),
                 Long.toString(history.ops().stream().filter(Op::isAcknowledgedWrite).count()),
@@ -295,6 +298,34 @@ class FaultSuiteIT {
         }
         assertTrue(violations.isEmpty(), fault + " on " + clusterName + ": " + violations.size() + " violations, first: "
                 + violations.stream().limit(10).toList());
+    }
+
+    /**
+     * The final state with one replica of one key set back to the same session's previous
+     * acknowledged write of that key (a lost write the checker must see), if the history has one.
+     */
+    private static java.util.Optional<FinalState> rolledBack(History history, FinalState end) {
+        List<Op> ops = history.ops();
+        for (var key : end.readings().entrySet()) {
+            for (var replica : key.getValue().entrySet()) {
+                String value = replica.getValue().value();
+                Op last = ops.stream().filter(op -> op.kind() == Op.Kind.PUT && op.isAcknowledgedWrite() && op.value().equals(value))
+                        .findFirst().orElse(null);
+                if (value == null || last == null) {
+                    continue;
+                }
+                java.util.Optional<Op> previous = ops.stream().filter(op -> op.kind() == Op.Kind.PUT && op.isAcknowledgedWrite()
+                        && op.session().equals(last.session()) && op.key().equals(last.key()) && op.index() < last.index())
+                        .reduce((a, b) -> b);
+                if (previous.isPresent()) {
+                    FinalState wrong = new FinalState().convergedAfter(end.convergedAfter().orElse(Duration.ZERO));
+                    end.readings().forEach((k, replicas) -> replicas.forEach((r, reading) -> wrong.put(k, r,
+                            k.equals(key.getKey()) && r.equals(replica.getKey()) ? FinalState.Reading.of(previous.get().value()) : reading)));
+                    return java.util.Optional.of(wrong);
+                }
+            }
+        }
+        return java.util.Optional.empty();
     }
 
     /** The first key named {@code prefix<n>} that {@code layout} puts in {@code shard}. */
