@@ -104,18 +104,17 @@ class FaultSuiteIT {
         assertTrue(peerAcknowledged(acknowledged), acknowledged.describe());
         cluster.kill9(victim);
         long killed = System.nanoTime();
-        List<String> survivors = peers;
         String value = acknowledged.value();
         int[] turn = {0};
         Duration served;
         try {
             served = Await.until(Duration.ofSeconds(5), "a survivor serves the write the killed node acknowledged",
-                    () -> value.equals(writer.get(survivors.get(turn[0]++ % survivors.size()), key).observed()));
+                    () -> value.equals(writer.get(peers.get(turn[0]++ % peers.size()), key).observed()));
         } catch (AssertionError e) {
             dump("kill9-" + cluster.size(), history);
+            List<String> answers = history.ops().stream().filter(op -> op.session().equals(writer.id())).map(Op::describe).toList();
             throw new AssertionError(e.getMessage() + "; the acknowledged write: " + acknowledged.describe() + ", metadata "
-                    + acknowledged.metadataReceived() + "; last answers: " + history.ops().stream()
-                    .filter(op -> op.session().equals(writer.id())).skip(Math.max(0, turn[0] - 4)).map(Op::describe).toList(), e);
+                    + acknowledged.metadataReceived() + "; last answers: " + answers.subList(Math.max(0, answers.size() - 4), answers.size()), e);
         }
         Await.until(Duration.ofSeconds(10), "the survivors remove the killed node from their view", () -> {
             for (int i = 0; i < cluster.size(); i++) {
