@@ -53,6 +53,8 @@ class FaultSuiteIT {
     private static final Duration LOAD_AFTER_HEAL = Duration.ofSeconds(1);
     private static final Duration WINDOW = Duration.ofSeconds(15);
     private static final HistoryChecker CHECKER = HistoryChecker.causal();
+    private static final java.util.Set<Violation.Kind> STALE_READS =
+            java.util.EnumSet.of(Violation.Kind.READ_YOUR_WRITES, Violation.Kind.MONOTONIC_READS, Violation.Kind.CAUSAL_READ);
 
     /** When the fault was healed (nanoTime), and what was measured while it lasted. */
     private record Heal(long nanos, String figures) {
@@ -282,6 +284,9 @@ class FaultSuiteIT {
         assertTrue(rolledBack(history, end).map(wrong -> CHECKER.check(history, wrong).stream()
                         .anyMatch(v -> v.kind() == Violation.Kind.LOST_WRITE)).orElse(true),
                 "the checker sees a replica rolled back to an earlier acknowledged write of the same session");
+        assertTrue(staleOwnRead(history).map(wrong -> CHECKER.check(wrong).stream()
+                        .anyMatch(v -> STALE_READS.contains(v.kind()))).orElse(true),
+                "the checker sees a session read its own older write");
         long millis = (System.nanoTime() - began) / 1_000_000;
         String line = String.join("\t", fault, clusterName, Integer.toString(history.size()),
                 Long.toString(history.ops().stream().filter(Op::isAcknowledgedWrite).count()),
@@ -322,6 +327,32 @@ class FaultSuiteIT {
                             k.equals(key.getKey()) && r.equals(replica.getKey()) ? FinalState.Reading.of(previous.get().value()) : reading)));
                     return java.util.Optional.of(wrong);
                 }
+            }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The history with one read of a session's own write changed to return that session's
+     * previous acknowledged write of the key instead (a read-your-writes violation), if it has one.
+     */
+    private static java.util.Optional<History> staleOwnRead(History history) {
+        List<Op> ops = history.ops();
+        Map<String, Op> putByValue = new java.util.HashMap<>();
+        ops.stream().filter(op -> op.kind() == Op.Kind.PUT && op.isAcknowledgedWrite()).forEach(op -> putByValue.put(op.value(), op));
+        for (Op read : ops) {
+            Op write = read.kind() == Op.Kind.GET && read.outcome() == Op.Outcome.OK ? putByValue.get(read.value()) : null;
+            if (write == null || !write.session().equals(read.session())) {
+                continue;
+            }
+            java.util.Optional<Op> previous = ops.stream().filter(op -> op.kind() == Op.Kind.PUT && op.isAcknowledgedWrite()
+                    && op.session().equals(write.session()) && op.key().equals(write.key()) && op.index() < write.index())
+                    .reduce((a, b) -> b);
+            if (previous.isPresent()) {
+                String older = previous.get().value();
+                return java.util.Optional.of(History.of(ops.stream().map(op -> op != read ? op : new Op(op.session(), op.index(), op.kind(),
+                        op.key(), older, op.node(), op.invokedNanos(), op.completedNanos(), op.status(), op.outcome(),
+                        op.metadataSent(), op.metadataReceived())).toList()));
             }
         }
         return java.util.Optional.empty();
