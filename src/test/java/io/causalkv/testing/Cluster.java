@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * real webapp, all with the same VIEW. Nodes can be stopped (their port refuses connections),
  * restarted on the same address, and partitioned in the peer transport.
  */
-public final class Cluster implements AutoCloseable {
+public final class Cluster implements Nodes, AutoCloseable {
 
     private final List<Integer> ports = new ArrayList<>();
     private EmbeddedNode[] nodes;
@@ -119,14 +119,17 @@ public final class Cluster implements AutoCloseable {
         }
     }
 
+    @Override
     public boolean isRunning(int i) {
         return nodes[i] != null;
     }
 
+    @Override
     public int size() {
         return nodes.length;
     }
 
+    @Override
     public String address(int i) {
         return "127.0.0.1:" + ports.get(i);
     }
@@ -135,6 +138,7 @@ public final class Cluster implements AutoCloseable {
         return NodeAddress.parse(address(i));
     }
 
+    @Override
     public String url(int i, String path) {
         return "http://" + address(i) + path;
     }

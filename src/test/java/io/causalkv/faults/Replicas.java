@@ -1,0 +1,139 @@
+package io.causalkv.faults;
+
+import io.causalkv.cluster.HashRing;
+import io.causalkv.history.FinalState;
+import io.causalkv.history.FinalState.Reading;
+import io.causalkv.testing.Await;
+import io.causalkv.testing.Http;
+import io.causalkv.testing.Nodes;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Reads every replica's own value of each key after a heal, and measures how long after the
+ * heal the replicas first agreed: the layout agreed on by every running node (every running
+ * node a member of some shard), and for each key the same answer from every member of its
+ * shard. A replica is asked directly ({@code GET /kvs/<key>} with no causal history at a member
+ * of the key's shard), so it answers from its own store.
+ */
+final class Replicas {
+
+    /** Shard id to members, as one node reports it. */
+    record Layout(Map<Integer, List<String>> shards) {
+
+        int shardOf(String key) {
+            return shards.size() == 1 ? shards.keySet().iterator().next() : HashRing.of(shards.size()).shardOf(key);
+        }
+
+        Set<String> members() {
+            Set<String> all = new HashSet<>();
+            shards.values().forEach(all::addAll);
+            return all;
+        }
+    }
+
+    private Replicas() {
+    }
+
+    /** The layout every running node reports, or null while they disagree or leave a running node out. */
+    static Layout agreedLayout(Nodes nodes) {
+        Layout agreed = null;
+        List<String> running = new ArrayList<>();
+        for (int i = 0; i < nodes.size(); i++) {
+            if (!nodes.isRunning(i)) {
+                continue;
+            }
+            running.add(nodes.address(i));
+            Layout layout = layout(nodes, i);
+            if (layout == null || (agreed != null && !agreed.equals(layout))) {
+                return null;
+            }
+            agreed = layout;
+        }
+        return agreed != null && agreed.members().containsAll(running) ? agreed : null;
+    }
+
+    private static Layout layout(Nodes nodes, int node) {
+        Http.Reply ids = Http.send("GET", nodes.url(node, "/shard/ids"));
+        if (ids.status() != 200) {
+            return null;
+        }
+        Map<Integer, List<String>> shards = new LinkedHashMap<>();
+        for (var id : ids.json().get("shard-ids")) {
+            Http.Reply members = Http.send("GET", nodes.url(node, "/shard/members/" + id.intValue()));
+            if (members.status() != 200) {
+                return null;
+            }
+            List<String> list = new ArrayList<>();
+            members.json().get("shard-members").forEach(m -> list.add(m.asText()));
+            shards.put(id.intValue(), list);
+        }
+        return new Layout(shards);
+    }
+
+    /**
+     * Polls until the replicas agree on every key or {@code window} after the heal has passed;
+     * returns the readings of the last round, with the time of agreement since the heal.
+     */
+    static FinalState converge(Nodes nodes, Collection<String> keys, long healNanos, Duration window) {
+        long end = healNanos + window.toNanos();
+        FinalState last = null;
+        while (true) {
+            Layout layout = agreedLayout(nodes);
+            if (layout != null) {
+                FinalState round = read(layout, keys);
+                long now = System.nanoTime();
+                last = round;
+                if (agreeOnEveryKey(round)) {
+                    return round.convergedAfter(Duration.ofNanos(now - healNanos));
+                }
+            }
+            if (System.nanoTime() > end) {
+                return last != null ? last : new FinalState();
+            }
+            Await.elapse(Duration.ofMillis(50));
+        }
+    }
+
+    private static FinalState read(Layout layout, Collection<String> keys) {
+        FinalState state = new FinalState();
+        for (String key : keys) {
+            for (String replica : layout.shards().get(layout.shardOf(key))) {
+                state.put(key, replica, reading(replica, key));
+            }
+        }
+        return state;
+    }
+
+    private static Reading reading(String replica, String key) {
+        try {
+            Http.Reply reply = Http.send("GET", "http://" + replica + "/kvs/" + key, "{\"causal-metadata\":null}");
+            if (reply.status() == 200) {
+                var value = reply.json().get("value");
+                return Reading.of(value.isTextual() ? value.asText() : value.toString());
+            }
+            return new Reading(reply.status(), null);
+        } catch (RuntimeException e) {
+            return new Reading(-1, null);
+        }
+    }
+
+    private static boolean agreeOnEveryKey(FinalState state) {
+        for (Map<String, Reading> replicas : state.readings().values()) {
+            Reading first = replicas.values().iterator().next();
+            for (Reading reading : replicas.values()) {
+                if (!reading.readable() || !Objects.equals(reading, first)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+}
