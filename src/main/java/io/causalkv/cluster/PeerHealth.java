@@ -23,6 +23,8 @@ public final class PeerHealth {
     /** A call failed after the peer was seen alive: its next answer is a reconnection. */
     private boolean lostContact;
     private long lastHeard = Long.MIN_VALUE / 2;
+    /** Counts the spells of contact: a new one begins whenever the peer answers after not being reachable. */
+    private long contact;
 
     /** @param now the time monitoring began */
     public PeerHealth(long now) {
@@ -33,6 +35,7 @@ public final class PeerHealth {
         if (!reachable) {
             // A first contact is no reconnection: there is no backlog whose repair must wait.
             upSince = lostContact ? now : now - STABLE_AFTER_NANOS;
+            contact++;
         }
         reachable = true;
         seenAlive = true;
@@ -53,6 +56,15 @@ public final class PeerHealth {
 
     public synchronized boolean isReachable() {
         return reachable;
+    }
+
+    /**
+     * The current spell of contact, or -1 when the peer is not reachable. A write queued for the
+     * peer during this spell is not one it missed while cut off, so it need not wait for the peer
+     * to be stable (API.md 6.4 wants it stored there; 10.3 holds back only the missed ones).
+     */
+    public synchronized long contact() {
+        return reachable ? contact : -1;
     }
 
     /** Reachable and answering continuously for long enough to resume deliveries. */

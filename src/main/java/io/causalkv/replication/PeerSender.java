@@ -13,9 +13,11 @@ import java.util.function.LongConsumer;
 
 /**
  * Sends this node's writes to one peer, in order, in batches, on its own thread, so a client is
- * never blocked on that peer. It sends only while the peer is stable (API.md 10.3: a reconnected
- * peer gets nothing for about 2 s). A failed send is kept and retried; a queue that outgrows its
- * bound is dropped whole, and anti-entropy repairs the peer instead.
+ * never blocked on that peer. Writes the peer missed while it was cut off reach it only once it is
+ * stable again (API.md 10.3: a reconnected peer still misses them 1 s later); writes made since it
+ * answered again go at once, so that a write acknowledged after a blip is stored on two replicas
+ * (6.4). A failed send is kept and retried; a queue that outgrows its bound is dropped whole, and
+ * anti-entropy repairs the peer instead.
  */
 final class PeerSender implements AutoCloseable {
 
@@ -31,7 +33,8 @@ final class PeerSender implements AutoCloseable {
     private final PeerClient client;
     private final Membership membership;
     private final LongConsumer acknowledged;
-    private final ArrayDeque<Write> queue = new ArrayDeque<>();
+    /** Writes to send, in order, each with the spell of contact with the peer it was queued in. */
+    private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     /** When the queue last went from empty to not empty (System.nanoTime), for the replication lag. */
     private long waitingSince;
     private final Thread thread;
@@ -62,8 +65,26 @@ final class PeerSender implements AutoCloseable {
         if (queue.isEmpty()) {
             waitingSince = System.nanoTime();
         }
-        queue.addLast(write);
+        queue.addLast(new Queued(write, membership.health(peer).contact()));
         notifyAll();
+    }
+
+    /** A write waiting to be sent; {@code contact}: the spell of contact it was queued in (-1: none). */
+    private record Queued(Write write, long contact) {
+    }
+
+    /**
+     * True when a write queued now would reach the peer without waiting for it to become stable:
+     * it is stable, or it is reachable and nothing queued before is held back for it (API.md 6.4:
+     * a write is acknowledged once a reachable peer stored it; 10.3 holds back only the writes
+     * the peer missed while it was cut off).
+     */
+    synchronized boolean deliversPromptly() {
+        if (membership.isStable(peer)) {
+            return true;
+        }
+        long contact = membership.health(peer).contact();
+        return contact >= 0 && (queue.isEmpty() || queue.peekFirst().contact() == contact);
     }
 
     synchronized int queued() {
@@ -77,12 +98,12 @@ final class PeerSender implements AutoCloseable {
 
     private void run() {
         while (running) {
-            List<Write> batch = nextBatch();
-            if (batch.isEmpty()) {
+            if (!awaitQueued()) {
                 continue;
             }
-            if (!membership.isStable(peer)) {
-                pause(IDLE_POLL_MILLIS);
+            List<Write> batch = nextBatch();
+            if (batch.isEmpty()) {
+                pause(IDLE_POLL_MILLIS); // all held back until the peer is stable
                 continue;
             }
             try {
@@ -103,7 +124,8 @@ final class PeerSender implements AutoCloseable {
         }
     }
 
-    private synchronized List<Write> nextBatch() {
+    /** Waits (boundedly) for a write to send; false when none came. */
+    private synchronized boolean awaitQueued() {
         if (queue.isEmpty()) {
             try {
                 wait(IDLE_POLL_MILLIS * 4);
@@ -111,17 +133,33 @@ final class PeerSender implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 running = false;
             }
+        }
+        return !queue.isEmpty();
+    }
+
+    /**
+     * The next writes to send, oldest first. To a peer that is not stable, only those queued in
+     * the current spell of contact go: the ones it missed while cut off wait until it is stable
+     * (API.md 10.3), and so does everything queued after them, to keep the order.
+     */
+    private synchronized List<Write> nextBatch() {
+        boolean stable = membership.isStable(peer);
+        long contact = stable ? -1 : membership.health(peer).contact();
+        if (!stable && contact < 0) {
             return List.of();
         }
         List<Write> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
         long bytes = 0;
-        for (Write write : queue) {
+        for (Queued queued : queue) {
+            if (!stable && queued.contact() != contact) {
+                break;
+            }
             // Kept under the peers' message limit; a batch always takes at least one write.
-            bytes += write.encodedSize();
+            bytes += queued.write().encodedSize();
             if (!batch.isEmpty() && bytes > PeerClient.BATCH_BYTES) {
                 break;
             }
-            batch.add(write);
+            batch.add(queued.write());
             if (batch.size() == MAX_BATCH) {
                 break;
             }
@@ -132,7 +170,7 @@ final class PeerSender implements AutoCloseable {
     private synchronized void removeSent(List<Write> batch) {
         // The queue may have been cleared (overflow) meanwhile: remove only what is still at its head.
         for (Write sent : batch) {
-            if (queue.peekFirst() != sent) {
+            if (queue.isEmpty() || queue.peekFirst().write() != sent) {
                 return;
             }
             queue.pollFirst();

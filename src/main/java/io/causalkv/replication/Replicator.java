@@ -62,11 +62,13 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * Waits until a stable peer has stored the write with sequence {@code seq}, at most
-     * {@code bound}; returns at once when no peer is stable (API.md 6.4). True when acknowledged.
+     * Waits until a peer has stored the write with sequence {@code seq}, at most {@code bound};
+     * returns at once when no peer can take it promptly: none is reachable, or each reachable one
+     * has just reconnected and still has missed writes held back before this one (API.md 6.4,
+     * 10.3). True when acknowledged.
      */
     public boolean awaitAcknowledgement(long seq, Duration bound) {
-        if (senders.keySet().stream().noneMatch(membership::isStable)) {
+        if (senders.values().stream().noneMatch(PeerSender::deliversPromptly)) {
             return false;
         }
         CompletableFuture<Void> ack = waiting.computeIfAbsent(seq, s -> new CompletableFuture<>());

@@ -8,29 +8,32 @@ import io.causalkv.testing.Http;
 import io.causalkv.transport.FaultyHttpTransport;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
- * The durability window the fault suite found (docs/RELIABILITY.md, "Fault suite"): after a
- * blip, a replica acknowledges writes at once for about 2 s, because its peers are reachable
- * but not yet stable again (API.md 10.2, 10.3), so such a write lives on that replica only.
- * If the replica then crashes, the write is gone, although API.md 6.4 says a write acknowledged
- * while a peer was reachable survives; and a client holding its metadata gets 503 from the
- * survivors for good (no replica will ever apply that dot). Disabled until the contract decides
- * between 6.4's durability and 10.3's "still missing 1 s after reconnection"; it passes once a
- * fix keeps such writes (e.g. stored at the peer but applied only when it is stable again).
+ * The durability window the fault suite found (docs/RELIABILITY.md, "Fault suite"): right after
+ * a blip, while its peers were reachable but not yet stable again, a replica acknowledged writes
+ * at once and sent them nowhere for about 2 s; if it crashed then, the write was gone, although
+ * API.md 6.4 says a write acknowledged while a peer was reachable survives. Now only the writes a
+ * peer missed while cut off wait for it to be stable (10.3); a write made after it answered again
+ * goes at once, and is acknowledged once the peer has it. (A write taken before node 0 hears
+ * from its peers again, at most a heartbeat after the heal, is still acknowledged at once: 10.2
+ * says a write never waits for a suspected replica.)
  */
 class DurabilityAfterBlipTest {
 
     @Test
-    @Disabled("known limit: writes acknowledged while every peer is suspected live on one replica (docs/RELIABILITY.md)")
     void aWriteAcknowledgedRightAfterABlipSurvivesTheCrashOfItsReplica() throws Exception {
         try (Cluster cluster = Cluster.start(3, FaultyHttpTransport::new, Map.of())) {
             Await.until(Duration.ofSeconds(10), "the nodes agree on the layout", () -> Replicas.agreedLayout(cluster) != null);
             cluster.isolate(0);
-            Await.elapse(Duration.ofMillis(600)); // a blip: well under the 3 s failure detection
+            // A blip: long enough for node 0 to suspect its peers, well under the 3 s failure detection.
+            Await.until(Duration.ofSeconds(2), "node 0 suspects both peers", () -> peerStates(cluster).equals("suspected,suspected"));
             cluster.heal();
+            // Node 0 hears from its peers again (they are up) but does not replicate to them yet
+            // (not stable for 2 s): the window in which writes used to live on node 0 alone.
+            Await.until(Duration.ofSeconds(2), "node 0 sees both peers up again", () -> peerStates(cluster).equals("up,up"));
+            assertEquals("false,false", peerStability(cluster), "the write must fall in the window before the peers are stable");
             Http.Reply put = Http.send("PUT", cluster.url(0, "/kvs/k"), "{\"value\":\"v\",\"causal-metadata\":null}");
             assertEquals(201, put.status(), put.body());
             String metadata = put.json().get("causal-metadata").toString();
@@ -40,5 +43,24 @@ class DurabilityAfterBlipTest {
                 return get.status() == 200 && get.json().get("value").asText().equals("v");
             });
         }
+    }
+
+    /** Node 0's view of its two peers' states, in cluster order, joined by commas. */
+    private static String peerStates(Cluster cluster) {
+        return peerField(cluster, "state");
+    }
+
+    private static String peerStability(Cluster cluster) {
+        return peerField(cluster, "stable");
+    }
+
+    private static String peerField(Cluster cluster, String field) {
+        java.util.List<String> values = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode node : Http.send("GET", cluster.url(0, "/admin/api/cluster")).json().get("nodes")) {
+            if (!node.get("address").asText().equals(cluster.address(0))) {
+                values.add(node.get(field).asText());
+            }
+        }
+        return String.join(",", values);
     }
 }
