@@ -21,6 +21,9 @@ import java.util.Locale;
  */
 public final class Bench {
 
+    /** Tries per key when loading (status 0 is a timeout or a refused connection). */
+    private static final int LOAD_ATTEMPTS = 3;
+
     private Bench() {
     }
 
@@ -65,16 +68,28 @@ public final class Bench {
         return "k" + random.nextInt(config.keys());
     }
 
-    /** Writes every key once, so that reads find values. */
+    /**
+     * Writes every key once, so that reads find values, retrying a failed write a few times; says
+     * how the writes were answered, so that a 404 in the phases is not mistaken for a lost key.
+     */
     private static void load(BenchConfig config, HttpClient client, String value) throws InterruptedException {
         int workers = Math.min(config.connections(), 32);
+        Map<Integer, java.util.concurrent.atomic.LongAdder> answers = new java.util.concurrent.ConcurrentHashMap<>();
+        java.util.concurrent.atomic.LongAdder unwritten = new java.util.concurrent.atomic.LongAdder();
         Thread[] threads = new Thread[workers];
         for (int w = 0; w < workers; w++) {
             int first = w;
             threads[w] = new Thread(() -> {
                 Session session = new Session(client, config.targets().get(first % config.targets().size()), config.dialect());
                 for (int k = first; k < config.keys(); k += workers) {
-                    session.put("k" + k, value);
+                    int status = 0;
+                    for (int attempt = 0; attempt < LOAD_ATTEMPTS && (status < 200 || status > 201); attempt++) {
+                        status = session.put("k" + k, value);
+                        answers.computeIfAbsent(status, s -> new java.util.concurrent.atomic.LongAdder()).increment();
+                    }
+                    if (status < 200 || status > 201) {
+                        unwritten.increment();
+                    }
                 }
             });
             threads[w].start();
@@ -82,6 +97,10 @@ public final class Bench {
         for (Thread thread : threads) {
             thread.join();
         }
+        Map<Integer, Long> byStatus = new java.util.TreeMap<>();
+        answers.forEach((status, n) -> byStatus.put(status, n.sum()));
+        System.out.printf(Locale.ROOT, "load: %d keys, answers %s%s%n", config.keys(), byStatus,
+                unwritten.sum() == 0 ? "" : "; NOT WRITTEN after " + LOAD_ATTEMPTS + " tries: " + unwritten.sum());
     }
 
     private static void report(BenchConfig config, List<PhaseResult> phases, PhaseResult baseline, PhaseResult oneNode,
