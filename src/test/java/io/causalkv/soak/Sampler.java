@@ -97,6 +97,14 @@ final class Sampler implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        stop();
+    }
+
+    /** Stops sampling and closes the file; samples() still answers. */
+    void stop() throws IOException {
+        if (!running) {
+            return;
+        }
         running = false;
         thread.interrupt();
         try {

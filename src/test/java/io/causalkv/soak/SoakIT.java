@@ -100,7 +100,7 @@ class SoakIT {
             }
             long lastHealDone = System.nanoTime();
             sampler.phase(epochs.size() - 1, "drain");
-            churn.close();
+            churn.stop();
             report.add(String.format(Locale.ROOT, "load and faults: %.0f s, %d epochs; churn: %d keys written, %d deletes sent, %d answered, %d session restarts",
                     (lastHealDone - began) / 1e9, epochs.size(), churn.written(), churn.deleteSent(), churn.deleted(), churn.sessionRestarts()));
 
@@ -108,7 +108,7 @@ class SoakIT {
             replicasAgreeOnCounts(cluster, failures, report);
             sampler.phase(epochs.size() - 1, "end");
             Sample last = sampler.sampleNow();
-            sampler.close();
+            sampler.stop();
 
             int keysDeletedEver = churn.deleteSent() + epochs.stream().mapToInt(Epoch::keysDeleted).sum();
             tombstones(last, keysDeletedEver, failures, report);

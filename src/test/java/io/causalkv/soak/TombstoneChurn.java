@@ -135,9 +135,13 @@ final class TombstoneChurn implements AutoCloseable {
         return sessionRestarts.get();
     }
 
-    /** Stops after the key in hand (bounded: at most a few requests of 10 s each). */
     @Override
     public void close() {
+        stop();
+    }
+
+    /** Stops after the key in hand (bounded: at most a few requests of 10 s each). */
+    void stop() {
         running = false;
         try {
             thread.join(45_000);
