@@ -92,7 +92,8 @@ class SoakIT {
             churn.start();
             for (int e = 0; e < 3 || System.nanoTime() - began < duration.toNanos(); e++) {
                 Fault fault = Fault.values()[e % Fault.values().length];
-                int victim = (e + e / Fault.values().length) % size;
+                // The k-th time a fault comes round it hits node (fault + k): every node in turn, in every cluster size.
+                int victim = (e % Fault.values().length + e / Fault.values().length) % size;
                 Epoch epoch = epoch(cluster, sampler, e, fault, victim, shards == 1, seed);
                 epochs.add(epoch);
                 System.out.println("soak epoch: " + epoch.tsv());
