@@ -53,6 +53,7 @@ class SoakIT {
     /** How long after the last heal (and the load's end) every queue and buffer must be empty. */
     private static final Duration DRAIN_WITHIN = Duration.ofSeconds(30);
     private static final double HEAP_GROWTH_LIMIT = 1.5;
+    private static final long BYTES_PER_TOMBSTONE_ALLOWED = 1024;
     private static final double THREAD_GROWTH_LIMIT = 1.25;
     private static final HistoryChecker CHECKER = HistoryChecker.causal();
 
@@ -246,17 +247,29 @@ class SoakIT {
 
     /**
      * Heap after a full GC: the median of the samples in the last third of the run must not
-     * exceed {@link #HEAP_GROWTH_LIMIT} times the median of the first third. Medians, so that one
-     * sample taken while a node restarts or a sync is in flight does not decide.
+     * exceed {@link #HEAP_GROWTH_LIMIT} times the median of the first third, plus
+     * {@link #BYTES_PER_TOMBSTONE_ALLOWED} for each tombstone the replicas added in between.
+     * Medians, so that one sample taken while a node restarts or a sync is in flight does not
+     * decide. The allowance is there because tombstones are never collected (a known limit,
+     * docs/RELIABILITY.md): without it a longer soak would fail on that alone, and the check is
+     * meant to catch everything else. The heap's slope over the first runs was 200 to 375 bytes
+     * per tombstone (an overestimate: live keys and the epoch's history grow alongside).
      */
     private static void heap(List<Sample> samples, List<String> failures, List<String> report) {
-        double first = median(third(samples, 0).stream().mapToDouble(Sample::heapAfterGcMiB).toArray());
-        double last = median(third(samples, 2).stream().mapToDouble(Sample::heapAfterGcMiB).toArray());
+        List<Sample> firstThird = third(samples, 0);
+        List<Sample> lastThird = third(samples, 2);
+        double first = median(firstThird.stream().mapToDouble(Sample::heapAfterGcMiB).toArray());
+        double last = median(lastThird.stream().mapToDouble(Sample::heapAfterGcMiB).toArray());
+        double tombstonesAdded = median(lastThird.stream().mapToDouble(s -> s.sum(NodeReading::tombstones)).toArray())
+                - median(firstThird.stream().mapToDouble(s -> s.sum(NodeReading::tombstones)).toArray());
+        double allowance = Math.max(0, tombstonesAdded) * BYTES_PER_TOMBSTONE_ALLOWED / (1024.0 * 1024.0);
+        double limit = HEAP_GROWTH_LIMIT * first + allowance;
         double peak = samples.stream().mapToDouble(Sample::heapAfterGcMiB).max().orElse(0);
-        report.add(String.format(Locale.ROOT, "heap after GC: median %.1f MiB in the first third, %.1f MiB in the last (x%.2f, limit x%.2f); peak %.1f MiB",
-                first, last, last / first, HEAP_GROWTH_LIMIT, peak));
-        if (last > HEAP_GROWTH_LIMIT * first) {
-            failures.add(String.format(Locale.ROOT, "heap after GC grew from %.1f to %.1f MiB", first, last));
+        report.add(String.format(Locale.ROOT, "heap after GC: median %.1f MiB in the first third, %.1f MiB in the last (x%.2f); limit x%.2f"
+                        + " + %.1f MiB for %.0f tombstones added = %.1f MiB; peak %.1f MiB",
+                first, last, last / first, HEAP_GROWTH_LIMIT, allowance, tombstonesAdded, limit, peak));
+        if (last > limit) {
+            failures.add(String.format(Locale.ROOT, "heap after GC grew from %.1f to %.1f MiB (limit %.1f MiB)", first, last, limit));
         }
     }
 
