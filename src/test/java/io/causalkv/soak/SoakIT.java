@@ -252,7 +252,7 @@ class SoakIT {
      * Medians, so that one sample taken while a node restarts or a sync is in flight does not
      * decide. The allowance is there because tombstones are never collected (a known limit,
      * docs/RELIABILITY.md): without it a longer soak would fail on that alone, and the check is
-     * meant to catch everything else. The heap's slope over the first runs was 200 to 375 bytes
+     * meant to catch everything else. The heap's slope over the first runs was 190 to 375 bytes
      * per tombstone (an overestimate: live keys and the epoch's history grow alongside).
      */
     private static void heap(List<Sample> samples, List<String> failures, List<String> report) {
