@@ -23,16 +23,16 @@ import java.util.Set;
  * shard. A replica is asked directly ({@code GET /kvs/<key>} with no causal history at a member
  * of the key's shard), so it answers from its own store.
  */
-final class Replicas {
+public final class Replicas {
 
     /** Shard id to members, as one node reports it. */
-    record Layout(Map<Integer, List<String>> shards) {
+    public record Layout(Map<Integer, List<String>> shards) {
 
-        int shardOf(String key) {
+        public int shardOf(String key) {
             return shards.size() == 1 ? shards.keySet().iterator().next() : HashRing.of(shards.size()).shardOf(key);
         }
 
-        Set<String> members() {
+        public Set<String> members() {
             Set<String> all = new HashSet<>();
             shards.values().forEach(all::addAll);
             return all;
@@ -43,7 +43,7 @@ final class Replicas {
     }
 
     /** The layout every running node reports, or null while they disagree or leave a running node out. */
-    static Layout agreedLayout(Nodes nodes) {
+    public static Layout agreedLayout(Nodes nodes) {
         Layout agreed = null;
         List<String> running = new ArrayList<>();
         for (int i = 0; i < nodes.size(); i++) {
@@ -82,7 +82,7 @@ final class Replicas {
      * Polls until the replicas agree on every key or {@code window} after the heal has passed;
      * returns the readings of the last round, with the time of agreement since the heal.
      */
-    static FinalState converge(Nodes nodes, Collection<String> keys, long healNanos, Duration window) {
+    public static FinalState converge(Nodes nodes, Collection<String> keys, long healNanos, Duration window) {
         long end = healNanos + window.toNanos();
         FinalState last = null;
         while (true) {

@@ -28,12 +28,22 @@ public final class Workload implements AutoCloseable {
     private final List<Thread> threads = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean();
     private final long seed;
+    private final String keyPrefix;
     private final Set<String> keys = new TreeSet<>();
 
     public Workload(Nodes nodes, History history, int sessionCount, boolean oneShard, long seed) {
+        this(nodes, history, sessionCount, oneShard, seed, "");
+    }
+
+    /**
+     * @param keyPrefix put before every key name, so that successive workloads on one cluster
+     *        (the soak's epochs, each checked on its own history) never read each other's values
+     */
+    public Workload(Nodes nodes, History history, int sessionCount, boolean oneShard, long seed, String keyPrefix) {
         this.nodes = nodes;
         this.history = history;
         this.seed = seed;
+        this.keyPrefix = keyPrefix;
         for (int s = 0; s < sessionCount; s++) {
             sessions.add(new RecordingSession("s" + s, history, oneShard));
             for (int k = 0; k < OWN_KEYS; k++) {
@@ -41,12 +51,16 @@ public final class Workload implements AutoCloseable {
             }
         }
         for (int k = 0; k < SHARED_KEYS; k++) {
-            keys.add("shared" + k);
+            keys.add(sharedKey(k));
         }
     }
 
-    private static String ownKey(int session, int k) {
-        return "s" + session + "k" + k;
+    private String ownKey(int session, int k) {
+        return keyPrefix + "s" + session + "k" + k;
+    }
+
+    private String sharedKey(int k) {
+        return keyPrefix + "shared" + k;
     }
 
     /** Every key the sessions touch. */
@@ -76,7 +90,7 @@ public final class Workload implements AutoCloseable {
             String node = randomRunningNode(random);
             if (node != null) {
                 int dice = random.nextInt(100);
-                String ownOrShared = random.nextInt(3) == 0 ? "shared" + random.nextInt(SHARED_KEYS) : ownKey(s, random.nextInt(OWN_KEYS));
+                String ownOrShared = random.nextInt(3) == 0 ? sharedKey(random.nextInt(SHARED_KEYS)) : ownKey(s, random.nextInt(OWN_KEYS));
                 if (dice < 45) {
                     session.put(node, ownOrShared);
                 } else if (dice < 93) {
