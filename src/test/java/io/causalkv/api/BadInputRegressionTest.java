@@ -87,6 +87,16 @@ class BadInputRegressionTest {
     }
 
     @Test
+    void aConnectionCloseRequestIsClosedAfterItsAnswerEvenAfter100Continue() {
+        // Jetty kept the connection open after a 100 Continue to a HEAD and read the bytes after
+        // the declared body as another request (a second answer, 400).
+        String answer = RawHttp.send(node.port(), "HEAD /kvs/continued HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                + "Content-Length: 2\r\nConnection: close\r\n\r\n{}GARBAGE\r\n\r\n");
+        assertTrue(answer.startsWith("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 404 "), answer);
+        assertEquals(1, answer.split("HTTP/1.1 ").length - 2, () -> "one answer after the 100 Continue: " + answer);
+    }
+
+    @Test
     void aValueWithALoneSurrogateIsStoredReadAndReplicated() throws Exception {
         // Was stored with a raw lone surrogate: every GET of it answered 500, and anti-entropy of
         // its shard failed (/internal/sync answered 500) for as long as the key existed.
