@@ -46,8 +46,6 @@ public final class Wire {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Far beyond any real Lamport time, and far from overflow when one is added to it. */
-    static final long MAX_LAMPORT = 1L << 53;
 
     private Wire() {
     }
@@ -82,7 +80,7 @@ public final class Wire {
                 "not causal metadata");
         long epoch = positive(node.get("e"), true);
         long lamport = node.has("l") ? positive(node.get("l"), false) : 0;
-        require(lamport < MAX_LAMPORT, "Lamport time out of range");
+        require(lamport <= CausalContext.MAX_LAMPORT, "Lamport time out of range");
         JsonNode shards = node.get("s");
         require(shards.isObject(), "shards must be an object");
         Map<Integer, VectorClock> clocks = new TreeMap<>();

@@ -97,6 +97,22 @@ class BadInputRegressionTest {
     }
 
     @Test
+    void metadataClaimingTheLatestLamportTimeNeverMakesTheServerIssueMetadataItRefuses() throws Exception {
+        // One PUT whose metadata claimed "l" just under 2^53 (accepted) got a write stamped 2^53:
+        // the metadata answered from then on was refused as invalid (400) at that shard.
+        try (Cluster cluster = Cluster.start(2, FaultyHttpTransport::new, Map.of("KVS_WRITE_ACKS", "1"))) {
+            String metadata = "{\"e\":1,\"s\":{},\"l\":9007199254740991}";
+            for (int i = 0; i < 3; i++) {
+                Http.Reply put = Http.send("PUT", cluster.url(0, "/kvs/late"), "{\"value\":" + i + ",\"causal-metadata\":" + metadata + "}");
+                assertTrue(put.status() == 200 || put.status() == 201, put::toString);
+                metadata = put.json().get("causal-metadata").toString();
+                Http.Reply get = Http.send("GET", cluster.url(0, "/kvs/late"), "{\"causal-metadata\":" + metadata + "}");
+                assertEquals(200, get.status(), get::toString);
+            }
+        }
+    }
+
+    @Test
     void aValueWithALoneSurrogateIsStoredReadAndReplicated() throws Exception {
         // Was stored with a raw lone surrogate: every GET of it answered 500, and anti-entropy of
         // its shard failed (/internal/sync answered 500) for as long as the key existed.
