@@ -101,7 +101,16 @@ class BadInputFuzzTest {
         awaitLayouts(mainView);
         keptMain.assertUnchanged(MAIN_NODES, i -> "http://" + main.address(i), FIVE_SECONDS);
         keptManual.assertUnchanged(MANUAL_NODES, i -> "http://" + manual.address(i), FIVE_SECONDS);
-        assertNewWritesReplicate();
+        try {
+            assertNewWritesReplicate();
+        } catch (AssertionError e) {
+            for (int i = 0; i < MAIN_NODES; i++) {
+                String gauges = Http.send("GET", main.url(i, "/metrics")).body().lines()
+                        .filter(line -> line.startsWith("causalkv_") && !line.startsWith("causalkv_requests")).toList().toString();
+                System.out.println("fuzz: node " + i + " " + main.address(i) + " " + gauges);
+            }
+            throw e;
+        }
 
         if (!run.problems.isEmpty()) {
             fail(run.problems.size() + " bad answers (seed " + seed + "), first ones:\n\n"
