@@ -21,6 +21,10 @@ public final class JsonErrorServlet extends HttpServlet {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        response.getOutputStream().write(ErrorTexts.jsonBody(status).getBytes(StandardCharsets.UTF_8));
+        byte[] body = ErrorTexts.jsonBody(status).getBytes(StandardCharsets.UTF_8);
+        response.setContentLength(body.length);
+        if (!"HEAD".equals(request.getMethod())) { // a HEAD answer has headers only
+            response.getOutputStream().write(body);
+        }
     }
 }

@@ -20,6 +20,13 @@ public final class CausalContext {
 
     public static final CausalContext EMPTY = new CausalContext(0, new TreeMap<>(), 0);
 
+    /**
+     * The highest Lamport time: far beyond any real one, and exact in a JSON number. Clients may
+     * send any time up to it, so a write is stamped at most this (see {@code ShardReplica}): every
+     * time the server issues is one it accepts back.
+     */
+    public static final long MAX_LAMPORT = 1L << 53;
+
     private final long epoch;
     private final SortedMap<Integer, VectorClock> shards;
     private final long lamport;

@@ -7,11 +7,15 @@ package io.causalkv.jetty;
  */
 public final class ErrorTexts {
 
+    /** The text of a request whose HTTP version is not one the server speaks (answered 400). */
+    public static final String UNSUPPORTED_VERSION = "HTTP version not supported";
+
     private ErrorTexts() {
     }
 
     public static String forStatus(int status) {
         return switch (status) {
+            case 403 -> "Forbidden";
             case 404 -> "Not found";
             case 405 -> "Method not allowed";
             case 413 -> "Request body too large";
@@ -23,6 +27,11 @@ public final class ErrorTexts {
 
     /** {@code {"error":"<text>"}} for a status; the texts need no escaping. */
     public static String jsonBody(int status) {
-        return "{\"error\":\"" + forStatus(status) + "\"}";
+        return json(forStatus(status));
+    }
+
+    /** {@code {"error":"<text>"}} for one of this class's texts (none needs escaping). */
+    public static String json(String text) {
+        return "{\"error\":\"" + text + "\"}";
     }
 }

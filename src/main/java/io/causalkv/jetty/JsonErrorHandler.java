@@ -3,6 +3,7 @@ package io.causalkv.jetty;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -22,10 +23,19 @@ public class JsonErrorHandler extends ErrorHandler {
         return true;
     }
 
+    /**
+     * A request line with an HTTP version Jetty does not speak (none at all, {@code HTTP/1.2},
+     * {@code HTTP/2.0} in plain text) is bad input: 400, not Jetty's 505 (API.md 4.1: bad input
+     * always gets a 4xx). (Jetty hands this handler a stand-in request whose method is always
+     * GET, so a HEAD cannot be told apart here; Jetty closes the connection after these answers.)
+     */
     @Override
     protected void generateResponse(Request request, Response response, int code, String message,
                                     Throwable cause, Callback callback) {
-        byte[] body = ErrorTexts.jsonBody(code).getBytes(StandardCharsets.UTF_8);
+        int status = code == HttpStatus.HTTP_VERSION_NOT_SUPPORTED_505 ? HttpStatus.BAD_REQUEST_400 : code;
+        byte[] body = (status == code ? ErrorTexts.jsonBody(code) : ErrorTexts.json(ErrorTexts.UNSUPPORTED_VERSION))
+                .getBytes(StandardCharsets.UTF_8);
+        response.setStatus(status);
         response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
         response.getHeaders().put(HttpHeader.CONTENT_LENGTH, body.length);
         response.write(true, ByteBuffer.wrap(body), callback);

@@ -46,8 +46,6 @@ public final class Wire {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
-    /** Far beyond any real Lamport time, and far from overflow when one is added to it. */
-    static final long MAX_LAMPORT = 1L << 53;
 
     private Wire() {
     }
@@ -82,7 +80,7 @@ public final class Wire {
                 "not causal metadata");
         long epoch = positive(node.get("e"), true);
         long lamport = node.has("l") ? positive(node.get("l"), false) : 0;
-        require(lamport < MAX_LAMPORT, "Lamport time out of range");
+        require(lamport <= CausalContext.MAX_LAMPORT, "Lamport time out of range");
         JsonNode shards = node.get("s");
         require(shards.isObject(), "shards must be an object");
         Map<Integer, VectorClock> clocks = new TreeMap<>();
@@ -262,13 +260,41 @@ public final class Wire {
 
     // ---- helpers ---------------------------------------------------------------------------
 
-    /** The compact JSON text of a value, as it is stored. */
+    /**
+     * The compact JSON text of a value, as it is stored. A JSON string may carry a lone surrogate
+     * (a backslash-u escape of U+D800 alone is valid JSON); written as a raw char it would make the text impossible
+     * to encode as UTF-8, so every answer or peer message embedding the value would fail (a 500
+     * on GET, and anti-entropy of the whole shard failing on it). It stays an escape instead.
+     */
     public static String compact(JsonNode value) {
         try {
-            return MAPPER.writeValueAsString(value);
+            return escapeLoneSurrogates(MAPPER.writeValueAsString(value));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("a parsed JSON tree always serializes", e);
         }
+    }
+
+    /** {@code json} with each unpaired surrogate char written as a backslash-u escape (only strings hold them). */
+    static String escapeLoneSurrogates(String json) {
+        StringBuilder out = null;
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            boolean paired = Character.isHighSurrogate(c) && i + 1 < json.length() && Character.isLowSurrogate(json.charAt(i + 1));
+            if (paired) {
+                if (out != null) {
+                    out.append(c).append(json.charAt(i + 1));
+                }
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                if (out == null) {
+                    out = new StringBuilder(json.length() + 16).append(json, 0, i);
+                }
+                out.append(String.format("\\u%04x", (int) c));
+            } else if (out != null) {
+                out.append(c);
+            }
+        }
+        return out == null ? json : out.toString();
     }
 
     private static long positive(JsonNode node, boolean zeroAllowed) {
