@@ -85,7 +85,8 @@ public final class ClusterMap {
      * single-check: two threads may both compute the same immutable list.
      */
     private List<NodeAddress> members;
-    private List<NodeAddress>[] shardMembers;
+    /** Immutable lists inside an immutable list: safely published through a racy read. */
+    private List<List<NodeAddress>> shardMembers;
 
     public ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
         this.layout = Objects.requireNonNull(layout);
@@ -201,22 +202,21 @@ public final class ClusterMap {
         if (shard < 1 || shard > layout.shardCount()) {
             return List.of();
         }
-        List<NodeAddress>[] byShard = shardMembers;
+        List<List<NodeAddress>> byShard = shardMembers;
         if (byShard == null) {
             byShard = membersByShard();
             shardMembers = byShard;
         }
-        return byShard[shard];
+        return byShard.get(shard - 1);
     }
 
-    @SuppressWarnings("unchecked")
-    private List<NodeAddress>[] membersByShard() {
-        List<NodeAddress>[] byShard = new List[layout.shardCount() + 1];
+    private List<List<NodeAddress>> membersByShard() {
+        List<List<NodeAddress>> byShard = new ArrayList<>(layout.shardCount());
         for (int shard = 1; shard <= layout.shardCount(); shard++) {
             int id = shard;
-            byShard[shard] = members().stream().filter(node -> shardOf(node) == id).toList();
+            byShard.add(members().stream().filter(node -> shardOf(node) == id).toList());
         }
-        return byShard;
+        return List.copyOf(byShard);
     }
 
     /** Per node, the winning entry of the two maps; the winning layout. */

@@ -120,6 +120,11 @@ final class PeerSender implements AutoCloseable {
                 // Suspect it now; deliveries resume only after it has answered probes for a while.
                 membership.health(peer).failed();
                 pause(RETRY_MILLIS);
+            } catch (RuntimeException e) {
+                // A bug of ours (a write that does not encode, say), not the peer's fault: this thread
+                // is the peer's only sender, so it must outlive it; the batch is kept and retried.
+                LOG.log(Level.ERROR, "replication to " + peer + " failed; retrying", e);
+                pause(RETRY_MILLIS * 10);
             }
         }
     }

@@ -100,4 +100,13 @@ class EntryTest {
         assertNotEquals(entry("a", 1, 1), new Entry("\"w\"", new Dot("a", 1), 1, CausalContext.EMPTY));
         assertNotEquals(entry("a", 1, 1), new Entry(null, new Dot("a", 1), 1, CausalContext.EMPTY));
     }
+
+    @Test
+    void aValueWithALoneSurrogateComesBackWhole() throws Exception {
+        // Values are stored as UTF-8, which cannot hold a lone surrogate: compacting escapes it.
+        String compact = io.causalkv.wire.Wire.compact(io.causalkv.wire.Wire.MAPPER.readTree("\"\\ud800x\""));
+        Entry entry = new Entry(compact, new Dot("a", 1), 1, CausalContext.EMPTY);
+        assertEquals(compact, entry.value());
+        assertEquals("\ud800x", io.causalkv.wire.Wire.MAPPER.readTree(entry.value()).asText());
+    }
 }

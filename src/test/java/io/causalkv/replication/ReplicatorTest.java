@@ -1,0 +1,110 @@
+package io.causalkv.replication;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.causalkv.causal.CausalContext;
+import io.causalkv.causal.Dot;
+import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.Membership;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
+import io.causalkv.testing.Await;
+import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerRequest;
+import io.causalkv.transport.PeerResponse;
+import io.causalkv.transport.Ping;
+import io.causalkv.transport.PingReply;
+import io.causalkv.transport.ReshardStep;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The replicator's senders, against a peer client that fails in ways a real one may. */
+class ReplicatorTest {
+
+    private static final NodeAddress SELF = NodeAddress.parse("127.0.0.1:1");
+    private static final NodeAddress PEER = NodeAddress.parse("127.0.0.1:2");
+
+    /** Takes replication batches; the first {@code failures} calls throw what a bug of ours would. */
+    private static final class FlakyPeer implements PeerClient {
+        final List<Write> received = new CopyOnWriteArrayList<>();
+        final AtomicInteger failures;
+
+        FlakyPeer(int failures) {
+            this.failures = new AtomicInteger(failures);
+        }
+
+        @Override
+        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) {
+            if (failures.getAndDecrement() > 0) {
+                throw new IllegalStateException("a write that does not encode");
+            }
+            received.addAll(writes);
+            return true;
+        }
+
+        @Override
+        public PingReply ping(NodeAddress to, Ping ping) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public ClusterMap join(NodeAddress to, NodeAddress joiner) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean reshard(NodeAddress to, ReshardStep step) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int keyCount(NodeAddress to, ShardRef shard) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public PeerResponse relay(NodeAddress to, PeerRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private static Write write(long seq) {
+        return new Write("k" + seq, "\"v\"", new Dot("r", seq), seq, VectorClock.EMPTY, CausalContext.EMPTY);
+    }
+
+    @Test
+    void aSenderOutlivesAnUnexpectedFailureAndStillDeliversInOrder() {
+        Membership membership = new Membership(SELF, ClusterMap.initial(List.of(SELF, PEER)), System::nanoTime);
+        membership.health(PEER).succeeded(System.nanoTime()); // a first contact: stable at once
+        FlakyPeer peer = new FlakyPeer(2);
+        try (Replicator replicator = new Replicator(SELF, new ShardRef(1, 1), peer, membership)) {
+            replicator.replicateTo(List.of(PEER));
+            replicator.replicate(write(1));
+            replicator.replicate(write(2));
+            assertTrue(replicator.awaitAcknowledgement(2, Duration.ofSeconds(10)), "delivered after the failures");
+            Await.until(Duration.ofSeconds(5), "the peer has both writes", () -> peer.received.size() == 2);
+            assertEquals(List.of(write(1), write(2)), peer.received);
+            assertEquals(0, replicator.queued());
+        }
+    }
+}
