@@ -9,7 +9,6 @@ import java.lang.System.Logger.Level;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.LongConsumer;
 
 /**
  * Sends this node's writes to one peer, in order, in batches, on its own thread, so a client is
@@ -32,7 +31,15 @@ final class PeerSender implements AutoCloseable {
     private final ShardRef shard;
     private final PeerClient client;
     private final Membership membership;
-    private final LongConsumer acknowledged;
+    /** Told the first and last sequence numbers of each batch the peer stored. */
+    private final Acknowledged acknowledged;
+    /**
+     * The run of this node's writes the peer is known to hold from this sender, as sequence
+     * numbers; {@code ackedTo < ackedFrom} while none. Writes queued before the sender existed, or
+     * dropped with an overflowing queue, are outside it whatever later batches say.
+     */
+    private long ackedFrom = 1;
+    private long ackedTo;
     /** Writes to send, in order, each with the spell of contact with the peer it was queued in. */
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     /** When the queue last went from empty to not empty (System.nanoTime), for the replication lag. */
@@ -41,7 +48,7 @@ final class PeerSender implements AutoCloseable {
     private volatile boolean running = true;
 
     PeerSender(NodeAddress peer, NodeAddress self, ShardRef shard, PeerClient client, Membership membership,
-               LongConsumer acknowledged) {
+               Acknowledged acknowledged) {
         this.peer = peer;
         this.self = self;
         this.shard = shard;
@@ -67,6 +74,17 @@ final class PeerSender implements AutoCloseable {
         }
         queue.addLast(new Queued(write, membership.health(peer).contact()));
         notifyAll();
+    }
+
+    /** Receives the sequence numbers of the first and last write of each batch a peer stored. */
+    @FunctionalInterface
+    interface Acknowledged {
+        void batch(long firstSeq, long lastSeq);
+    }
+
+    /** True when the peer stored the write with sequence {@code seq} from this sender. */
+    synchronized boolean holds(long seq) {
+        return seq >= ackedFrom && seq <= ackedTo;
     }
 
     /** A write waiting to be sent; {@code contact}: the spell of contact it was queued in (-1: none). */
@@ -109,7 +127,10 @@ final class PeerSender implements AutoCloseable {
             try {
                 if (client.replicate(peer, self, shard, batch)) {
                     removeSent(batch);
-                    acknowledged.accept(batch.get(batch.size() - 1).dot().seq());
+                    long first = batch.get(0).dot().seq();
+                    long last = batch.get(batch.size() - 1).dot().seq();
+                    stored(first, last);
+                    acknowledged.batch(first, last);
                 } else {
                     pause(RETRY_MILLIS);
                 }
@@ -170,6 +191,13 @@ final class PeerSender implements AutoCloseable {
             }
         }
         return batch;
+    }
+
+    private synchronized void stored(long first, long last) {
+        if (first != ackedTo + 1) {
+            ackedFrom = first; // the first batch, or one after writes were dropped: a new run
+        }
+        ackedTo = last;
     }
 
     private synchronized void removeSent(List<Write> batch) {

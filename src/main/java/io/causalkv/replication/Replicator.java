@@ -16,7 +16,6 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Spreads the writes this node coordinates to the other replicas of its shard, one
@@ -31,8 +30,6 @@ public final class Replicator implements AutoCloseable {
     private final Map<NodeAddress, PeerSender> senders = new ConcurrentHashMap<>();
     /** Client writes waiting for a peer's acknowledgement, by sequence number. */
     private final ConcurrentSkipListMap<Long, CompletableFuture<Void>> waiting = new ConcurrentSkipListMap<>();
-    /** The highest sequence number some peer has acknowledged, for writes acknowledged before anyone waits. */
-    private final AtomicLong acknowledgedUpTo = new AtomicLong();
 
     public Replicator(NodeAddress self, ShardRef shard, PeerClient client, Membership membership) {
         this.self = self;
@@ -72,8 +69,8 @@ public final class Replicator implements AutoCloseable {
             return false;
         }
         CompletableFuture<Void> ack = waiting.computeIfAbsent(seq, s -> new CompletableFuture<>());
-        if (acknowledgedUpTo.get() >= seq) {
-            waiting.remove(seq);
+        if (senders.values().stream().anyMatch(sender -> sender.holds(seq))) {
+            waiting.remove(seq); // stored before this wait began
             return true;
         }
         try {
@@ -89,11 +86,9 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** A peer stored every write of this node up to {@code seq}. */
-    private void acknowledged(long seq) {
-        acknowledgedUpTo.accumulateAndGet(seq, Math::max);
-        ConcurrentNavigableMap<Long, CompletableFuture<Void>> done = waiting.headMap(seq, true);
-        done.values().forEach(f -> f.complete(null));
+    /** A peer stored this node's writes {@code first..last} (one batch of its sender's). */
+    private void acknowledged(long first, long last) {
+        waiting.subMap(first, true, last, true).values().forEach(f -> f.complete(null));
     }
 
     /** Writes waiting to be sent, over all peers. */

@@ -1,6 +1,7 @@
 package io.causalkv.replication;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalkv.causal.CausalContext;
@@ -105,6 +106,22 @@ class ReplicatorTest {
             Await.until(Duration.ofSeconds(5), "the peer has both writes", () -> peer.received.size() == 2);
             assertEquals(List.of(write(1), write(2)), peer.received);
             assertEquals(0, replicator.queued());
+        }
+    }
+
+    @Test
+    void aPeerAddedLaterDoesNotAcknowledgeWritesQueuedBeforeItsSenderExisted() {
+        Membership membership = new Membership(SELF, ClusterMap.initial(List.of(SELF, PEER)), System::nanoTime);
+        membership.health(PEER).succeeded(System.nanoTime());
+        FlakyPeer peer = new FlakyPeer(0);
+        try (Replicator replicator = new Replicator(SELF, new ShardRef(1, 1), peer, membership)) {
+            replicator.replicate(write(1)); // no peer in the shard yet: write 1 goes nowhere
+            replicator.replicateTo(List.of(PEER));
+            replicator.replicate(write(2));
+            assertTrue(replicator.awaitAcknowledgement(2, Duration.ofSeconds(10)));
+            assertEquals(List.of(write(2)), peer.received);
+            assertFalse(replicator.awaitAcknowledgement(1, Duration.ofMillis(300)),
+                    "the peer's acknowledgement of write 2 says nothing of write 1, which it never got");
         }
     }
 }
