@@ -31,9 +31,10 @@ final class FaultyPeerClient implements PeerClient {
     }
 
     @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
+    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean staged)
+            throws PeerUnreachableException {
         faults.apply(self, to);
-        return delegate.replicate(to, from, shard, writes);
+        return delegate.replicate(to, from, shard, writes, staged);
     }
 
     @Override
