@@ -331,12 +331,10 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     @Override
-    public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes, boolean staged) {
-        ClusterRuntime c = requireCluster();
-        LocalShard here = c.host().current();
+    public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
+        LocalShard here = requireCluster().host().current();
         if (here != null && here.ref().equals(shard)) {
-            // Sent before the sender was stable (to it): keep them unseen until it is stable to us too.
-            return staged && !c.membership().isStable(from) ? here.staged().stage(from, writes) : here.replica().receive(writes);
+            return here.replica().receive(writes);
         }
         // Not taken, so not acknowledged: writes of an older layout reach the new one through
         // their coordinator's hand-over, and writes of a layout this node has not adopted yet

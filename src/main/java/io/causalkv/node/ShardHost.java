@@ -314,22 +314,10 @@ final class ShardHost implements AutoCloseable {
     // ---- background --------------------------------------------------------------------------
 
     /** One round of background shard work: fetch state for a new replica, hand over late writes, expire. */
-    /**
-     * Writes a peer staged here may be applied once it is stable to this node (API.md 10.3 is
-     * then met), or once it has failed or left: this replica may then be their last holder.
-     */
-    private boolean mayApplyStagedFrom(NodeAddress sender) {
-        return membership.isStable(sender) || !membership.map().isMember(sender)
-                || membership.health(sender).hasFailed(membership.now());
-    }
-
     void maintain() {
         LocalShard now = current;
         if (now != null && !now.isReady()) {
             fetchInitialState(now);
-        }
-        if (now != null) {
-            now.releaseStaged(this::mayApplyStagedFrom);
         }
         List<Retired> work;
         synchronized (this) {
@@ -340,7 +328,6 @@ final class ShardHost implements AutoCloseable {
             work = List.copyOf(retired);
         }
         for (Retired r : work) {
-            r.shard.releaseStaged(this::mayApplyStagedFrom);
             handOverLate(r);
         }
     }

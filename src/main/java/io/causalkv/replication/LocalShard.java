@@ -23,7 +23,6 @@ public final class LocalShard implements AutoCloseable {
     private final ShardReplica replica;
     private final Replicator replicator;
     private final AntiEntropy antiEntropy;
-    private final StagedWrites staged = new StagedWrites();
     private volatile List<NodeAddress> peers = List.of();
     private volatile boolean ready;
 
@@ -48,25 +47,6 @@ public final class LocalShard implements AutoCloseable {
 
     public AntiEntropy antiEntropy() {
         return antiEntropy;
-    }
-
-    /** Writes peers sent before this replica counted them as stable, kept unapplied. */
-    public StagedWrites staged() {
-        return staged;
-    }
-
-    /**
-     * Applies the staged writes of every sender that {@code release} accepts (stable again, or
-     * gone); those the delivery buffer cannot take now are staged again for the next round.
-     */
-    public void releaseStaged(java.util.function.Predicate<NodeAddress> release) {
-        staged.release(release).forEach((sender, writes) -> {
-            if (!replica.receive(writes)) {
-                // The delivery buffer was full: what it refused is in no buffer, so keep them all
-                // for the next round (a write applied twice is a no-op: its dot is covered).
-                staged.stage(sender, writes);
-            }
-        });
     }
 
     /** The other members of the shard, in cluster order. */

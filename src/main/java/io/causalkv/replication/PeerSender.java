@@ -92,12 +92,17 @@ final class PeerSender implements AutoCloseable {
     }
 
     /**
-     * True when a write queued now would be stored by the peer without waiting for it to become
-     * stable: it is reachable (API.md 6.4: a write is acknowledged once a reachable peer stored
-     * it; writes it missed while cut off go to it staged, see {@link #nextBatch}).
+     * True when a write queued now would reach the peer without waiting for it to become stable:
+     * it is stable, or it is reachable and nothing queued before is held back for it (API.md 6.4:
+     * a write is acknowledged once a reachable peer stored it; 10.3 holds back only the writes
+     * the peer missed while it was cut off).
      */
-    boolean deliversPromptly() {
-        return membership.isStable(peer) || membership.health(peer).contact() >= 0;
+    synchronized boolean deliversPromptly() {
+        if (membership.isStable(peer)) {
+            return true;
+        }
+        long contact = membership.health(peer).contact();
+        return contact >= 0 && (queue.isEmpty() || queue.peekFirst().contact() == contact);
     }
 
     synchronized int queued() {
@@ -114,14 +119,13 @@ final class PeerSender implements AutoCloseable {
             if (!awaitQueued()) {
                 continue;
             }
-            Batch next = nextBatch();
-            List<Write> batch = next.writes();
+            List<Write> batch = nextBatch();
             if (batch.isEmpty()) {
-                pause(IDLE_POLL_MILLIS); // the peer is unreachable
+                pause(IDLE_POLL_MILLIS); // all held back until the peer is stable
                 continue;
             }
             try {
-                if (client.replicate(peer, self, shard, batch, next.staged())) {
+                if (client.replicate(peer, self, shard, batch)) {
                     removeSent(batch);
                     long first = batch.get(0).dot().seq();
                     long last = batch.get(batch.size() - 1).dot().seq();
@@ -159,28 +163,21 @@ final class PeerSender implements AutoCloseable {
         return !queue.isEmpty();
     }
 
-    /** Writes to send in one call; {@code staged}: the peer must keep them unapplied for now. */
-    private record Batch(List<Write> writes, boolean staged) {
-    }
-
     /**
-     * The next writes to send, oldest first, to a reachable peer. To a peer that is not stable
-     * yet, the writes queued since it answered again go as they are; if writes it missed while
-     * cut off come first, they go staged, with whatever follows them: stored there, but applied
-     * only once this node is stable to it (API.md 10.3), so that a write acknowledged now is on
-     * two replicas (6.4).
+     * The next writes to send, oldest first. To a peer that is not stable, only those queued in
+     * the current spell of contact go: the ones it missed while cut off wait until it is stable
+     * (API.md 10.3), and so does everything queued after them, to keep the order.
      */
-    private synchronized Batch nextBatch() {
+    private synchronized List<Write> nextBatch() {
         boolean stable = membership.isStable(peer);
         long contact = stable ? -1 : membership.health(peer).contact();
-        if (queue.isEmpty() || (!stable && contact < 0)) {
-            return new Batch(List.of(), false);
+        if (!stable && contact < 0) {
+            return List.of();
         }
-        boolean staged = !stable && queue.peekFirst().contact() != contact;
         List<Write> batch = new ArrayList<>(Math.min(queue.size(), MAX_BATCH));
         long bytes = 0;
         for (Queued queued : queue) {
-            if (!stable && !staged && queued.contact() != contact) {
+            if (!stable && queued.contact() != contact) {
                 break;
             }
             // Kept under the peers' message limit; a batch always takes at least one write.
@@ -193,7 +190,7 @@ final class PeerSender implements AutoCloseable {
                 break;
             }
         }
-        return new Batch(batch, staged);
+        return batch;
     }
 
     private synchronized void stored(long first, long last) {

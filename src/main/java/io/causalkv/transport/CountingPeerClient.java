@@ -61,11 +61,11 @@ public final class CountingPeerClient implements PeerClient {
     }
 
     @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean staged)
+    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes)
             throws PeerUnreachableException {
         count(Call.REPLICATE);
         replicatedWrites.add(writes.size());
-        return inner.replicate(to, from, shard, writes, staged);
+        return inner.replicate(to, from, shard, writes);
     }
 
     @Override

@@ -70,14 +70,10 @@ public final class HttpPeerClient implements PeerClient {
     }
 
     @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean staged)
-            throws PeerUnreachableException {
+    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
         ObjectNode body = Wire.MAPPER.createObjectNode();
         body.put("from", from.toString());
         body.set("shard", Wire.shardRef(shard));
-        if (staged) {
-            body.put("staged", true);
-        }
         ArrayNode array = body.putArray("writes");
         writes.forEach(w -> array.add(Wire.write(w)));
         return postJson(to, "/internal/replicate", body, REPLICATE_TIMEOUT).path("accepted").asBoolean(false);

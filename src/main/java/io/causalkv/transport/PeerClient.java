@@ -28,13 +28,8 @@ public interface PeerClient extends AutoCloseable {
 
     PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException;
 
-    /**
-     * Replicates writes of {@code shard}; false when the peer cannot take them now (retry later).
-     * {@code staged}: the peer is not stable yet, so it must keep them without applying them until
-     * it counts this node as stable (see {@link io.causalkv.replication.StagedWrites}).
-     */
-    boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean staged)
-            throws PeerUnreachableException;
+    /** Replicates writes of {@code shard}; false when the peer cannot take them now (retry later). */
+    boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException;
 
     /** The peer's entries of {@code shard} that {@code since} does not cover; empty if it holds no such replica. */
     Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since) throws PeerUnreachableException;

@@ -15,7 +15,7 @@ public interface PeerHandler {
     PingReply onPing(Ping ping);
 
     /** Takes replicated writes; false when they cannot be taken now (the sender retries). */
-    boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes, boolean staged);
+    boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes);
 
     /** The entries {@code since} does not cover, for anti-entropy and state transfer; empty if no such replica. */
     Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since);

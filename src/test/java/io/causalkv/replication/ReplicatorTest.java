@@ -41,7 +41,7 @@ class ReplicatorTest {
         }
 
         @Override
-        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean staged) {
+        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) {
             if (failures.getAndDecrement() > 0) {
                 throw new IllegalStateException("a write that does not encode");
             }

@@ -31,10 +31,9 @@ final class FaultyPeerClient implements PeerClient {
     }
 
     @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean staged)
-            throws PeerUnreachableException {
+    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
         faults.apply(self, to);
-        return delegate.replicate(to, from, shard, writes, staged);
+        return delegate.replicate(to, from, shard, writes);
     }
 
     @Override

@@ -60,9 +60,8 @@ public final class InMemoryNetwork implements PeerTransport {
         }
 
         @Override
-        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean staged)
-                throws PeerUnreachableException {
-            return call(to, () -> target(to).onReplicate(from, shard, List.copyOf(writes), staged));
+        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
+            return call(to, () -> target(to).onReplicate(from, shard, List.copyOf(writes)));
         }
 
         @Override

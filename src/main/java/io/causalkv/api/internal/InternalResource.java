@@ -56,7 +56,7 @@ public final class InternalResource {
             List<Write> writes = new ArrayList<>();
             body.get("writes").forEach(w -> writes.add(Wire.decodeWrite(w)));
             return Json.object().put("accepted", node.onReplicate(NodeAddress.parse(body.get("from").asText()),
-                    Wire.decodeShardRef(body.get("shard")), writes, body.path("staged").asBoolean(false)));
+                    Wire.decodeShardRef(body.get("shard")), writes));
         });
     }
 
