@@ -5,7 +5,6 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Layout;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ReplicaFrozenException;
 import io.causalkv.replication.Replicator;
@@ -99,12 +98,10 @@ final class KeyRouter {
             int shard = layout.shardOf(key);
             LocalShard here = cluster.host().current();
             List<NodeAddress> members = map.shardMembers(shard);
-            List<NodeAddress> others = new ArrayList<>(members);
-            others.remove(self);
-            boolean hosted = here != null && here.ref().equals(new ShardRef(shard, layout.epoch()));
+            boolean hosted = here != null && here.ref().shard() == shard && here.ref().epoch() == layout.epoch();
             // A replica still fetching its shard must not answer from partial state (a 404 for an
             // existing key, or a write that an older version would then beat): the others answer.
-            if (hosted && (here.isReady() || others.isEmpty())) {
+            if (hosted && (here.isReady() || onlySelf(members, self))) {
                 try {
                     return operation.apply(new Owner(here.replica(), here.replicator(), here,
                             Math.min(deadline, System.nanoTime() + policy.bound().toNanos()), cluster.membership()));
@@ -125,8 +122,15 @@ final class KeyRouter {
             }
             // A waiting dialect's request may spend its whole budget at one member (API.md 7.2);
             // and an answer from this node's own shard (its replica still fetching) names no other shard.
+            List<NodeAddress> others = new ArrayList<>(members);
+            others.remove(self);
             return relay(others, request, deadline, policy.kind() == DependencyPolicy.Kind.WAIT, hosted);
         }
+    }
+
+    /** No member but this node (the list of others would be empty); checked without building it. */
+    private static boolean onlySelf(List<NodeAddress> members, NodeAddress self) {
+        return members.isEmpty() || (members.size() == 1 && members.get(0).equals(self));
     }
 
     /** Relays a client request to the members of its shard in turn, reachable ones first. */

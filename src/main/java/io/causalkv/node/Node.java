@@ -121,7 +121,7 @@ public final class Node implements PeerHandler, AutoCloseable {
             ShardReplica.LocalWrite done = replica.put(key, valueJson.get(), context, replicateWith(owner.replicator()));
             awaitDurability(owner.replicator(), done.write(), policy);
             return new KeyResult(done.outcome() == WriteOutcome.CREATED ? KeyResult.Outcome.CREATED : KeyResult.Outcome.REPLACED,
-                    null, context.merge(replica.historyOf(done.write().toEntry())), replica.shard());
+                    null, context.merge(replica.historyOf(done.write())), replica.shard());
         }));
     }
 
@@ -164,7 +164,7 @@ public final class Node implements PeerHandler, AutoCloseable {
                 return notFound(replica, context, replica.read(key));
             }
             awaitDurability(owner.replicator(), tombstone.get(), policy);
-            return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get().toEntry())),
+            return new KeyResult(KeyResult.Outcome.DELETED, null, context.merge(replica.historyOf(tombstone.get())),
                     replica.shard());
         }));
     }

@@ -105,12 +105,21 @@ public final class ShardReplica {
 
     /** The causal history a reader of {@code entry} acquires. */
     public CausalContext historyOf(Entry entry) {
-        if (!epochReplicas.contains(entry.replica())) {
+        return historyOf(entry.replica(), entry.dot(), entry.lamport(), entry.foreign());
+    }
+
+    /** The causal history its client acquires from a write coordinated here (no entry needed). */
+    public CausalContext historyOf(Write write) {
+        return historyOf(write.dot().replica(), write.dot(), write.lamport(), write.foreign());
+    }
+
+    private CausalContext historyOf(String replica, Dot dot, long lamport, CausalContext foreign) {
+        if (!epochReplicas.contains(replica)) {
             // Imported from an older layout: no history in this epoch, but its time still counts.
             // Epoch 0: a time alone never replaces a reader's clocks of any epoch when merged.
-            return entry.foreign().merge(CausalContext.of(0, java.util.Map.of(), entry.lamport()));
+            return foreign.merge(CausalContext.of(0, java.util.Map.of(), lamport));
         }
-        return CausalContext.ofWrite(epoch, shard, entry.dot(), entry.lamport()).merge(entry.foreign());
+        return CausalContext.ofWrite(epoch, shard, dot, lamport).merge(foreign);
     }
 
     /**

@@ -425,4 +425,14 @@ class ShardReplicaTest {
         }
         return result;
     }
+
+    @Test
+    void aWriteGivesItsClientTheHistoryItsReadersGet() {
+        ShardReplica a = replica("a");
+        CausalContext other = contextOf(OTHER_SHARD, EPOCH, "x", 3);
+        Write put = a.put("k", "1", other, NO_REPLICATION).write();
+        assertEquals(a.historyOf(a.read("k")), a.historyOf(put));
+        Write tombstone = a.delete("k", CausalContext.EMPTY, NO_REPLICATION).orElseThrow();
+        assertEquals(a.historyOf(a.read("k")), a.historyOf(tombstone));
+    }
 }

@@ -138,7 +138,7 @@ class ClusterTokenClusterTest {
         };
         java.util.logging.Logger.getLogger("").addHandler(capture);
         try {
-            differentTokens();
+            differentTokens(logged);
         } finally {
             java.util.logging.Logger.getLogger("").removeHandler(capture);
         }
@@ -148,14 +148,16 @@ class ClusterTokenClusterTest {
         }
     }
 
-    private void differentTokens() throws Exception {
+    private void differentTokens(List<String> logged) throws Exception {
         startReplicated(2);
         int port = FreePorts.reserve();
         String own = "127.0.0.1:" + port;
         stranger = EmbeddedNode.startOn(port, Map.of("SOCKET_ADDRESS", own, "VIEW", cluster.address(0) + "," + own,
                 "CLUSTER_TOKEN", "another-token"));
-        // Heartbeats go every 200 ms: ten rounds would have carried any map both ways.
-        Await.elapse(Duration.ofSeconds(2));
+        // The stranger's heartbeats reach the cluster and are refused: any map they carried would
+        // have been merged by then (a refusal is logged once, at the first refused call).
+        Await.until(FIVE_SECONDS, "a peer call refused for its token",
+                () -> logged.stream().anyMatch(line -> line.contains("CLUSTER_TOKEN")));
         for (int node = 0; node < 2; node++) {
             assertEquals(cluster.addresses(), view(node), "the cluster never learns of the stranger");
         }

@@ -25,7 +25,10 @@ public final class RelayHeaderFilter implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!ClusterToken.admits(node.config().clusterToken(), request.getHeaderString(ClusterToken.HEADER))) {
+        boolean relayed = request.getHeaders().containsKey(PeerRequest.HOPS_HEADER)
+                || request.getHeaders().containsKey(PeerRequest.BUDGET_HEADER);
+        // Checked only when there is something to drop: the token's digest is not computed per request.
+        if (relayed && !ClusterToken.admits(node.config().clusterToken(), request.getHeaderString(ClusterToken.HEADER))) {
             request.getHeaders().remove(PeerRequest.HOPS_HEADER);
             request.getHeaders().remove(PeerRequest.BUDGET_HEADER);
         }
