@@ -1,0 +1,40 @@
+package io.causalkv.bench.startup;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * CPU time of a process and its descendants, all threads (JIT compilers and GC included), read
+ * from {@code /proc/PID/stat}: what a node's start costs the machine, which wall time on a shared
+ * two-core machine hides.
+ */
+final class ProcessCpu {
+
+    /** Linux reports utime and stime in clock ticks of USER_HZ, 100 on every mainstream kernel. */
+    private static final double TICKS_PER_SECOND = 100.0;
+
+    private ProcessCpu() {
+    }
+
+    /** Seconds of CPU used so far by {@code process} and its descendants; NaN where /proc is missing. */
+    static double seconds(ProcessHandle process) {
+        double total = ownSeconds(process.pid());
+        for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
+            total += ownSeconds(child.pid());
+        }
+        return total;
+    }
+
+    private static double ownSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // The command name (field 2) may hold spaces; the fields after its closing ')' do not.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields[0] is field 3 (state): utime is field 14, stime field 15.
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN; // the process is gone
+        }
+    }
+}
