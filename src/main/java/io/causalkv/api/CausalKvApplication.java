@@ -26,6 +26,7 @@ import io.causalkv.api.kvstore.KeyValueStoreViewResource;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.Node;
 import jakarta.ws.rs.ext.ContextResolver;
+import org.glassfish.jersey.CommonProperties;
 import org.glassfish.jersey.internal.inject.AbstractBinder;
 import org.glassfish.jersey.jackson.JacksonFeature;
 import org.glassfish.jersey.server.ResourceConfig;
@@ -53,7 +54,11 @@ public class CausalKvApplication extends ResourceConfig {
         register(RequestGuardFilter.class);
         register(RelayHeaderFilter.class);
         register(MetricsFilter.class);
+        // Everything is registered above and below: no WADL, and no looking through every jar's
+        // META-INF/services for features to discover (docs/PERFORMANCE.md, "Start-up").
         property(ServerProperties.WADL_FEATURE_DISABLE, true);
+        property(CommonProperties.FEATURE_AUTO_DISCOVERY_DISABLE, true);
+        property(CommonProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);
         register(OpsResource.class);
         register(AdminResource.class);
         register(AdminPageResource.class);

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,6 +47,8 @@ public final class ClusterRuntime implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final PeerClient peerClient;
     private final Map<NodeAddress, ShardStatus> peerStatus = new ConcurrentHashMap<>();
+    private final CountDownLatch joined = new CountDownLatch(1);
+    private volatile boolean closed;
 
     ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, String incarnation) {
         this.self = self;
@@ -110,8 +113,21 @@ public final class ClusterRuntime implements AutoCloseable {
         return Map.copyOf(peerStatus);
     }
 
+    /**
+     * Joins, then starts the background work. The node already answers while this runs (it is
+     * started in the background: API.md 10.1); client requests wait for the join ({@link
+     * #awaitJoined}), so none is answered from the layout of this node's own settings when the
+     * cluster has another.
+     */
     void start() {
-        join();
+        try {
+            join();
+        } finally {
+            joined.countDown();
+        }
+        if (closed) {
+            return;
+        }
         failureDetector.start();
         background.scheduleWithFixedDelay(this::antiEntropyRound, ANTI_ENTROPY_PERIOD_MILLIS,
                 ANTI_ENTROPY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
@@ -248,8 +264,19 @@ public final class ClusterRuntime implements AutoCloseable {
         };
     }
 
+    /** Waits until the start-up join is over (done or given up), at most until {@code deadlineNanos}. */
+    boolean awaitJoined(long deadlineNanos) {
+        try {
+            return joined.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     @Override
     public void close() {
+        closed = true;
         failureDetector.close();
         background.shutdownNow();
         host.close();

@@ -47,6 +47,9 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     /** The longest a write waits for a peer to hold it (API.md 6.4, KVS_WRITE_ACKS=2). */
     static final Duration WRITE_ACK_WAIT = Duration.ofMillis(200);
+    /** A change of the view or shards waits this long at most for the start-up join (bounded well below it). */
+    private static final long JOIN_WAIT_NANOS = Duration.ofSeconds(5).toNanos();
+    private static final System.Logger LOG = System.getLogger(Node.class.getName());
 
     private final NodeConfig config;
     private final CountingPeerClient peers;
@@ -77,6 +80,30 @@ public final class Node implements PeerHandler, AutoCloseable {
             cluster.start();
         }
         ready = true;
+    }
+
+    /**
+     * {@link #start()} on a thread of its own, so that the server opens its port at once: the
+     * node answers while it joins (API.md 10.1), {@code /ready} says false until the join is
+     * over, and client requests wait for it within their usual bounds.
+     */
+    public void startInBackground() {
+        Thread starter = new Thread(() -> {
+            try {
+                start();
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.ERROR, "causalkv: the node could not join its cluster", e);
+            }
+        }, "causalkv-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+
+    /** Waits (bounded) for the start-up join before a change of the view or the shards. */
+    private void awaitJoined() {
+        if (cluster != null) {
+            cluster.awaitJoined(System.nanoTime() + JOIN_WAIT_NANOS);
+        }
     }
 
     public NodeConfig config() {
@@ -221,10 +248,12 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     public ViewChange addToView(NodeAddress node) {
+        awaitJoined();
         return shards().addToView(node);
     }
 
     public ViewChange removeFromView(NodeAddress node) {
+        awaitJoined();
         return shards().removeFromView(node);
     }
 
@@ -253,17 +282,20 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     /** Puts a node of the view into a shard (API.md 6.7); it then fetches the shard's state. */
     public void addShardMember(int shard, NodeAddress node) {
+        awaitJoined();
         shards().addShardMember(shard, node);
     }
 
     /** Reshards into {@code shardCount} shards (API.md 6.7, 9.4); answers once the new layout is committed. */
     public void reshard(int shardCount) {
+        awaitJoined();
         shards().reshard(shardCount);
     }
 
     /** A {@code kvs-keys} view change (API.md 8.5); see {@link ShardOperations#changeView}. */
     public ShardOperations.ViewChangeResult changeView(List<NodeAddress> view, Optional<Integer> replFactor,
                                                        PeerRequest request) {
+        awaitJoined();
         return shards().changeView(view, replFactor, request);
     }
 

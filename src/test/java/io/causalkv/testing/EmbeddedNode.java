@@ -2,6 +2,8 @@ package io.causalkv.testing;
 
 import io.causalkv.jetty.JsonErrorHandler;
 import io.causalkv.jetty.ServerSettings;
+import io.causalkv.node.Node;
+import io.causalkv.node.NodeBootstrap;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -20,6 +22,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class EmbeddedNode implements AutoCloseable {
 
     private static final Path WEBAPP = Path.of("src/main/webapp");
+    private static final java.time.Duration JOIN_BOUND = java.time.Duration.ofSeconds(30);
 
     private final Server server;
     private final ServerConnector connector;
@@ -70,11 +73,23 @@ public final class EmbeddedNode implements AutoCloseable {
         EmbeddedNode node = new EmbeddedNode(port, new LinkedHashMap<>(settings), attributes);
         try {
             node.server.start();
-        } catch (Exception e) {
+            node.awaitJoined();
+        } catch (Exception | AssertionError e) {
             node.close();
             throw e;
         }
         return node;
+    }
+
+    /**
+     * The node joins its cluster in the background once the server is up (API.md 10.1); a test
+     * that starts a node means a node that has joined, as {@code /ready} says: wait for it (the
+     * join is bounded well below this).
+     */
+    private void awaitJoined() {
+        if (context.getServletContext().getAttribute(NodeBootstrap.NODE_ATTRIBUTE) instanceof Node node) {
+            Await.until(JOIN_BOUND, "node " + address() + " has joined", node::isReady);
+        }
     }
 
     public int port() {
