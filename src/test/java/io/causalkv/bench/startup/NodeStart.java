@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One node process of a start-up run: launched through {@code bin/cluster exec} (the way
- * bin/cluster itself runs a node), then watched until it first answers HTTP and until its
+ * One node process of a start-up run: launched through {@code bin/cluster exec} from the run's
+ * jetty.base (the way bin/cluster itself runs a node), then watched until it first answers HTTP and until its
  * {@code /ready} says true, with the CPU its process tree had spent at each moment.
  */
 final class NodeStart {
@@ -34,7 +34,8 @@ final class NodeStart {
     }
 
     void launch(Path clusterScript, Map<String, String> env, Path log) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(List.of("bash", clusterScript.toString(), "exec", base.toString()))
+        ProcessBuilder builder = new ProcessBuilder(List.of("bash", clusterScript.toString(), "exec", base.toString(),
+                Integer.toString(port)))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);

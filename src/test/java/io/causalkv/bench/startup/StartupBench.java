@@ -86,10 +86,12 @@ public final class StartupBench {
             String extraModules) throws Exception {
         int count = scenario.equals("one") ? 1 : Integer.parseInt(options.get("nodes"));
         int basePort = Integer.parseInt(options.get("base-port"));
+        // One base per webapp and module set, as bin/cluster makes it (trained on the first port
+        // when the JDK has an AOT cache), then reused by the scenarios; nodes differ by port only.
+        Path base = state.resolve("base-" + variant + "-" + modules);
+        makeBase(base, basePort, war, extraModules);
         List<NodeStart> nodes = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            Path base = state.resolve("node-" + (basePort + i));
-            makeBase(base, basePort + i, war, extraModules);
             nodes.add(new NodeStart(basePort + i, base));
         }
         boolean cluster = variant.equals("causalkv");
@@ -153,9 +155,9 @@ public final class StartupBench {
         }
     }
 
-    private void makeBase(Path base, int port, String war, String extraModules) throws Exception {
+    private void makeBase(Path base, int trainingPort, String war, String extraModules) throws Exception {
         ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("bin/cluster").toString(), "base",
-                base.toString(), Integer.toString(port), war, extraModules).inheritIO();
+                base.toString(), war, extraModules, Integer.toString(trainingPort)).inheritIO();
         builder.environment().put("CAUSALKV_CLUSTER_DIR", state.toString());
         if (builder.start().waitFor() != 0) {
             throw new IllegalStateException("bin/cluster base failed for " + base);
