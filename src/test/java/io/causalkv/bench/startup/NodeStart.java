@@ -23,6 +23,7 @@ final class NodeStart {
     private volatile long readyNanos = -1;
     private volatile double answerCpu = Double.NaN;
     private volatile double readyCpu = Double.NaN;
+    private volatile Map<String, Double> answerCpuByThread = Map.of();
 
     NodeStart(int port, Path base) {
         this.port = port;
@@ -55,6 +56,7 @@ final class NodeStart {
             if (answer.answered() && answerNanos < 0) {
                 answerNanos = now;
                 answerCpu = ProcessCpu.seconds(process.toHandle());
+                answerCpuByThread = ProcessCpu.byThread(process.toHandle());
             }
             if (answer.status() == 200 && answer.body().contains("\"ready\":true")) {
                 readyNanos = now;
@@ -83,6 +85,11 @@ final class NodeStart {
 
     double readyCpu() {
         return readyCpu;
+    }
+
+    /** CPU seconds by kind of thread at the first answer ({@link ProcessCpu#byThread}). */
+    Map<String, Double> answerCpuByThread() {
+        return answerCpuByThread;
     }
 
     /** Stops this run's process (and any JVM it forked) by PID: SIGTERM, then SIGKILL after 10 s. */

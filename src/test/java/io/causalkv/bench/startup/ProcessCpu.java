@@ -26,9 +26,48 @@ final class ProcessCpu {
         return total;
     }
 
+    /**
+     * CPU seconds of a process's threads by kind (the main thread, which deploys the webapp; the
+     * JIT compilers; the collector and VM threads; Jetty's request threads; the node's own
+     * threads), to show where a start's CPU goes.
+     */
+    static java.util.Map<String, Double> byThread(ProcessHandle process) {
+        java.util.Map<String, Double> kinds = new java.util.TreeMap<>();
+        Path tasks = Path.of("/proc", Long.toString(process.pid()), "task");
+        try (java.util.stream.Stream<Path> threads = Files.list(tasks)) {
+            for (Path thread : (Iterable<Path>) threads::iterator) {
+                String name = Files.readString(thread.resolve("comm")).trim();
+                kinds.merge(kind(name), statSeconds(thread.resolve("stat")), Double::sum);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone: what was read stands
+        }
+        return kinds;
+    }
+
+    private static String kind(String thread) {
+        if (thread.equals("java") || thread.equals("main")) {
+            return "main";
+        }
+        if (thread.startsWith("C1 ") || thread.startsWith("C2 ")) {
+            return "jit";
+        }
+        if (thread.startsWith("VM ") || thread.startsWith("GC ") || thread.contains("Thread#")) {
+            return "vm";
+        }
+        if (thread.startsWith("qtp")) {
+            return "requests";
+        }
+        return "other";
+    }
+
     private static double ownSeconds(long pid) {
+        return statSeconds(Path.of("/proc", Long.toString(pid), "stat"));
+    }
+
+    private static double statSeconds(Path statFile) {
         try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            String stat = Files.readString(statFile);
             // The command name (field 2) may hold spaces; the fields after its closing ')' do not.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             // fields[0] is field 3 (state): utime is field 14, stime field 15.

@@ -217,6 +217,9 @@ public final class StartupBench {
         row.put("ready_s", round(node.readySeconds()));
         row.put("cpu_at_answer_s", round(node.answerCpu()));
         row.put("cpu_at_ready_s", round(node.readyCpu()));
+        Map<String, Object> threads = new LinkedHashMap<>();
+        node.answerCpuByThread().forEach((kind, seconds) -> threads.put(kind, round(seconds)));
+        row.put("cpu_at_answer_by_thread_s", threads);
         return row;
     }
 
@@ -227,6 +230,11 @@ public final class StartupBench {
                 fmt(median(nodes, NodeStart::answerSeconds)), fmt(max(nodes, NodeStart::answerSeconds)),
                 fmt(median(nodes, NodeStart::readySeconds)), fmt(max(nodes, NodeStart::readySeconds)),
                 fmt(median(nodes, NodeStart::answerCpu)), fmt(median(nodes, NodeStart::readyCpu))));
+        line.append(" | cpu@answer by thread (med):");
+        for (String kind : List.of("main", "jit", "vm", "requests", "other")) {
+            line.append(String.format(Locale.ROOT, " %s %s", kind,
+                    fmt(median(nodes, n -> n.answerCpuByThread().getOrDefault(kind, Double.NaN)))));
+        }
         for (String key : List.of("views_list_all_s", "shards_agree_s", "joiner_in_every_view_s")) {
             if (result.get(key) instanceof Double value) {
                 line.append(" | ").append(key).append(' ').append(fmt(value));
