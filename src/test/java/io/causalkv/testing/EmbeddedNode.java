@@ -70,11 +70,22 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** Starts with servlet-context attributes too (e.g. the peer transport of a test network). */
     public static EmbeddedNode startOn(int port, Map<String, String> settings, Map<String, Object> attributes) throws Exception {
+        EmbeddedNode node = startJoining(port, settings, attributes);
+        try {
+            node.awaitJoined();
+        } catch (AssertionError e) {
+            node.close();
+            throw e;
+        }
+        return node;
+    }
+
+    /** Starts and returns as soon as the server answers, while the node may still be joining its cluster. */
+    public static EmbeddedNode startJoining(int port, Map<String, String> settings, Map<String, Object> attributes) throws Exception {
         EmbeddedNode node = new EmbeddedNode(port, new LinkedHashMap<>(settings), attributes);
         try {
             node.server.start();
-            node.awaitJoined();
-        } catch (Exception | AssertionError e) {
+        } catch (Exception e) {
             node.close();
             throw e;
         }
