@@ -48,7 +48,7 @@ public final class ClusterRuntime implements AutoCloseable {
     private final PeerClient peerClient;
     private final Map<NodeAddress, ShardStatus> peerStatus = new ConcurrentHashMap<>();
     private final CountDownLatch joined = new CountDownLatch(1);
-    private volatile boolean closed;
+    private boolean closed; // guarded by this
 
     ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, String incarnation) {
         this.self = self;
@@ -125,14 +125,16 @@ public final class ClusterRuntime implements AutoCloseable {
         } finally {
             joined.countDown();
         }
-        if (closed) {
-            return;
+        synchronized (this) { // a node closed while it joined starts no background work
+            if (closed) {
+                return;
+            }
+            failureDetector.start();
+            background.scheduleWithFixedDelay(this::antiEntropyRound, ANTI_ENTROPY_PERIOD_MILLIS,
+                    ANTI_ENTROPY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+            background.scheduleWithFixedDelay(this::maintenanceRound, MAINTENANCE_PERIOD_MILLIS,
+                    MAINTENANCE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
         }
-        failureDetector.start();
-        background.scheduleWithFixedDelay(this::antiEntropyRound, ANTI_ENTROPY_PERIOD_MILLIS,
-                ANTI_ENTROPY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-        background.scheduleWithFixedDelay(this::maintenanceRound, MAINTENANCE_PERIOD_MILLIS,
-                MAINTENANCE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -264,6 +266,11 @@ public final class ClusterRuntime implements AutoCloseable {
         };
     }
 
+    /** The start-up join is over (done or given up). */
+    boolean hasJoined() {
+        return joined.getCount() == 0;
+    }
+
     /** Waits until the start-up join is over (done or given up), at most until {@code deadlineNanos}. */
     boolean awaitJoined(long deadlineNanos) {
         try {
@@ -276,7 +283,9 @@ public final class ClusterRuntime implements AutoCloseable {
 
     @Override
     public void close() {
-        closed = true;
+        synchronized (this) {
+            closed = true;
+        }
         failureDetector.close();
         background.shutdownNow();
         host.close();

@@ -99,6 +99,13 @@ public final class Node implements PeerHandler, AutoCloseable {
         starter.start();
     }
 
+    /** Peer calls are for a node that has joined ({@link StillJoiningException}). */
+    private void requireJoined() {
+        if (cluster != null && !cluster.hasJoined()) {
+            throw new StillJoiningException();
+        }
+    }
+
     /** Waits (bounded) for the start-up join before a change of the view or the shards. */
     private void awaitJoined() {
         if (cluster != null) {
@@ -355,6 +362,7 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public PingReply onPing(Ping ping) {
+        requireJoined();
         ClusterRuntime c = requireCluster();
         c.membership().learn(ping.from());
         c.membership().health(ping.from()).heardFrom(c.membership().now());
@@ -364,6 +372,7 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
+        requireJoined();
         LocalShard here = requireCluster().host().current();
         if (here != null && here.ref().equals(shard)) {
             return here.replica().receive(writes);
@@ -376,6 +385,7 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since) {
+        requireJoined();
         LocalShard here = requireCluster().host().current();
         // Only a replica that has its shard's state may hand it out (a new one has not, yet).
         if (here != null && here.ref().equals(shard) && here.isReady()) {
@@ -386,6 +396,7 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public ClusterMap onJoin(NodeAddress joiner) {
+        requireJoined();
         ClusterRuntime c = requireCluster();
         c.add(joiner);
         return c.membership().map();
@@ -393,16 +404,19 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public boolean onHandoff(ShardRef shard, List<StateDelta.KeyedEntry> entries) {
+        requireJoined();
         return requireCluster().host().receiveHandoff(shard, entries);
     }
 
     @Override
     public boolean onReshard(ReshardStep step) {
+        requireJoined();
         return requireCluster().onReshard(step);
     }
 
     @Override
     public int onKeyCount(ShardRef shard) {
+        requireJoined();
         LocalShard here = requireCluster().host().current();
         return here != null && here.ref().equals(shard) && here.isReady() ? here.replica().liveKeyCount() : -1;
     }

@@ -8,6 +8,7 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.replication.Write;
 import io.causalkv.testing.Await;
+import io.causalkv.wire.Wire;
 import io.causalkv.testing.EmbeddedNode;
 import io.causalkv.testing.FreePorts;
 import io.causalkv.testing.Http;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.Test;
 /**
  * A node opens its port before its join is over (API.md 10.1): it answers at once, says it is
  * not ready, and holds client requests until the join ends instead of routing them by the
- * layout of its own settings.
+ * layout of its own settings; its peers' calls are refused until then, so its own map cannot
+ * reach them.
  */
 class StartupJoinTest {
 
@@ -50,6 +52,9 @@ class StartupJoinTest {
             Await.until(Duration.ofSeconds(5), "the join is held fetching from the peer", () -> peers.held() > 0);
             assertJson(Http.send("GET", node.url("/ready")), 503, "{\"ready\":false}");
             assertJson(Http.send("GET", node.url("/health")), 200, "{\"status\":\"up\"}");
+            // To its peers it is not there yet: its map is still the one of its own settings.
+            String ping = "{\"from\":\"127.0.0.1:1\",\"map\":" + Wire.map(new ClusterMap(Map.of())) + "}";
+            assertJson(Http.send("POST", node.url("/internal/ping"), ping), 503, "{\"error\":\"Node is joining its cluster\"}");
 
             CompletableFuture<Long> answered = new CompletableFuture<>();
             CompletableFuture<Http.Reply> put = CompletableFuture.supplyAsync(() -> {
