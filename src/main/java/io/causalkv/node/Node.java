@@ -365,7 +365,13 @@ public final class Node implements PeerHandler, AutoCloseable {
         requireJoined();
         ClusterRuntime c = requireCluster();
         c.membership().learn(ping.from());
-        c.membership().health(ping.from()).heardFrom(c.membership().now());
+        // A join probe (it carries no map: ClusterRuntime.probeConfiguredPeers) comes from a node
+        // that is not serving yet; its silence until its join is over is no lost contact, so its
+        // first answer afterwards is a first contact (PeerHealth), not a reconnection whose
+        // deliveries wait 2 s.
+        if (!ping.map().entries().isEmpty()) {
+            c.membership().health(ping.from()).heardFrom(c.membership().now());
+        }
         c.membership().adopt(ping.map());
         return new PingReply(c.membership().map(), c.status());
     }
