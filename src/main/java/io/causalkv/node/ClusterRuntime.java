@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -47,8 +46,6 @@ public final class ClusterRuntime implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final PeerClient peerClient;
     private final Map<NodeAddress, ShardStatus> peerStatus = new ConcurrentHashMap<>();
-    private final CountDownLatch joined = new CountDownLatch(1);
-    private boolean closed; // guarded by this
 
     ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, String incarnation) {
         this.self = self;
@@ -113,28 +110,13 @@ public final class ClusterRuntime implements AutoCloseable {
         return Map.copyOf(peerStatus);
     }
 
-    /**
-     * Joins, then starts the background work. The node already answers while this runs (it is
-     * started in the background: API.md 10.1); client requests wait for the join ({@link
-     * #awaitJoined}), so none is answered from the layout of this node's own settings when the
-     * cluster has another.
-     */
     void start() {
-        try {
-            join();
-        } finally {
-            joined.countDown();
-        }
-        synchronized (this) { // a node closed while it joined starts no background work
-            if (closed) {
-                return;
-            }
-            failureDetector.start();
-            background.scheduleWithFixedDelay(this::antiEntropyRound, ANTI_ENTROPY_PERIOD_MILLIS,
-                    ANTI_ENTROPY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-            background.scheduleWithFixedDelay(this::maintenanceRound, MAINTENANCE_PERIOD_MILLIS,
-                    MAINTENANCE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
-        }
+        join();
+        failureDetector.start();
+        background.scheduleWithFixedDelay(this::antiEntropyRound, ANTI_ENTROPY_PERIOD_MILLIS,
+                ANTI_ENTROPY_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(this::maintenanceRound, MAINTENANCE_PERIOD_MILLIS,
+                MAINTENANCE_PERIOD_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -266,26 +248,8 @@ public final class ClusterRuntime implements AutoCloseable {
         };
     }
 
-    /** The start-up join is over (done or given up). */
-    boolean hasJoined() {
-        return joined.getCount() == 0;
-    }
-
-    /** Waits until the start-up join is over (done or given up), at most until {@code deadlineNanos}. */
-    boolean awaitJoined(long deadlineNanos) {
-        try {
-            return joined.await(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-    }
-
     @Override
     public void close() {
-        synchronized (this) {
-            closed = true;
-        }
         failureDetector.close();
         background.shutdownNow();
         host.close();

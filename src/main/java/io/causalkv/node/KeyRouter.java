@@ -91,9 +91,6 @@ final class KeyRouter {
         Duration own = policy.kind() == DependencyPolicy.Kind.WAIT ? PROXY_BUDGET.plus(policy.bound()) : PROXY_BUDGET;
         Duration budget = request.timeout().isZero() || request.timeout().compareTo(own) > 0 ? own : request.timeout();
         long deadline = System.nanoTime() + budget.toNanos();
-        if (!cluster.awaitJoined(deadline)) {
-            throw shardUnavailable(); // still joining: its layout may not be the cluster's yet
-        }
         NodeAddress self = cluster.self();
         while (true) {
             ClusterMap map = cluster.membership().map();

@@ -47,9 +47,6 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     /** The longest a write waits for a peer to hold it (API.md 6.4, KVS_WRITE_ACKS=2). */
     static final Duration WRITE_ACK_WAIT = Duration.ofMillis(200);
-    /** A change of the view or shards waits this long at most for the start-up join (bounded well below it). */
-    private static final long JOIN_WAIT_NANOS = Duration.ofSeconds(5).toNanos();
-    private static final System.Logger LOG = System.getLogger(Node.class.getName());
 
     private final NodeConfig config;
     private final CountingPeerClient peers;
@@ -80,37 +77,6 @@ public final class Node implements PeerHandler, AutoCloseable {
             cluster.start();
         }
         ready = true;
-    }
-
-    /**
-     * {@link #start()} on a thread of its own, so that the server opens its port at once: the
-     * node answers while it joins (API.md 10.1), {@code /ready} says false until the join is
-     * over, and client requests wait for it within their usual bounds.
-     */
-    public void startInBackground() {
-        Thread starter = new Thread(() -> {
-            try {
-                start();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "causalkv: the node could not join its cluster", e);
-            }
-        }, "causalkv-start");
-        starter.setDaemon(true);
-        starter.start();
-    }
-
-    /** Peer calls are for a node that has joined ({@link StillJoiningException}). */
-    private void requireJoined() {
-        if (cluster != null && !cluster.hasJoined()) {
-            throw new StillJoiningException();
-        }
-    }
-
-    /** Waits (bounded) for the start-up join before a change of the view or the shards. */
-    private void awaitJoined() {
-        if (cluster != null) {
-            cluster.awaitJoined(System.nanoTime() + JOIN_WAIT_NANOS);
-        }
     }
 
     public NodeConfig config() {
@@ -255,12 +221,10 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     public ViewChange addToView(NodeAddress node) {
-        awaitJoined();
         return shards().addToView(node);
     }
 
     public ViewChange removeFromView(NodeAddress node) {
-        awaitJoined();
         return shards().removeFromView(node);
     }
 
@@ -289,20 +253,17 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     /** Puts a node of the view into a shard (API.md 6.7); it then fetches the shard's state. */
     public void addShardMember(int shard, NodeAddress node) {
-        awaitJoined();
         shards().addShardMember(shard, node);
     }
 
     /** Reshards into {@code shardCount} shards (API.md 6.7, 9.4); answers once the new layout is committed. */
     public void reshard(int shardCount) {
-        awaitJoined();
         shards().reshard(shardCount);
     }
 
     /** A {@code kvs-keys} view change (API.md 8.5); see {@link ShardOperations#changeView}. */
     public ShardOperations.ViewChangeResult changeView(List<NodeAddress> view, Optional<Integer> replFactor,
                                                        PeerRequest request) {
-        awaitJoined();
         return shards().changeView(view, replFactor, request);
     }
 
@@ -362,23 +323,15 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public PingReply onPing(Ping ping) {
-        requireJoined();
         ClusterRuntime c = requireCluster();
         c.membership().learn(ping.from());
-        // A join probe (it carries no map: ClusterRuntime.probeConfiguredPeers) comes from a node
-        // that is not serving yet; its silence until its join is over is no lost contact, so its
-        // first answer afterwards is a first contact (PeerHealth), not a reconnection whose
-        // deliveries wait 2 s.
-        if (!ping.map().entries().isEmpty()) {
-            c.membership().health(ping.from()).heardFrom(c.membership().now());
-        }
+        c.membership().health(ping.from()).heardFrom(c.membership().now());
         c.membership().adopt(ping.map());
         return new PingReply(c.membership().map(), c.status());
     }
 
     @Override
     public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
-        requireJoined();
         LocalShard here = requireCluster().host().current();
         if (here != null && here.ref().equals(shard)) {
             return here.replica().receive(writes);
@@ -391,7 +344,6 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since) {
-        requireJoined();
         LocalShard here = requireCluster().host().current();
         // Only a replica that has its shard's state may hand it out (a new one has not, yet).
         if (here != null && here.ref().equals(shard) && here.isReady()) {
@@ -402,7 +354,6 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public ClusterMap onJoin(NodeAddress joiner) {
-        requireJoined();
         ClusterRuntime c = requireCluster();
         c.add(joiner);
         return c.membership().map();
@@ -410,19 +361,16 @@ public final class Node implements PeerHandler, AutoCloseable {
 
     @Override
     public boolean onHandoff(ShardRef shard, List<StateDelta.KeyedEntry> entries) {
-        requireJoined();
         return requireCluster().host().receiveHandoff(shard, entries);
     }
 
     @Override
     public boolean onReshard(ReshardStep step) {
-        requireJoined();
         return requireCluster().onReshard(step);
     }
 
     @Override
     public int onKeyCount(ShardRef shard) {
-        requireJoined();
         LocalShard here = requireCluster().host().current();
         return here != null && here.ref().equals(shard) && here.isReady() ? here.replica().liveKeyCount() : -1;
     }

@@ -9,9 +9,8 @@ import java.lang.System.Logger.Level;
 /**
  * Builds the node when the webapp starts: reads and validates the settings (environment
  * variables, overridden by context init parameters so several nodes can share one JVM), creates
- * the {@link Node}, starts its join of the cluster (announce, fetch state; bounded) in the
- * background, and leaves the node in a context attribute for the Jersey application, which
- * starts after it.
+ * the {@link Node}, joins the cluster (announce, fetch state; bounded) and only then leaves the
+ * node in a context attribute for the Jersey application, which starts after it.
  */
 public final class NodeBootstrap implements ServletContextListener {
 
@@ -35,11 +34,9 @@ public final class NodeBootstrap implements ServletContextListener {
         PeerTransport transport = context.getAttribute(PeerTransport.CONTEXT_ATTRIBUTE) instanceof PeerTransport t
                 ? t : PeerTransport.HTTP;
         Node node = new Node(config, transport);
-        // The join runs while the server opens its port: a node answers within 3 s of its start
-        // however long its peers take (API.md 10.1); /ready says when it has joined.
-        node.startInBackground();
+        node.start();
         context.setAttribute(NODE_ATTRIBUTE, node);
-        LOG.log(Level.INFO, "causalkv node starting: mode={0}, address={1}, view={2}, dialects={3}",
+        LOG.log(Level.INFO, "causalkv node started: mode={0}, address={1}, view={2}, dialects={3}",
                 config.mode(), config.address().map(Object::toString).orElse("-"), config.view(), config.dialects());
     }
 

@@ -2,8 +2,6 @@ package io.causalkv.testing;
 
 import io.causalkv.jetty.JsonErrorHandler;
 import io.causalkv.jetty.ServerSettings;
-import io.causalkv.node.Node;
-import io.causalkv.node.NodeBootstrap;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +20,6 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 public final class EmbeddedNode implements AutoCloseable {
 
     private static final Path WEBAPP = Path.of("src/main/webapp");
-    private static final java.time.Duration JOIN_BOUND = java.time.Duration.ofSeconds(30);
 
     private final Server server;
     private final ServerConnector connector;
@@ -70,18 +67,6 @@ public final class EmbeddedNode implements AutoCloseable {
 
     /** Starts with servlet-context attributes too (e.g. the peer transport of a test network). */
     public static EmbeddedNode startOn(int port, Map<String, String> settings, Map<String, Object> attributes) throws Exception {
-        EmbeddedNode node = startJoining(port, settings, attributes);
-        try {
-            node.awaitJoined();
-        } catch (AssertionError e) {
-            node.close();
-            throw e;
-        }
-        return node;
-    }
-
-    /** Starts and returns as soon as the server answers, while the node may still be joining its cluster. */
-    public static EmbeddedNode startJoining(int port, Map<String, String> settings, Map<String, Object> attributes) throws Exception {
         EmbeddedNode node = new EmbeddedNode(port, new LinkedHashMap<>(settings), attributes);
         try {
             node.server.start();
@@ -90,17 +75,6 @@ public final class EmbeddedNode implements AutoCloseable {
             throw e;
         }
         return node;
-    }
-
-    /**
-     * The node joins its cluster in the background once the server is up (API.md 10.1); a test
-     * that starts a node means a node that has joined, as {@code /ready} says: wait for it (the
-     * join is bounded well below this).
-     */
-    private void awaitJoined() {
-        if (context.getServletContext().getAttribute(NodeBootstrap.NODE_ATTRIBUTE) instanceof Node node) {
-            Await.until(JOIN_BOUND, "node " + address() + " has joined", node::isReady);
-        }
     }
 
     public int port() {

@@ -7,7 +7,6 @@ import io.causalkv.api.common.Json;
 import io.causalkv.api.common.RequestBody;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.node.Node;
-import io.causalkv.node.StillJoiningException;
 import io.causalkv.replication.Write;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.Ping;
@@ -112,8 +111,6 @@ public final class InternalResource {
             answer = handler.apply(json);
         } catch (IllegalArgumentException | NullPointerException e) {
             throw badRequest("Malformed peer message");
-        } catch (StillJoiningException e) {
-            return Json.response(503, Json.object().put("error", e.getMessage()));
         }
         return Json.response(200, answer);
     }
