@@ -51,7 +51,7 @@ final class NodeStart {
     /** Probes until the node answers /ready with 200 (or, with {@code readyToo} false, answers at all). */
     void watch(long deadlineNanos, boolean readyToo) {
         while (System.nanoTime() < deadlineNanos && process.isAlive()) {
-            HttpProbe.Answer answer = HttpProbe.get(port, "/ready", 2_000);
+            HttpProbe.Answer answer = HttpProbe.get(port, "/ready");
             long now = System.nanoTime();
             if (answer.answered() && answerNanos < 0) {
                 answerNanos = now;

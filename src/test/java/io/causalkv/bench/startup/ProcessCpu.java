@@ -29,7 +29,8 @@ final class ProcessCpu {
     /**
      * CPU seconds of a process's threads by kind (the main thread, which deploys the webapp; the
      * JIT compilers; the collector and VM threads; Jetty's request threads; the node's own
-     * threads), to show where a start's CPU goes.
+     * threads), to show where a start's CPU goes. Live threads only: a thread that has ended
+     * counts in {@link #seconds} but not here (few have, at a node's first answer).
      */
     static java.util.Map<String, Double> byThread(ProcessHandle process) {
         java.util.Map<String, Double> kinds = new java.util.TreeMap<>();

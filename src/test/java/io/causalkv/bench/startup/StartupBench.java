@@ -167,7 +167,7 @@ public final class StartupBench {
     /** Every node of {@code askers} lists every node of {@code listed} in its /view. */
     private static boolean viewsListAll(List<NodeStart> askers, List<NodeStart> listed) {
         for (NodeStart asker : askers) {
-            String view = HttpProbe.get(asker.port, "/view", 2_000).body();
+            String view = HttpProbe.get(asker.port, "/view").body();
             for (NodeStart node : listed) {
                 if (!view.contains("\"" + node.address() + "\"")) {
                     return false;
@@ -181,13 +181,13 @@ public final class StartupBench {
     private boolean shardsAgree(List<NodeStart> nodes) {
         String agreed = null;
         for (NodeStart node : nodes) {
-            StringBuilder answer = new StringBuilder(HttpProbe.get(node.port, "/shard/ids", 2_000).body());
+            StringBuilder answer = new StringBuilder(HttpProbe.get(node.port, "/shard/ids").body());
             String ids = answer.toString().replaceAll("[^0-9,]", "");
             if (ids.isEmpty() || ids.split(",").length != Integer.parseInt(options.get("shards"))) {
                 return false;
             }
             for (String id : ids.split(",")) {
-                answer.append(HttpProbe.get(node.port, "/shard/members/" + id, 2_000).body());
+                answer.append(HttpProbe.get(node.port, "/shard/members/" + id).body());
             }
             if (agreed != null && !agreed.contentEquals(answer)) {
                 return false;

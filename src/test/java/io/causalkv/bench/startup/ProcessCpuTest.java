@@ -1,0 +1,39 @@
+package io.causalkv.bench.startup;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The start-up benchmark's CPU readings, on this test's own process. */
+class ProcessCpuTest {
+
+    @Test
+    void readsTheProcessCpuAndSplitsItByKindOfThread() {
+        ProcessHandle self = ProcessHandle.current();
+        double before = ProcessCpu.seconds(self);
+        long sink = 0;
+        long end = System.nanoTime() + 300_000_000L;
+        while (System.nanoTime() < end) { // 0.3 s of this thread's CPU
+            sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
+        }
+        double after = ProcessCpu.seconds(self);
+        assertTrue(after - before >= 0.2, "the process used " + (after - before) + " s (" + sink + ")");
+
+        Map<String, Double> byThread = ProcessCpu.byThread(self);
+        assertTrue(byThread.getOrDefault("main", 0.0) + byThread.getOrDefault("other", 0.0) >= 0.2,
+                "this thread's 0.3 s is in its kind: " + byThread);
+        assertTrue(byThread.containsKey("jit"), byThread.toString());
+        double sum = byThread.values().stream().mapToDouble(Double::doubleValue).sum();
+        // Live threads only: the CPU of threads that have ended is in the total, not in the split.
+        assertTrue(sum > 0 && sum <= ProcessCpu.seconds(self) + 0.05, sum + " against " + byThread);
+    }
+
+    @Test
+    void aProcessThatIsGoneReadsAsNotANumber() throws Exception {
+        Process done = new ProcessBuilder("true").start();
+        done.waitFor();
+        ProcessHandle handle = done.toHandle();
+        assertTrue(Double.isNaN(ProcessCpu.seconds(handle)));
+    }
+}
