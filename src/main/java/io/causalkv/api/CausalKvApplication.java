@@ -3,6 +3,7 @@ package io.causalkv.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.causalkv.api.admin.AdminPageResource;
 import io.causalkv.api.admin.AdminResource;
+import io.causalkv.api.common.ExpiredPeerRequestFilter;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
 import io.causalkv.api.common.RelayHeaderFilter;
@@ -53,6 +54,7 @@ public class CausalKvApplication extends ResourceConfig {
         register(JsonExceptionMapper.class);
         register(RequestGuardFilter.class);
         register(RelayHeaderFilter.class);
+        register(ExpiredPeerRequestFilter.class);
         register(MetricsFilter.class);
         // Everything is registered above and below: no WADL, and no looking through every jar's
         // META-INF/services for features to discover (docs/PERFORMANCE.md, "Start-up").

@@ -144,19 +144,29 @@ final class KeyRouter {
             throw shardUnavailable();
         }
         List<NodeAddress> order = reachableFirst(members);
+        // A write goes to one member at most: another member is tried only when this one
+        // certainly never got it (no connection). A slow member that got it would apply it after
+        // the next member had, and the client's one write would be two versions (the second
+        // answered 200 "replaced" for a new key, or beating a concurrent write of another client).
+        // So a write gives its first member the whole budget; if that member stays silent the
+        // answer is 503, and the member refuses the request should it read it after the budget.
+        boolean once = !"GET".equals(request.method());
         for (int i = 0; i < order.size(); i++) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
                 break;
             }
-            // Leave time for the members after this one, should this one be silent.
-            long share = wholeBudget ? left : Math.max(Math.min(left, 1_000_000_000L), left / (order.size() - i));
+            // A read leaves time for the members after this one, should this one be silent.
+            long share = wholeBudget || once ? left : Math.max(Math.min(left, 1_000_000_000L), left / (order.size() - i));
             try {
                 return KeyResult.relayed(peers.relay(order.get(i), new PeerRequest(request.method(), request.rawPath(),
                         request.body(), Duration.ofNanos(share), request.hops() + 1)), ownShard ? null : order.get(i));
             } catch (PeerUnreachableException e) {
                 // Not a health verdict: the member may just be slow (a write waiting out a
                 // reshard). The failure detector decides who is down.
+                if (once && e.mayHaveArrived()) {
+                    break;
+                }
             }
         }
         throw shardUnavailable();

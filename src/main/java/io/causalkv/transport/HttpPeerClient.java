@@ -139,8 +139,9 @@ public final class HttpPeerClient implements PeerClient {
     /** One exchange with {@code to}; {@code withToken}: it is a member, and gets the cluster token (if any). */
     private PeerResponse send(NodeAddress to, PeerRequest request, boolean withToken) throws PeerUnreachableException {
         try {
+            Duration timeout = request.timeout().isZero() ? Duration.ofMillis(1) : request.timeout();
             HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + to + request.rawPath()))
-                    .timeout(request.timeout().isZero() ? Duration.ofMillis(1) : request.timeout())
+                    .timeout(timeout)
                     .method(request.method(), request.body().length == 0
                             ? HttpRequest.BodyPublishers.noBody()
                             : HttpRequest.BodyPublishers.ofByteArray(request.body()));
@@ -154,14 +155,30 @@ public final class HttpPeerClient implements PeerClient {
             if (withToken) {
                 token.ifPresent(t -> builder.header(ClusterToken.HEADER, t.headerValue()));
             }
+            // When this node stops waiting: a request that reaches the peer later (held in a
+            // kernel while a link was down, or read by a process that was paused) is refused there.
+            builder.header(PeerRequest.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));
             HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
             return new PeerResponse(response.statusCode(), response.body());
-        } catch (IOException | IllegalArgumentException e) {
-            throw new PeerUnreachableException(to, e);
+        } catch (IOException e) {
+            throw neverConnected(e) ? PeerUnreachableException.notSent(to, e) : new PeerUnreachableException(to, e);
+        } catch (IllegalArgumentException e) {
+            throw PeerUnreachableException.notSent(to, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerUnreachableException(to, e);
         }
+    }
+
+    /** A failure to connect (refused, no route, connect timeout): nothing was written to the peer. */
+    private static boolean neverConnected(IOException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
+                    || t instanceof java.net.NoRouteToHostException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private JsonNode postJson(NodeAddress to, String path, ObjectNode body, Duration timeout) throws PeerUnreachableException {

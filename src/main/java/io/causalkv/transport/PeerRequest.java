@@ -16,6 +16,14 @@ public record PeerRequest(String method, String rawPath, byte[] body, Duration t
     /** The header that carries, on a proxied request, the milliseconds the relaying node will wait. */
     public static final String BUDGET_HEADER = "X-Causalkv-Budget-Ms";
 
+    /**
+     * The header that carries, on every request between nodes, the sender's wall-clock time
+     * (epoch milliseconds) at which it stops waiting for the answer. The receiver refuses a request
+     * read after it: a delivery the sender gave up on must not take effect later (API.md 10.3).
+     * It assumes the nodes' clocks agree to well within the shortest peer timeout (400 ms).
+     */
+    public static final String DEADLINE_HEADER = "X-Causalkv-Deadline";
+
     public PeerRequest(String method, String rawPath, byte[] body, Duration timeout) {
         this(method, rawPath, body, timeout, 0);
     }
