@@ -13,7 +13,7 @@ import java.util.function.UnaryOperator;
 /**
  * This node's view of the cluster: the current {@link ClusterMap}, the health of every peer it
  * has heard of, and listeners told of each new map. Changes are proposed here and adopted from
- * gossip; the newer map always wins.
+ * gossip; the newer map always wins (under manual membership, only a later view change's).
  */
 public final class Membership {
 
@@ -24,10 +24,24 @@ public final class Membership {
     private final List<Consumer<ClusterMap>> listeners = new CopyOnWriteArrayList<>();
     private ClusterMap map;
 
+    /**
+     * Under manual membership (kvs-keys, API.md 8.1) only a view change changes the map, and every
+     * view change commits a layout of a higher epoch: a map of the same epoch heard from a peer is
+     * not merged. Otherwise a node started ahead of the view change that will add it, with a VIEW
+     * listing itself, whose start-up probes went unanswered, would spread the layout of its own
+     * VIEW (more shards: it won the merge) and take over where the running nodes place keys.
+     */
+    private final boolean manual;
+
     public Membership(NodeAddress self, ClusterMap initial, LongSupplier nanoClock) {
+        this(self, initial, nanoClock, false);
+    }
+
+    public Membership(NodeAddress self, ClusterMap initial, LongSupplier nanoClock, boolean manual) {
         this.self = self;
         this.clock = nanoClock;
         this.map = initial;
+        this.manual = manual;
         learn(initial);
     }
 
@@ -45,7 +59,13 @@ public final class Membership {
 
     /** Merges a map heard from a peer. */
     public void adopt(ClusterMap other) {
-        change(m -> m.merge(other));
+        if (manual) {
+            // The committed map of a later view change replaces this one whole: a node it leaves
+            // out must not keep its own entry.
+            change(m -> other.layout().epoch() > m.layout().epoch() ? other : m);
+        } else {
+            change(m -> m.merge(other));
+        }
     }
 
     /** Replaces the map outright: only at start-up, with the map learnt from the cluster. */

@@ -52,7 +52,8 @@ public final class ClusterRuntime implements AutoCloseable {
         this.config = config;
         this.peerClient = peers;
         List<NodeAddress> view = new ArrayList<>(config.view());
-        this.membership = new Membership(self, initialMap(config), System::nanoTime);
+        this.membership = new Membership(self, initialMap(config), System::nanoTime,
+                config.membership() == NodeConfig.Membership.MANUAL);
         this.host = new ShardHost(self, incarnation, peers, membership);
         this.failureDetector = new FailureDetector(membership, peers, this::onPingReply, isAutomatic());
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
@@ -130,7 +131,10 @@ public final class ClusterRuntime implements AutoCloseable {
         if (!replies.isEmpty()) {
             ClusterMap cluster = null;
             for (PingReply reply : replies.values()) {
-                cluster = cluster == null ? reply.map() : cluster.merge(reply.map());
+                // Manual membership: the map of the latest view change, never a blend (see Membership).
+                cluster = cluster == null ? reply.map()
+                        : isAutomatic() ? cluster.merge(reply.map())
+                        : reply.map().layout().epoch() > cluster.layout().epoch() ? reply.map() : cluster;
             }
             if (isAutomatic()) {
                 membership.reset(cluster.withMember(self));

@@ -56,6 +56,7 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
     private final boolean[] linked;
     private final boolean[] paused;
     private final Map<Integer, Map<String, String>> launched = new LinkedHashMap<>();
+    private final Map<Integer, String> addressVariables = new LinkedHashMap<>();
 
     private NetnsCluster(String id, int subnet, Path state, int slots) {
         this.id = id;
@@ -152,6 +153,14 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
 
     /** Starts node {@code i}'s JVM in its namespace with these settings (its SOCKET_ADDRESS added). */
     public void launch(int i, Map<String, String> settings) throws IOException {
+        launch(i, "SOCKET_ADDRESS", settings);
+    }
+
+    /**
+     * Starts node {@code i}'s JVM with its own address in {@code addressVariable}: SOCKET_ADDRESS
+     * (automatic membership) or ADDRESS (kvs-keys, manual membership).
+     */
+    public void launch(int i, String addressVariable, Map<String, String> settings) throws IOException {
         if (isRunning(i)) {
             throw new IllegalStateException("node " + i + " is running");
         }
@@ -164,10 +173,11 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
         Map<String, String> env = builder.environment();
         env.keySet().removeIf(SETTINGS::contains);
         env.putAll(settings);
-        env.put("SOCKET_ADDRESS", address(i));
+        env.put(addressVariable, address(i));
         env.put("CAUSALKV_HTTP_HOST", "0.0.0.0");
         env.put("CAUSALKV_CLUSTER_DIR", state.toString());
         launched.put(i, Map.copyOf(settings));
+        addressVariables.put(i, addressVariable);
         // ip netns exec and bin/cluster exec both exec: the PID is the node's JVM's.
         processes[i] = builder.start();
         processes[i].getOutputStream().close();
@@ -177,7 +187,7 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
     /** Starts a stopped node again with the settings it last had (same namespace, same address). */
     public long restart(int i) throws IOException {
         long started = System.nanoTime();
-        launch(i, launched.get(i));
+        launch(i, addressVariables.get(i), launched.get(i));
         awaitReady(i);
         return started;
     }
