@@ -1,0 +1,63 @@
+package io.causalkv.faults.netns;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.causalkv.testing.Await;
+import io.causalkv.testing.Http;
+import io.causalkv.testing.netns.NetnsCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Automatic membership (API.md 9.6, 10.4): a node added to a running sharded cluster, started
+ * without SHARD_COUNT and with a VIEW that lists it, is in every node's view within 5 s of its
+ * process start, and serves every key written before it came.
+ */
+class AddedNodeIT {
+
+    private static final Duration LISTED_WITHIN = Duration.ofSeconds(5);
+
+    @BeforeAll
+    static void namespaces() {
+        NetnsCluster.assumeAvailable();
+    }
+
+    @Test
+    void aNodeStartedWithAViewThatListsItIsInEveryViewWithinFiveSeconds() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.create("added-node", 5)) {
+            Map<String, String> running = Map.of("VIEW", cluster.view(0, 1, 2, 3), "SHARD_COUNT", "2");
+            for (int i = 0; i < 4; i++) {
+                cluster.launch(i, running);
+            }
+            for (int i = 0; i < 4; i++) {
+                cluster.awaitReady(i);
+            }
+            String metadata = "null";
+            List<String> keys = new ArrayList<>();
+            for (int n = 0; n < 20; n++) {
+                Http.Reply put = Kvs.put(cluster, n % 4, "before" + n, Integer.toString(n), metadata);
+                assertEquals(201, put.status(), put.body());
+                metadata = Kvs.metadata(put);
+                keys.add("before" + n);
+            }
+
+            long started = System.nanoTime();
+            cluster.launch(4, Map.of("VIEW", cluster.view(0, 1, 2, 3, 4)));
+            String added = cluster.address(4);
+            Duration listed = Await.until(Duration.ofSeconds(5), "every node's view lists the added node",
+                    () -> cluster.indexes().stream().allMatch(i -> Http.send("GET", cluster.url(i, "/view")).body().contains(added)));
+            long listedAfter = (System.nanoTime() - started) / 1_000_000;
+            System.out.println("added node listed in every view " + listedAfter + " ms after its process start");
+            assertEquals(true, listed.compareTo(LISTED_WITHIN) <= 0);
+            String latest = metadata;
+            for (String key : keys) {
+                Await.until(Duration.ofSeconds(5), "the added node serves " + key,
+                        () -> Kvs.get(cluster, 4, key, latest).status() == 200);
+            }
+        }
+    }
+}
