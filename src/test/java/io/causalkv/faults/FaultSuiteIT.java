@@ -13,6 +13,7 @@ import io.causalkv.history.Violation;
 import io.causalkv.history.Workload;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Cluster;
+import io.causalkv.testing.CrashableNodes;
 import io.causalkv.testing.Http;
 import io.causalkv.testing.Nodes;
 import io.causalkv.testing.ProcessCluster;
@@ -57,11 +58,11 @@ class FaultSuiteIT {
             java.util.EnumSet.of(Violation.Kind.READ_YOUR_WRITES, Violation.Kind.MONOTONIC_READS, Violation.Kind.CAUSAL_READ);
 
     /** When the fault was healed (nanoTime), and what was measured while it lasted. */
-    private record Heal(long nanos, String figures) {
+    record Heal(long nanos, String figures) {
     }
 
     @FunctionalInterface
-    private interface Fault {
+    interface Fault {
         Heal inject(History history) throws Exception;
     }
 
@@ -86,7 +87,7 @@ class FaultSuiteIT {
      * acknowledged, checks that a survivor serves that write, waits until the survivors remove
      * the victim, and starts it again.
      */
-    private static Heal killAndRestart(ProcessCluster cluster, int victim, History history, boolean oneShard) throws IOException {
+    static Heal killAndRestart(CrashableNodes cluster, int victim, History history, boolean oneShard) throws IOException {
         Replicas.Layout layout = Replicas.agreedLayout(cluster);
         assertNotNull(layout, "the layout before the kill");
         String victimAddress = cluster.address(victim);
@@ -262,7 +263,7 @@ class FaultSuiteIT {
         return Cluster.start(size, FaultyHttpTransport::new, settings);
     }
 
-    private static void run(String fault, String clusterName, Nodes nodes, boolean oneShard, Fault inject) throws Exception {
+    static void run(String fault, String clusterName, Nodes nodes, boolean oneShard, Fault inject) throws Exception {
         long began = System.nanoTime();
         Await.until(Duration.ofSeconds(10), "the nodes agree on the layout", () -> Replicas.agreedLayout(nodes) != null);
         History history = new History();
@@ -359,7 +360,7 @@ class FaultSuiteIT {
     }
 
     /** The first key named {@code prefix<n>} that {@code layout} puts in {@code shard}. */
-    private static String keyOf(Replicas.Layout layout, int shard, String prefix) {
+    static String keyOf(Replicas.Layout layout, int shard, String prefix) {
         for (int n = 0; n < 10_000; n++) {
             if (layout.shardOf(prefix + n) == shard) {
                 return prefix + n;

@@ -18,7 +18,7 @@ import java.util.stream.Collectors;
  * goodbye to peers, its memory gone) and started again on its address. Only the processes this
  * fixture started are ever killed, by their handles.
  */
-public final class ProcessCluster implements Nodes, AutoCloseable {
+public final class ProcessCluster implements CrashableNodes, AutoCloseable {
 
     private static final Duration READY_BOUND = Duration.ofSeconds(30);
     private static final List<String> SETTINGS = List.of("SOCKET_ADDRESS", "ADDRESS", "VIEW", "SHARD_COUNT", "REPL_FACTOR",
@@ -57,7 +57,7 @@ public final class ProcessCluster implements Nodes, AutoCloseable {
         return cluster;
     }
 
-    /** Starts node {@code i} again (same address, full VIEW) and returns its process start time (nanoTime). */
+    @Override
     public long restart(int i) throws IOException {
         if (isRunning(i)) {
             throw new IllegalStateException("node " + i + " is running");
@@ -68,7 +68,7 @@ public final class ProcessCluster implements Nodes, AutoCloseable {
         return started;
     }
 
-    /** SIGKILL, then waits (bounded) for the process to be gone. */
+    @Override
     public void kill9(int i) {
         Process process = processes[i];
         if (process == null) {

@@ -3,7 +3,7 @@ package io.causalkv.testing.netns;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.FreePorts;
 import io.causalkv.testing.Http;
-import io.causalkv.testing.Nodes;
+import io.causalkv.testing.CrashableNodes;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Assumptions;
  * <p>Everything it makes (namespaces, links, rules, processes) goes in {@link #close()}, also
  * when a test fails; namespaces left by a test JVM that died are removed by the next fixture.
  */
-public final class NetnsCluster implements Nodes, AutoCloseable {
+public final class NetnsCluster implements CrashableNodes, AutoCloseable {
 
     public static final int PORT = 8080;
     private static final Duration READY_BOUND = Duration.ofSeconds(60);
@@ -161,7 +161,7 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
      * (automatic membership) or ADDRESS (kvs-keys, manual membership).
      */
     public void launch(int i, String addressVariable, Map<String, String> settings) throws IOException {
-        if (isRunning(i)) {
+        if (isAlive(i)) {
             throw new IllegalStateException("node " + i + " is running");
         }
         List<String> command = List.of("ip", "netns", "exec", namespace(i),
@@ -185,6 +185,7 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
     }
 
     /** Starts a stopped node again with the settings it last had (same namespace, same address). */
+    @Override
     public long restart(int i) throws IOException {
         long started = System.nanoTime();
         launch(i, addressVariables.get(i), launched.get(i));
@@ -222,17 +223,25 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
         linked[i] = true;
     }
 
-    /** Node {@code i} still sends, but receives nothing from the bridge (a one-way partition). */
+    /**
+     * Node {@code i} still sends, but receives nothing from its peers (a one-way partition);
+     * clients (the test's own address) still reach it.
+     */
     public void dropIncoming(int i) {
         Command.run("ip", "netns", "exec", namespace(i), "nft",
                 "add table inet causalkv; add chain inet causalkv in { type filter hook input priority 0; policy accept; };"
-                        + " add rule inet causalkv in iifname \"eth0\" drop");
+                        + " add rule inet causalkv in iifname \"eth0\" ip saddr != " + testHost() + " drop");
+    }
+
+    private String testHost() {
+        return "198.18." + subnet + ".1";
     }
 
     public void acceptIncoming(int i) {
         Command.quietly("ip", "netns", "exec", namespace(i), "nft", "delete table inet causalkv");
     }
 
+    @Override
     public void kill9(int i) {
         Process process = processes[i];
         if (process == null) {
@@ -279,9 +288,42 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
         return host(i) + ":" + PORT;
     }
 
+    /** Whether clients can use node {@code i} now: its process alive, not paused, its link up. */
     @Override
     public boolean isRunning(int i) {
+        return isAlive(i) && !paused[i] && linked[i];
+    }
+
+    private boolean isAlive(int i) {
         return processes[i] != null && processes[i].isAlive();
+    }
+
+    /**
+     * A partition between nodes, clients still reaching every node: each node drops what comes
+     * from the nodes on the other side of {@code side} (nftables, input), so what is sent across
+     * is lost on the way as on a broken network, and TCP retransmits it once {@link #heal()}
+     * removes the rules.
+     */
+    public void partition(int... side) {
+        java.util.Set<Integer> inside = IntStream.of(side).boxed().collect(Collectors.toSet());
+        for (int i = 0; i < processes.length; i++) {
+            boolean in = inside.contains(i);
+            String others = IntStream.range(0, processes.length).filter(n -> inside.contains(n) != in)
+                    .mapToObj(this::host).collect(Collectors.joining(", "));
+            if (!others.isEmpty()) {
+                Command.run("ip", "netns", "exec", namespace(i), "nft",
+                        "add table inet causalkv_partition; add chain inet causalkv_partition in"
+                                + " { type filter hook input priority 0; policy accept; };"
+                                + " add rule inet causalkv_partition in ip saddr { " + others + " } drop");
+            }
+        }
+    }
+
+    /** Ends every partition made by {@link #partition}. */
+    public void heal() {
+        for (int i = 0; i < processes.length; i++) {
+            Command.quietly("ip", "netns", "exec", namespace(i), "nft", "delete table inet causalkv_partition");
+        }
     }
 
     /** Stops every process (SIGCONT first: a paused JVM still dies of SIGKILL, but be plain) and removes every namespace. */
@@ -289,7 +331,7 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
     public synchronized void close() {
         for (int i = 0; i < processes.length; i++) {
             try {
-                if (paused[i] && isRunning(i)) {
+                if (paused[i] && isAlive(i)) {
                     resume(i);
                 }
                 kill9(i);
@@ -324,7 +366,7 @@ public final class NetnsCluster implements Nodes, AutoCloseable {
         Command.run("ip", "-n", br, "link", "add", "br0", "type", "bridge");
         Command.run("ip", "-n", br, "link", "set", "dev", "br0", "up");
         Command.run("ip", "link", "add", own, "type", "veth", "peer", "name", "porthost", "netns", br);
-        Command.run("ip", "addr", "add", "198.18." + subnet + ".1/24", "dev", own);
+        Command.run("ip", "addr", "add", testHost() + "/24", "dev", own);
         Command.run("ip", "link", "set", "dev", own, "up");
         Command.run("ip", "-n", br, "link", "set", "dev", "porthost", "master", "br0");
         Command.run("ip", "-n", br, "link", "set", "dev", "porthost", "up");

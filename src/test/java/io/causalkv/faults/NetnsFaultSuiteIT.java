@@ -1,0 +1,146 @@
+package io.causalkv.faults;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import io.causalkv.testing.Await;
+import io.causalkv.testing.Http;
+import io.causalkv.testing.netns.NetnsCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fault suite's scenarios on real processes in network namespaces ({@link NetnsCluster}):
+ * standalone Jetty nodes, faults made by the kernel (packets dropped between nodes, processes
+ * killed or paused), under the same recorded causal load and history check as
+ * {@link FaultSuiteIT}, plus the faults only real processes and links have: a replica paused for
+ * 5 s and a node that can send but not receive.
+ */
+class NetnsFaultSuiteIT {
+
+    /** Longer than failure detection (3 s), so cut-off nodes are removed and must rejoin. */
+    private static final Duration PARTITION = Duration.ofMillis(3_500);
+    private static final Duration PAUSE = Duration.ofSeconds(5);
+    private static final Duration ONE_WAY = Duration.ofSeconds(8);
+    private static final Duration VIEWS_AGREE = Duration.ofSeconds(10);
+
+    @BeforeAll
+    static void namespaces() {
+        NetnsCluster.assumeAvailable();
+    }
+
+    @Test
+    void threeNodesKill9OfTheReplicaThatAcknowledgedAWrite() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-kill9", 3, Map.of())) {
+            FaultSuiteIT.run("kill -9 of the acknowledging replica, restart (netns)", "3 nodes, 1 shard", cluster, true,
+                    h -> FaultSuiteIT.killAndRestart(cluster, 1, h, true));
+        }
+    }
+
+    @Test
+    void threeNodesOneNodeIsolated() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-isolated", 3, Map.of())) {
+            FaultSuiteIT.run("partition isolating one node (netns)", "3 nodes, 1 shard", cluster, true, h -> partition(cluster, 2));
+            viewsAgree(cluster);
+        }
+    }
+
+    @Test
+    void sixNodesBothShardsSplit() throws Exception {
+        // {0,1,2} | {3,4,5}: each shard (0,2,4 and 1,3,5) is split 2 | 1.
+        try (NetnsCluster cluster = NetnsCluster.start("faults-split", 6, Map.of("SHARD_COUNT", "2"))) {
+            FaultSuiteIT.run("partition splitting the shards (netns)", "6 nodes, 2 shards", cluster, false, h -> partition(cluster, 0, 1, 2));
+            viewsAgree(cluster);
+        }
+    }
+
+    @Test
+    void threeNodesReplicaPausedForFiveSeconds() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-paused", 3, Map.of())) {
+            FaultSuiteIT.run("replica paused 5 s (SIGSTOP, SIGCONT)", "3 nodes, 1 shard", cluster, true, h -> {
+                cluster.pause(1);
+                Await.elapse(PAUSE);
+                cluster.resume(1);
+                return new FaultSuiteIT.Heal(System.nanoTime(), "paused for " + PAUSE.toMillis() + " ms");
+            });
+            viewsAgree(cluster);
+        }
+    }
+
+    /**
+     * A node that still sends but receives nothing: its peers hear its heartbeats but get no answer
+     * to theirs. While it lasts, the others' views may drop it, but must settle rather than add it
+     * and remove it again and again; once it ends, every view lists every node.
+     */
+    @Test
+    void threeNodesOneWayPartitionDoesNotMakeMembershipFlap() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-one-way", 3, Map.of())) {
+            List<Integer> flips = new ArrayList<>();
+            FaultSuiteIT.run("one-way partition (node 2 receives nothing)", "3 nodes, 1 shard", cluster, true, h -> {
+                cluster.dropIncoming(2);
+                long end = System.nanoTime() + ONE_WAY.toNanos();
+                // The last half of the fault: membership must have settled by then.
+                Boolean last = null;
+                int changes = 0;
+                while (System.nanoTime() < end) {
+                    boolean listed = Http.send("GET", cluster.url(0, "/view")).body().contains(cluster.address(2));
+                    if (System.nanoTime() > end - ONE_WAY.toNanos() / 2 && last != null && listed != last) {
+                        changes++;
+                    }
+                    last = listed;
+                    Await.elapse(Duration.ofMillis(100));
+                }
+                flips.add(changes);
+                cluster.acceptIncoming(2);
+                return new FaultSuiteIT.Heal(System.nanoTime(), "one-way for " + ONE_WAY.toMillis() + " ms; node 0's view changed "
+                        + changes + " times about node 2 in its last half");
+            });
+            assertEquals(0, flips.get(0), "node 0's view kept adding and removing node 2 while it could only send");
+            viewsAgree(cluster);
+        }
+    }
+
+    @Test
+    void sixNodesNodeKilledAndRestartedDuringAReshard() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-reshard", 6, Map.of("SHARD_COUNT", "2"))) {
+            FaultSuiteIT.run("node killed and restarted during a reshard (2 -> 3 shards, netns)", "6 nodes, 2 shards", cluster, false, h -> {
+                cluster.kill9(5);
+                AtomicReference<Http.Reply> answer = new AtomicReference<>();
+                long sent = System.nanoTime();
+                Thread reshard = new Thread(() -> answer.set(Http.send("PUT", cluster.url(0, "/shard/reshard"), "{\"shard-count\":3}")));
+                reshard.start();
+                long started = cluster.restart(5);
+                reshard.join(30_000);
+                assertNotNull(answer.get(), "the reshard answered");
+                assertEquals(200, answer.get().status(), answer.get().body());
+                long heal = System.nanoTime();
+                Duration agreed = Await.until(Duration.ofSeconds(20), "every node in the layout of 3 shards", () -> {
+                    Replicas.Layout layout = Replicas.agreedLayout(cluster);
+                    return layout != null && layout.shards().size() == 3;
+                });
+                return new FaultSuiteIT.Heal(heal, "node started again " + (started - sent) / 1_000_000 + " ms after the reshard was sent;"
+                        + " reshard answered " + (heal - sent) / 1_000_000 + " ms after; every node in the new layout "
+                        + agreed.toMillis() + " ms after the answer");
+            });
+        }
+    }
+
+    private static FaultSuiteIT.Heal partition(NetnsCluster cluster, int... side) {
+        cluster.partition(side);
+        Await.elapse(PARTITION);
+        cluster.heal();
+        return new FaultSuiteIT.Heal(System.nanoTime(), "cut for " + PARTITION.toMillis() + " ms");
+    }
+
+    private static void viewsAgree(NetnsCluster cluster) {
+        Await.until(VIEWS_AGREE, "every node's view lists every node", () -> cluster.indexes().stream().allMatch(i -> {
+            String view = Http.send("GET", cluster.url(i, "/view")).body();
+            return cluster.indexes().stream().allMatch(n -> view.contains(cluster.address(n)));
+        }));
+    }
+}
