@@ -266,6 +266,19 @@ class FaultSuiteIT {
     static void run(String fault, String clusterName, Nodes nodes, boolean oneShard, Fault inject) throws Exception {
         long began = System.nanoTime();
         Await.until(Duration.ofSeconds(10), "the nodes agree on the layout", () -> Replicas.agreedLayout(nodes) != null);
+        // A settled cluster: until a node has heard from a peer for 2 s it acknowledges writes
+        // without that peer's copy (API.md 10.3, RELIABILITY "Guarantees"), and a scenario that
+        // then stops the node (the restart during a reshard) would lose them for a reason that is
+        // not its fault. The kill -9 scenarios check that window on their own crash write.
+        Await.until(Duration.ofSeconds(20), "every node counts every other node stable", () -> {
+            List<String> running = new java.util.ArrayList<>();
+            for (int i = 0; i < nodes.size(); i++) {
+                if (nodes.isRunning(i)) {
+                    running.add(nodes.address(i));
+                }
+            }
+            return running.stream().allMatch(node -> stable(node, running.stream().filter(peer -> !peer.equals(node)).toList()));
+        });
         History history = new History();
         Workload load = new Workload(nodes, history, SESSIONS, oneShard, fault.hashCode() + clusterName.hashCode());
         Heal heal;
