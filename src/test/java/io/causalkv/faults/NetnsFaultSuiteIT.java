@@ -28,6 +28,8 @@ class NetnsFaultSuiteIT {
     private static final Duration PAUSE = Duration.ofSeconds(5);
     private static final Duration ONE_WAY = Duration.ofSeconds(8);
     private static final Duration VIEWS_AGREE = Duration.ofSeconds(10);
+    private static final Duration STUTTER_FOR = Duration.ofSeconds(3);
+    private static final Duration STALL = Duration.ofMillis(200);
 
     @BeforeAll
     static void namespaces() {
@@ -67,6 +69,28 @@ class NetnsFaultSuiteIT {
                 Await.elapse(PAUSE);
                 cluster.resume(1);
                 return new FaultSuiteIT.Heal(System.nanoTime(), "paused for " + PAUSE.toMillis() + " ms");
+            });
+            viewsAgree(cluster);
+        }
+    }
+
+    /**
+     * The slow peer, as a process: this kernel has no netem to delay packets, so node 1 stalls
+     * instead, stopped 200 ms of every 400 ms for 3 s (like long GC pauses). Calls to it time
+     * out now and then, and answers come late.
+     */
+    @Test
+    void sixNodesStutteringPeer() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-stutter", 6, Map.of("SHARD_COUNT", "2"))) {
+            FaultSuiteIT.run("stuttering peer (stopped 200 ms of every 400 ms for 3 s)", "6 nodes, 2 shards", cluster, false, h -> {
+                long end = System.nanoTime() + STUTTER_FOR.toNanos();
+                while (System.nanoTime() < end) {
+                    cluster.pause(1);
+                    Await.elapse(STALL);
+                    cluster.resume(1);
+                    Await.elapse(STALL);
+                }
+                return new FaultSuiteIT.Heal(System.nanoTime(), "stuttered for " + STUTTER_FOR.toMillis() + " ms");
             });
             viewsAgree(cluster);
         }
