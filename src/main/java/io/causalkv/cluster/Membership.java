@@ -59,13 +59,19 @@ public final class Membership {
 
     /** Merges a map heard from a peer. */
     public void adopt(ClusterMap other) {
+        change(m -> combine(m, other));
+    }
+
+    /**
+     * Two maps as one: their merge, or under manual membership the later view change's map, whole
+     * (a node it leaves out must not keep its own entry). Also how a joining node combines the
+     * maps its peers answered with.
+     */
+    public ClusterMap combine(ClusterMap mine, ClusterMap theirs) {
         if (manual) {
-            // The committed map of a later view change replaces this one whole: a node it leaves
-            // out must not keep its own entry.
-            change(m -> other.layout().epoch() > m.layout().epoch() ? other : m);
-        } else {
-            change(m -> m.merge(other));
+            return theirs.layout().epoch() > mine.layout().epoch() ? theirs : mine;
         }
+        return mine.merge(theirs);
     }
 
     /** Replaces the map outright: only at start-up, with the map learnt from the cluster. */

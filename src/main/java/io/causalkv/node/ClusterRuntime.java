@@ -131,10 +131,7 @@ public final class ClusterRuntime implements AutoCloseable {
         if (!replies.isEmpty()) {
             ClusterMap cluster = null;
             for (PingReply reply : replies.values()) {
-                // Manual membership: the map of the latest view change, never a blend (see Membership).
-                cluster = cluster == null ? reply.map()
-                        : isAutomatic() ? cluster.merge(reply.map())
-                        : reply.map().layout().epoch() > cluster.layout().epoch() ? reply.map() : cluster;
+                cluster = cluster == null ? reply.map() : membership.combine(cluster, reply.map());
             }
             if (isAutomatic()) {
                 membership.reset(cluster.withMember(self));

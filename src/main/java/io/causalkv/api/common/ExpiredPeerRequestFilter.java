@@ -38,9 +38,10 @@ public final class ExpiredPeerRequestFilter implements ContainerRequestFilter {
             return; // not a node's header
         }
         if (late > 0) {
+            String path = request.getUriInfo().getPath();
             // Heartbeats pile up in a paused process's socket by the dozen: only other requests are worth a line.
-            LOG.log(request.getUriInfo().getPath().endsWith("ping") ? Level.DEBUG : Level.INFO, "refused {0} {1} from a peer: read {2} ms after its sender gave up on it",
-                    request.getMethod(), request.getUriInfo().getPath(), late);
+            LOG.log(path.endsWith("ping") ? Level.DEBUG : Level.INFO,
+                    "refused {0} {1} from a peer: read {2} ms after its sender gave up on it", request.getMethod(), path, late);
             request.abortWith(Json.response(503, Json.object().put("error", "Request expired")));
         }
     }

@@ -32,6 +32,12 @@ final class Command {
         return result.output;
     }
 
+    /** What it printed, if it succeeded (a query of what may already be gone). */
+    static java.util.Optional<String> output(String... command) {
+        Result result = attempt(List.of(command), Duration.ofSeconds(BOUND_SECONDS));
+        return result.exit == 0 ? java.util.Optional.of(result.output) : java.util.Optional.empty();
+    }
+
     /** Runs it and ignores a failure (clean-up of what may already be gone). */
     static boolean quietly(String... command) {
         return attempt(List.of(command), Duration.ofSeconds(BOUND_SECONDS)).exit == 0;

@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -55,6 +54,7 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
     private final Process[] processes;
     private final boolean[] linked;
     private final boolean[] paused;
+    private boolean closed;
     private final Map<Integer, Map<String, String>> launched = new LinkedHashMap<>();
     private final Map<Integer, String> addressVariables = new LinkedHashMap<>();
 
@@ -104,7 +104,7 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
     /** The namespaces and links for {@code slots} nodes, none started yet. */
     public static NetnsCluster create(String name, int slots) throws IOException {
         removeLeftovers();
-        Path baseDir = base();
+        makeBase();
         String id = ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         Path state = ROOT.resolve("target/netns/" + name);
         Files.createDirectories(state.resolve("logs"));
@@ -120,9 +120,6 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
         } catch (RuntimeException e) {
             cluster.close();
             throw e;
-        }
-        if (!baseDir.equals(base)) {
-            throw new IllegalStateException("base moved");
         }
         return cluster;
     }
@@ -247,15 +244,7 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
         if (process == null) {
             return;
         }
-        process.destroyForcibly();
-        try {
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                throw new IllegalStateException("node " + i + " (pid " + process.pid() + ") survived SIGKILL for 10 s");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        CrashableNodes.sigkill(process, i);
         processes[i] = null;
     }
 
@@ -329,6 +318,10 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
     /** Stops every process (SIGCONT first: a paused JVM still dies of SIGKILL, but be plain) and removes every namespace. */
     @Override
     public synchronized void close() {
+        if (closed) {
+            return; // closed by the test; the shutdown hook finds nothing left
+        }
+        closed = true;
         for (int i = 0; i < processes.length; i++) {
             try {
                 if (paused[i] && isAlive(i)) {
@@ -396,7 +389,7 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
     }
 
     private static void removeNamespace(String ns) {
-        String pids = Command.quietly("ip", "netns", "pids", ns) ? Command.run("ip", "netns", "pids", ns) : "";
+        String pids = Command.output("ip", "netns", "pids", ns).orElse("");
         for (String pid : pids.split("\\s+")) {
             if (!pid.isBlank()) {
                 Command.quietly("kill", "-CONT", pid); // only processes inside a namespace this fixture made
@@ -407,14 +400,13 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
     }
 
     /** One jetty.base for every fixture of the run, with the packaged WAR (and its AOT cache where the JDK has one). */
-    private static synchronized Path base() {
+    private static synchronized void makeBase() {
         if (base == null) {
             Path dir = ROOT.resolve("target/netns/base");
             Command.run(Duration.ofMinutes(3), List.of("bash", ROOT.resolve("bin/cluster").toString(), "base", dir.toString(),
                     ROOT.resolve("target/causalkv.war").toString(), "", Integer.toString(FreePorts.reserve())));
             base = dir;
         }
-        return base;
     }
 
     /** The node indexes, for loops. */
