@@ -9,8 +9,6 @@ import io.causalkv.api.common.JsonExceptionMapper;
 import io.causalkv.api.common.RelayHeaderFilter;
 import io.causalkv.api.common.RequestGuardFilter;
 import io.causalkv.api.hello.HelloResource;
-import io.causalkv.api.internal.InternalResource;
-import io.causalkv.api.internal.PeerGuardFilter;
 import io.causalkv.api.kvs.KvsShardResource;
 import io.causalkv.api.kvs.KvsViewResource;
 import io.causalkv.api.ops.MetricsFilter;
@@ -41,7 +39,10 @@ import org.glassfish.jersey.server.ServerProperties;
 public class CausalKvApplication extends ResourceConfig {
 
     public CausalKvApplication(Node node) {
-        NodeMetrics metrics = new NodeMetrics(node);
+        this(node, new NodeMetrics(node));
+    }
+
+    public CausalKvApplication(Node node, NodeMetrics metrics) {
         register(new AbstractBinder() {
             @Override
             protected void configure() {
@@ -64,10 +65,6 @@ public class CausalKvApplication extends ResourceConfig {
         register(OpsResource.class);
         register(AdminResource.class);
         register(AdminPageResource.class);
-        if (node.inCluster()) {
-            register(InternalResource.class);
-            register(PeerGuardFilter.class);
-        }
         if (node.config().serves(Dialect.HELLO)) {
             register(HelloResource.class);
         }

@@ -1,5 +1,6 @@
 package io.causalkv.api;
 
+import io.causalkv.api.ops.NodeMetrics;
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeBootstrap;
 import jakarta.servlet.ServletContext;
@@ -9,7 +10,7 @@ import jakarta.ws.rs.core.Context;
 public final class WebApplication extends CausalKvApplication {
 
     public WebApplication(@Context ServletContext context) {
-        super(nodeOf(context));
+        super(nodeOf(context), NodeMetrics.of(context, nodeOf(context)));
     }
 
     private static Node nodeOf(ServletContext context) {

@@ -1,8 +1,5 @@
 package io.causalkv.transport;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
@@ -34,14 +31,6 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class HttpPeerClient implements PeerClient {
 
-    /** A probe must fail fast: a peer is suspected well within 1 s of losing contact (API.md 10.3). */
-    static final Duration PING_TIMEOUT = Duration.ofMillis(400);
-    static final Duration REPLICATE_TIMEOUT = Duration.ofMillis(1_000);
-    static final Duration SYNC_TIMEOUT = Duration.ofMillis(4_000);
-    static final Duration JOIN_TIMEOUT = Duration.ofMillis(1_000);
-    /** A transfer step hands a whole replica over; it is bounded so a reshard answers within seconds. */
-    static final Duration RESHARD_STEP_TIMEOUT = Duration.ofMillis(8_000);
-
     /** Connecting to a live peer on a LAN takes well under this; a dead one fails at once. */
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1_000);
 
@@ -62,71 +51,44 @@ public final class HttpPeerClient implements PeerClient {
 
     @Override
     public PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.put("from", ping.from().toString());
-        body.set("map", Wire.map(ping.map()));
-        JsonNode reply = postJson(to, "/internal/ping", body, PING_TIMEOUT);
-        return new PingReply(Wire.decodeMap(reply.get("map")), Wire.decodeShardStatus(reply.get("status")));
+        return call(to, PeerOperation.PING, ping, PeerOperation.PING.timeout());
     }
 
     @Override
     public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.put("from", from.toString());
-        body.set("shard", Wire.shardRef(shard));
-        ArrayNode array = body.putArray("writes");
-        writes.forEach(w -> array.add(Wire.write(w)));
-        return postJson(to, "/internal/replicate", body, REPLICATE_TIMEOUT).path("accepted").asBoolean(false);
+        return call(to, PeerOperation.REPLICATE, new PeerOperation.Replication(from, shard, writes), PeerOperation.REPLICATE.timeout());
     }
 
     @Override
     public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
             throws PeerUnreachableException {
-        return sync(to, from, shard, since, SYNC_TIMEOUT);
+        return sync(to, from, shard, since, PeerOperation.SYNC.timeout());
     }
 
     @Override
     public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since, Duration timeout)
             throws PeerUnreachableException {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.put("from", from.toString());
-        body.set("shard", Wire.shardRef(shard));
-        body.set("since", Wire.clock(since));
-        JsonNode reply = postJson(to, "/internal/sync", body, timeout);
-        return reply.has("clock") ? Optional.of(decoded(to, () -> Wire.decodeDelta(reply))) : Optional.empty();
+        return call(to, PeerOperation.SYNC, new PeerOperation.SyncRequest(from, shard, since), timeout);
     }
 
     @Override
     public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.put("address", joiner.toString());
-        JsonNode reply = postJson(to, "/internal/join", body, JOIN_TIMEOUT);
-        return decoded(to, () -> Wire.decodeMap(reply.get("map")));
+        return call(to, PeerOperation.JOIN, joiner, PeerOperation.JOIN.timeout());
     }
 
     @Override
     public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.set("shard", Wire.shardRef(shard));
-        body.set("entries", Wire.entries(entries));
-        return postJson(to, "/internal/handoff", body, SYNC_TIMEOUT).path("accepted").asBoolean(false);
+        return call(to, PeerOperation.HANDOFF, new PeerOperation.Handoff(shard, entries), PeerOperation.HANDOFF.timeout());
     }
 
     @Override
     public boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.put("phase", step.phase().name());
-        body.set("map", Wire.map(step.proposed()));
-        ArrayNode participants = body.putArray("participants");
-        step.participants().forEach(node -> participants.add(node.toString()));
-        return postJson(to, "/internal/reshard", body, RESHARD_STEP_TIMEOUT).path("done").asBoolean(false);
+        return call(to, PeerOperation.RESHARD, step, PeerOperation.RESHARD.timeout());
     }
 
     @Override
     public int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
-        ObjectNode body = Wire.MAPPER.createObjectNode();
-        body.set("shard", Wire.shardRef(shard));
-        return postJson(to, "/internal/key-count", body, JOIN_TIMEOUT).path("count").asInt(-1);
+        return call(to, PeerOperation.KEY_COUNT, shard, PeerOperation.KEY_COUNT.timeout());
     }
 
     /** Relays a client request as it came, bodies on GET and DELETE included. */
@@ -181,33 +143,27 @@ public final class HttpPeerClient implements PeerClient {
         return false;
     }
 
-    private JsonNode postJson(NodeAddress to, String path, ObjectNode body, Duration timeout) throws PeerUnreachableException {
+    /** One peer operation: its request as JSON to its path, its answer decoded; anything but a readable 200 is a failure. */
+    private <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
+            throws PeerUnreachableException {
         byte[] bytes;
         try {
-            bytes = Wire.MAPPER.writeValueAsBytes(body);
+            bytes = Wire.MAPPER.writeValueAsBytes(operation.encodeRequest(request));
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        PeerResponse response = send(to, new PeerRequest("POST", path, bytes, timeout), true);
+        PeerResponse response = send(to, new PeerRequest("POST", operation.path(), bytes, timeout), true);
         if ((response.status() == 401 || response.status() == 403) && refusedBy.add(to)) {
             LOG.log(Level.WARNING, "peer {0} refused this node''s peer call ({1}): do both nodes have the same CLUSTER_TOKEN?",
                     to, response.status());
         }
         if (response.status() != 200) {
-            throw new PeerUnreachableException(to, new IOException("HTTP " + response.status() + " from " + path));
+            throw new PeerUnreachableException(to, new IOException("HTTP " + response.status() + " from " + operation.path()));
         }
         try {
-            return Wire.MAPPER.readTree(response.body());
+            return operation.decodeAnswer(Wire.MAPPER.readTree(response.body()));
         } catch (IOException | RuntimeException e) {
             throw new PeerUnreachableException(to, e);
-        }
-    }
-
-    private static <T> T decoded(NodeAddress peer, java.util.function.Supplier<T> decoder) throws PeerUnreachableException {
-        try {
-            return decoder.get();
-        } catch (RuntimeException e) {
-            throw new PeerUnreachableException(peer, e);
         }
     }
 

@@ -82,6 +82,27 @@ class PeerPathIsolationTest {
     }
 
     @Test
+    void aPeerPathTakesOnlyPostAndSaysSo() {
+        for (String method : List.of("GET", "PUT", "DELETE", "PATCH")) {
+            String answer = RawHttp.send(node.port(), method + " /internal/ping HTTP/1.1\r\nHost: " + self
+                    + "\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+            assertEquals(405, RawHttp.status(answer), answer);
+            assertTrue(answer.contains("Allow: POST,OPTIONS"), answer);
+            assertEquals("{\"error\":\"Method not allowed\"}", RawHttp.body(answer));
+        }
+        String options = RawHttp.send(node.port(), "OPTIONS /internal/ping HTTP/1.1\r\nHost: " + self
+                + "\r\nConnection: close\r\n\r\n");
+        assertEquals(200, RawHttp.status(options), options);
+        assertTrue(options.contains("Allow: POST,OPTIONS"), options);
+        String empty = post("/internal/ping", "");
+        assertEquals(400, RawHttp.status(empty), empty);
+        assertEquals("{\"error\":\"Malformed JSON body\"}", RawHttp.body(empty));
+        String unreadable = post("/internal/ping", "{\"from\":\"nowhere\"}");
+        assertEquals(400, RawHttp.status(unreadable), unreadable);
+        assertEquals("{\"error\":\"Malformed peer message\"}", RawHttp.body(unreadable));
+    }
+
+    @Test
     void noDialectPathOrPathTrickReachesAPeerHandler() {
         List<String> reached = new ArrayList<>();
         for (String operation : OPERATIONS) {

@@ -11,7 +11,6 @@ import jakarta.ws.rs.container.ContainerResponseContext;
 import jakarta.ws.rs.container.ContainerResponseFilter;
 import jakarta.ws.rs.container.PreMatching;
 import jakarta.ws.rs.ext.Provider;
-import java.util.Locale;
 
 /**
  * Times every request the application answers (answers decided by filters and exception
@@ -38,18 +37,9 @@ public final class MetricsFilter implements ContainerRequestFilter, ContainerRes
     public void filter(ContainerRequestContext request, ContainerResponseContext response) {
         Object started = request.getProperty(STARTED);
         if (started instanceof Long since) {
-            metrics.request(family(request.getUriInfo().getPath(false)), method(request.getMethod()),
+            metrics.request(family(request.getUriInfo().getPath(false)), NodeMetrics.methodTag(request.getMethod()),
                     response.getStatus(), System.nanoTime() - since);
         }
-    }
-
-    /** The method, or OTHER for anything unusual: clients choose methods, tags must stay few. */
-    private static String method(String method) {
-        String upper = method.toUpperCase(Locale.ROOT);
-        return switch (upper) {
-            case "GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS", "PATCH" -> upper;
-            default -> "OTHER";
-        };
     }
 
     /** The dialect of a path, or the product's own families; a bounded set of tag values. */

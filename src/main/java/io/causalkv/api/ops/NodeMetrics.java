@@ -66,6 +66,30 @@ public final class NodeMetrics {
         Gauge.builder(name, node, n -> value.applyAsDouble(n.gauges())).description(description).register(registry);
     }
 
+    /**
+     * The metrics of the node in this webapp, shared by the Jersey application and the peer
+     * servlet (each node of a test JVM has a context of its own).
+     */
+    public static NodeMetrics of(jakarta.servlet.ServletContext context, Node node) {
+        synchronized (context) {
+            if (context.getAttribute(NodeMetrics.class.getName()) instanceof NodeMetrics metrics) {
+                return metrics;
+            }
+            NodeMetrics metrics = new NodeMetrics(node);
+            context.setAttribute(NodeMetrics.class.getName(), metrics);
+            return metrics;
+        }
+    }
+
+    /** The method as a tag, or OTHER for anything unusual: clients choose methods, tags must stay few. */
+    public static String methodTag(String method) {
+        String upper = method.toUpperCase(Locale.ROOT);
+        return switch (upper) {
+            case "GET", "PUT", "POST", "DELETE", "HEAD", "OPTIONS", "PATCH" -> upper;
+            default -> "OTHER";
+        };
+    }
+
     /** Records one answered request. */
     public void request(String dialect, String method, int status, long nanos) {
         timers.computeIfAbsent(dialect + ' ' + method + ' ' + status, k -> timer(dialect, method, status))

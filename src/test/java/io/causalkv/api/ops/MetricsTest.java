@@ -82,6 +82,10 @@ class MetricsTest {
             assertTrue(batches >= 2 && batches <= 2 * writes, "between one batch per peer and one per write: " + batches);
             assertTrue(value(metrics, "causalkv_peer_calls_total{call=\"ping\"}") > 0, "heartbeats are peer calls too");
             assertEquals(0, value(metrics, "causalkv_peer_calls_total{call=\"relay\"}"), "one shard: nothing to relay");
+            // The receiving side (the peer servlet, outside Jersey) counts what it answered.
+            String peer = Http.send("GET", cluster.url(1, "/metrics")).body();
+            assertTrue(value(peer, "causalkv_requests_seconds_count{dialect=\"internal\",method=\"POST\",status=\"200\"}") > 0,
+                    "node 1 counts the peer messages it answered");
         }
     }
 }

@@ -1,0 +1,152 @@
+package io.causalkv.api.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causalkv.api.common.ErrorBodies;
+import io.causalkv.api.common.Json;
+import io.causalkv.api.common.PeerDeadline;
+import io.causalkv.api.common.RequestBody;
+import io.causalkv.api.ops.NodeMetrics;
+import io.causalkv.node.Node;
+import io.causalkv.node.NodeBootstrap;
+import io.causalkv.transport.ClusterToken;
+import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerOperation;
+import io.causalkv.transport.PeerRequest;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * The peer protocol's HTTP face: {@code POST /internal/<operation>} for every row of
+ * {@link PeerOperation}, served by the node's {@link io.causalkv.transport.PeerHandler} side.
+ * A plain servlet, not a Jersey resource: heartbeats are most of an idle cluster's requests, and
+ * Jersey's request processing was 85 % of a node's CPU for them (docs/PERFORMANCE.md, "Idle
+ * cost").
+ *
+ * <p>The rules, in order: a request read after its sender gave up is refused (503,
+ * {@link PeerDeadline}); only the exact path {@code /internal/<operation>} of a known operation
+ * is served, never one that resolved there through dot segments or encodings (404), and only on
+ * a cluster node; POST only (405; OPTIONS lists it); a declared body over the peer limit is
+ * refused unread (413); the cluster token, when the node has one (401, 403); then the message,
+ * whose body must be JSON (400 {@code Malformed JSON body}) the operation can read (400
+ * {@code Malformed peer message}). Every answer is JSON and is counted in the node's metrics.
+ */
+public final class PeerServlet extends HttpServlet {
+
+    private static final Pattern EXACT_PATH = Pattern.compile("/internal/[a-z-]+");
+    private static final String ALLOWED = "POST,OPTIONS";
+    private static final System.Logger LOG = System.getLogger(PeerServlet.class.getName());
+
+    private transient Node node;
+    private transient NodeMetrics metrics;
+
+    @Override
+    public void init() throws ServletException {
+        if (!(getServletContext().getAttribute(NodeBootstrap.NODE_ATTRIBUTE) instanceof Node found)) {
+            throw new ServletException("no node in the servlet context: did NodeBootstrap run?");
+        }
+        node = found;
+        metrics = NodeMetrics.of(getServletContext(), found);
+    }
+
+    @Override
+    protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        long started = System.nanoTime();
+        int status = answer(request, response);
+        metrics.request("internal", NodeMetrics.methodTag(request.getMethod()), status, System.nanoTime() - started);
+    }
+
+    private int answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        String method = request.getMethod();
+        String path = pathOf(request);
+        if (PeerDeadline.expired(request.getHeader(PeerRequest.DEADLINE_HEADER), method, path)) {
+            return json(response, 503, error(PeerDeadline.EXPIRED));
+        }
+        Optional<PeerOperation<?, ?>> operation = node.inCluster() && EXACT_PATH.matcher(path).matches()
+                ? PeerOperation.named(path.substring("/internal/".length()))
+                : Optional.empty();
+        if (operation.isEmpty()) {
+            return json(response, 404, ErrorBodies.notFound());
+        }
+        if (method.equals("OPTIONS")) {
+            response.setHeader("Allow", ALLOWED);
+            response.setContentType("text/plain");
+            response.getOutputStream().write("POST, OPTIONS".getBytes(StandardCharsets.US_ASCII));
+            return 200;
+        }
+        if (!method.equals("POST")) {
+            response.setHeader("Allow", ALLOWED);
+            return json(response, 405, error(ErrorBodies.METHOD_NOT_ALLOWED));
+        }
+        if (request.getContentLengthLong() > PeerClient.MAX_MESSAGE_BYTES) {
+            return tooLarge(response);
+        }
+        Optional<ClusterToken> token = node.config().clusterToken();
+        if (token.isPresent()) {
+            String presented = request.getHeader(ClusterToken.HEADER);
+            if (presented == null) {
+                response.setHeader("WWW-Authenticate", "Causalkv-Token realm=\"causalkv peers\"");
+                return json(response, 401, error("Cluster token required"));
+            }
+            if (!token.get().matches(presented)) {
+                return json(response, 403, error("Invalid cluster token"));
+            }
+        }
+        RequestBody body;
+        try {
+            body = RequestBody.read(request.getInputStream(), PeerClient.MAX_MESSAGE_BYTES);
+        } catch (RequestBody.BodyTooLargeException e) {
+            return tooLarge(response);
+        }
+        Optional<ObjectNode> message = body.object();
+        if (message.isEmpty()) {
+            return json(response, 400, error(ErrorBodies.MALFORMED_BODY));
+        }
+        return serve(operation.get(), message.get(), response);
+    }
+
+    private int serve(PeerOperation<?, ?> operation, JsonNode message, HttpServletResponse response) throws IOException {
+        ObjectNode answer;
+        try {
+            answer = operation.serve(node, message);
+        } catch (IllegalArgumentException | NullPointerException e) {
+            return json(response, 400, error("Malformed peer message"));
+        } catch (RuntimeException e) {
+            LOG.log(Level.ERROR, "peer operation " + operation + " failed", e);
+            return json(response, 500, error("Internal server error"));
+        }
+        return json(response, 200, answer);
+    }
+
+    /** The path as it came, still percent-encoded, without the context path. */
+    private static String pathOf(HttpServletRequest request) {
+        String raw = request.getRequestURI();
+        String context = request.getContextPath();
+        return raw.startsWith(context) ? raw.substring(context.length()) : raw;
+    }
+
+    private static int tooLarge(HttpServletResponse response) throws IOException {
+        response.setHeader("Connection", "close");
+        return json(response, 413, error(ErrorBodies.BODY_TOO_LARGE));
+    }
+
+    private static ObjectNode error(String text) {
+        return Json.object().put("error", text);
+    }
+
+    private static int json(HttpServletResponse response, int status, ObjectNode body) throws IOException {
+        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
+        response.setStatus(status);
+        response.setContentType("application/json");
+        response.setContentLength(bytes.length);
+        response.getOutputStream().write(bytes);
+        return status;
+    }
+}

@@ -1,0 +1,187 @@
+package io.causalkv.transport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.StateDelta;
+import io.causalkv.replication.Write;
+import io.causalkv.wire.Wire;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * One row per peer message (Cassandra's {@code Verb}): its path under {@code /internal/}, how long
+ * a sender waits for it, how its request and its answer travel as JSON, and which
+ * {@link PeerHandler} method takes it. The HTTP client and the servlet that serves
+ * {@code /internal/*} both work from this table, so adding an operation is one row and its
+ * handler. Decoders are strict ({@link Wire}): a message they cannot read is an
+ * {@link IllegalArgumentException} (or a {@link NullPointerException} for a missing field).
+ *
+ * @param <Q> the request
+ * @param <A> the answer
+ */
+public final class PeerOperation<Q, A> {
+
+    /** Writes of a shard for a peer replica. */
+    public record Replication(NodeAddress from, ShardRef shard, List<Write> writes) {
+    }
+
+    /** A request for the entries of a shard that {@code since} does not cover. */
+    public record SyncRequest(NodeAddress from, ShardRef shard, VectorClock since) {
+    }
+
+    /** Keys handed over by a reshard to a member of their shard in the new layout. */
+    public record Handoff(ShardRef shard, List<StateDelta.KeyedEntry> entries) {
+    }
+
+    /** A probe must fail fast: a peer is suspected well within 1 s of losing contact (API.md 10.3). */
+    public static final PeerOperation<Ping, PingReply> PING = new PeerOperation<>("ping", Duration.ofMillis(400),
+            ping -> object().put("from", ping.from().toString()).set("map", Wire.map(ping.map())),
+            json -> new Ping(address(json, "from"), Wire.decodeMap(json.get("map"))),
+            reply -> object().<ObjectNode>set("map", Wire.map(reply.map())).set("status", Wire.shardStatus(reply.status())),
+            json -> new PingReply(Wire.decodeMap(json.get("map")), Wire.decodeShardStatus(json.get("status"))),
+            PeerHandler::onPing);
+
+    public static final PeerOperation<Replication, Boolean> REPLICATE = new PeerOperation<>("replicate", Duration.ofMillis(1_000),
+            r -> {
+                ObjectNode body = object().put("from", r.from().toString()).set("shard", Wire.shardRef(r.shard()));
+                ArrayNode writes = body.putArray("writes");
+                r.writes().forEach(w -> writes.add(Wire.write(w)));
+                return body;
+            },
+            json -> {
+                List<Write> writes = new ArrayList<>();
+                json.get("writes").forEach(w -> writes.add(Wire.decodeWrite(w)));
+                return new Replication(address(json, "from"), Wire.decodeShardRef(json.get("shard")), writes);
+            },
+            accepted -> object().put("accepted", accepted),
+            json -> json.path("accepted").asBoolean(false),
+            (handler, r) -> handler.onReplicate(r.from(), r.shard(), r.writes()));
+
+    public static final PeerOperation<SyncRequest, Optional<StateDelta>> SYNC = new PeerOperation<>("sync", Duration.ofMillis(4_000),
+            s -> object().put("from", s.from().toString()).<ObjectNode>set("shard", Wire.shardRef(s.shard()))
+                    .set("since", Wire.clock(s.since())),
+            json -> new SyncRequest(address(json, "from"), Wire.decodeShardRef(json.get("shard")),
+                    Wire.decodeClock(json.get("since"))),
+            delta -> delta.map(Wire::delta).orElseGet(PeerOperation::object),
+            json -> json.has("clock") ? Optional.of(Wire.decodeDelta(json)) : Optional.empty(),
+            (handler, s) -> handler.onSync(s.from(), s.shard(), s.since()));
+
+    public static final PeerOperation<NodeAddress, ClusterMap> JOIN = new PeerOperation<>("join", Duration.ofMillis(1_000),
+            joiner -> object().put("address", joiner.toString()),
+            json -> address(json, "address"),
+            map -> object().set("map", Wire.map(map)),
+            json -> Wire.decodeMap(json.get("map")),
+            PeerHandler::onJoin);
+
+    /** A hand-over carries up to a batch of whole entries. */
+    public static final PeerOperation<Handoff, Boolean> HANDOFF = new PeerOperation<>("handoff", Duration.ofMillis(4_000),
+            h -> object().<ObjectNode>set("shard", Wire.shardRef(h.shard())).set("entries", Wire.entries(h.entries())),
+            json -> new Handoff(Wire.decodeShardRef(json.get("shard")), Wire.decodeEntries(json.get("entries"))),
+            accepted -> object().put("accepted", accepted),
+            json -> json.path("accepted").asBoolean(false),
+            (handler, h) -> handler.onHandoff(h.shard(), h.entries()));
+
+    /** A transfer step hands a whole replica over; it is bounded so a reshard answers within seconds. */
+    public static final PeerOperation<ReshardStep, Boolean> RESHARD = new PeerOperation<>("reshard", Duration.ofMillis(8_000),
+            step -> {
+                ObjectNode body = object().put("phase", step.phase().name()).set("map", Wire.map(step.proposed()));
+                ArrayNode participants = body.putArray("participants");
+                step.participants().forEach(node -> participants.add(node.toString()));
+                return body;
+            },
+            json -> {
+                List<NodeAddress> participants = new ArrayList<>();
+                json.path("participants").forEach(a -> participants.add(NodeAddress.parse(a.asText())));
+                return new ReshardStep(ReshardStep.Phase.valueOf(json.path("phase").asText()),
+                        Wire.decodeMap(json.get("map")), participants);
+            },
+            done -> object().put("done", done),
+            json -> json.path("done").asBoolean(false),
+            PeerHandler::onReshard);
+
+    public static final PeerOperation<ShardRef, Integer> KEY_COUNT = new PeerOperation<>("key-count", Duration.ofMillis(1_000),
+            shard -> object().set("shard", Wire.shardRef(shard)),
+            json -> Wire.decodeShardRef(json.get("shard")),
+            count -> object().put("count", count),
+            json -> json.path("count").asInt(-1),
+            PeerHandler::onKeyCount);
+
+    private static final Map<String, PeerOperation<?, ?>> BY_NAME = List.<PeerOperation<?, ?>>of(
+                    PING, REPLICATE, SYNC, JOIN, HANDOFF, RESHARD, KEY_COUNT).stream()
+            .collect(Collectors.toUnmodifiableMap(PeerOperation::name, op -> op));
+
+    private final String name;
+    private final Duration timeout;
+    private final Function<Q, ObjectNode> requestEncoder;
+    private final Function<JsonNode, Q> requestDecoder;
+    private final Function<A, ObjectNode> answerEncoder;
+    private final Function<JsonNode, A> answerDecoder;
+    private final BiFunction<PeerHandler, Q, A> handler;
+
+    private PeerOperation(String name, Duration timeout, Function<Q, ObjectNode> requestEncoder,
+                          Function<JsonNode, Q> requestDecoder, Function<A, ObjectNode> answerEncoder,
+                          Function<JsonNode, A> answerDecoder, BiFunction<PeerHandler, Q, A> handler) {
+        this.name = name;
+        this.timeout = timeout;
+        this.requestEncoder = requestEncoder;
+        this.requestDecoder = requestDecoder;
+        this.answerEncoder = answerEncoder;
+        this.answerDecoder = answerDecoder;
+        this.handler = handler;
+    }
+
+    /** The operation served at {@code /internal/<name>}, if there is one. */
+    public static Optional<PeerOperation<?, ?>> named(String name) {
+        return Optional.ofNullable(BY_NAME.get(name));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public String path() {
+        return "/internal/" + name;
+    }
+
+    /** How long a sender waits for the answer, connection included, unless the call says otherwise. */
+    public Duration timeout() {
+        return timeout;
+    }
+
+    public ObjectNode encodeRequest(Q request) {
+        return requestEncoder.apply(request);
+    }
+
+    public A decodeAnswer(JsonNode json) {
+        return answerDecoder.apply(json);
+    }
+
+    /** The receiving side: decodes the request, has {@code receiver} take it, encodes its answer. */
+    public ObjectNode serve(PeerHandler receiver, JsonNode request) {
+        return answerEncoder.apply(handler.apply(receiver, requestDecoder.apply(request)));
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+
+    private static ObjectNode object() {
+        return Wire.MAPPER.createObjectNode();
+    }
+
+    private static NodeAddress address(JsonNode json, String field) {
+        return NodeAddress.parse(json.get(field).asText());
+    }
+}
