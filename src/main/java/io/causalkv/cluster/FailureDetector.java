@@ -14,14 +14,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 
 /**
- * Heartbeats every known node (members or not) each {@link #PERIOD_MILLIS}. Each probe carries
- * this node's cluster map and brings back the peer's, so membership changes spread within a
- * round. A member unreachable for 3 s is removed from the view (API.md 9.6); a node that finds
- * itself removed by failure detection rejoins.
+ * Heartbeats every known node (members or not): a peer that is not reachable (not yet heard
+ * from, or a call to it failed) every {@link #PERIOD_MILLIS}, so a reconnection is seen within a
+ * round; a reachable one every {@link #HEALTHY_PERIOD_MILLIS}, which bounds how long a silent
+ * loss of contact goes unnoticed. Each probe carries this node's cluster map and brings back the
+ * peer's (and the state of its replica), so membership changes spread within a healthy period.
+ * A member unreachable for 3 s is removed from the view (API.md 9.6); a node that finds itself
+ * removed by failure detection rejoins.
+ *
+ * <p>Why reachable peers are probed less often: every probe is an HTTP exchange on both nodes,
+ * and probing every peer each round made an idle 6-node cluster use a third of this 2-core
+ * machine (docs/PERFORMANCE.md, "Idle cost"). A lost peer is still suspected at once by any call
+ * that fails (replication, relays), and a write never waits more than 200 ms for a replica that
+ * is not yet suspected (API.md 6.4), so the longer healthy period delays nothing a client sees.
  */
 public final class FailureDetector implements AutoCloseable {
 
     public static final long PERIOD_MILLIS = 200;
+    public static final long HEALTHY_PERIOD_MILLIS = 1_000;
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
 
     private final Membership membership;
@@ -31,6 +41,8 @@ public final class FailureDetector implements AutoCloseable {
     private final ScheduledExecutorService rounds;
     private final ExecutorService probes;
     private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
+    /** When each peer was last probed (nanoTime). */
+    private final java.util.Map<NodeAddress, Long> lastProbe = new ConcurrentHashMap<>();
 
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
         this(membership, client, onReply, true);
@@ -57,8 +69,10 @@ public final class FailureDetector implements AutoCloseable {
 
     private void round() {
         try {
+            long now = membership.now();
             for (NodeAddress peer : membership.knownPeers()) {
-                if (inFlight.add(peer)) {
+                if (isDue(peer, now) && inFlight.add(peer)) {
+                    lastProbe.put(peer, now);
                     probes.execute(() -> probe(peer));
                 }
             }
@@ -71,6 +85,12 @@ public final class FailureDetector implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "heartbeat round failed", e);
         }
+    }
+
+    private boolean isDue(NodeAddress peer, long now) {
+        Long last = lastProbe.get(peer);
+        return last == null || !membership.health(peer).isReachable()
+                || now - last >= TimeUnit.MILLISECONDS.toNanos(HEALTHY_PERIOD_MILLIS - PERIOD_MILLIS / 2);
     }
 
     /** Probes one peer now; true when it answered. */
