@@ -44,7 +44,7 @@ public final class PeerOperation<Q, A> {
     public record Handoff(ShardRef shard, List<StateDelta.KeyedEntry> entries) {
     }
 
-    /** A probe must fail fast: a peer is suspected well within 1 s of losing contact (API.md 10.3). */
+    /** A probe fails fast, so a lost peer is suspected within a probe period and this (FailureDetector). */
     public static final PeerOperation<Ping, PingReply> PING = new PeerOperation<>("ping", Duration.ofMillis(400),
             ping -> object().put("from", ping.from().toString()).set("map", Wire.map(ping.map())),
             json -> new Ping(address(json, "from"), Wire.decodeMap(json.get("map"))),
