@@ -1,16 +1,9 @@
 package io.causalkv.transport;
 
-import io.causalkv.causal.VectorClock;
-import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.cluster.ShardRef;
-import io.causalkv.replication.StateDelta;
-import io.causalkv.replication.Write;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -21,7 +14,14 @@ import java.util.concurrent.atomic.LongAdder;
 public final class CountingPeerClient implements PeerClient {
 
     /** The kinds of peer call. */
-    public enum Call { PING, REPLICATE, SYNC, JOIN, HANDOFF, RESHARD, KEY_COUNT, RELAY }
+    public enum Call {
+        PING, REPLICATE, SYNC, JOIN, HANDOFF, RESHARD, KEY_COUNT, RELAY;
+
+        /** The kind of a peer operation: its name, as a constant. */
+        static Call of(PeerOperation<?, ?> operation) {
+            return valueOf(operation.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+        }
+    }
 
     private final PeerClient inner;
     private final Map<Call, LongAdder> calls = new EnumMap<>(Call.class);
@@ -55,56 +55,15 @@ public final class CountingPeerClient implements PeerClient {
     }
 
     @Override
-    public PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
-        count(Call.PING);
-        return inner.ping(to, ping);
-    }
-
-    @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes)
+    public <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
             throws PeerUnreachableException {
-        count(Call.REPLICATE);
-        replicatedWrites.add(writes.size());
-        return inner.replicate(to, from, shard, writes);
-    }
-
-    @Override
-    public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
-            throws PeerUnreachableException {
-        count(Call.SYNC);
-        return inner.sync(to, from, shard, since);
-    }
-
-    @Override
-    public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since, Duration timeout)
-            throws PeerUnreachableException {
-        count(Call.SYNC);
-        return inner.sync(to, from, shard, since, timeout);
-    }
-
-    @Override
-    public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
-        count(Call.JOIN);
-        return inner.join(to, joiner);
-    }
-
-    @Override
-    public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
-        count(Call.HANDOFF);
-        handedOverEntries.add(entries.size());
-        return inner.handoff(to, shard, entries);
-    }
-
-    @Override
-    public boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
-        count(Call.RESHARD);
-        return inner.reshard(to, step);
-    }
-
-    @Override
-    public int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
-        count(Call.KEY_COUNT);
-        return inner.keyCount(to, shard);
+        count(Call.of(operation));
+        if (request instanceof PeerOperation.Replication replication) {
+            replicatedWrites.add(replication.writes().size());
+        } else if (request instanceof PeerOperation.Handoff handoff) {
+            handedOverEntries.add(handoff.entries().size());
+        }
+        return inner.call(to, operation, request, timeout);
     }
 
     @Override

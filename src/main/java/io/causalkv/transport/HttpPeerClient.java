@@ -1,11 +1,6 @@
 package io.causalkv.transport;
 
-import io.causalkv.causal.VectorClock;
-import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.cluster.ShardRef;
-import io.causalkv.replication.StateDelta;
-import io.causalkv.replication.Write;
 import io.causalkv.wire.Wire;
 import java.io.IOException;
 import java.net.URI;
@@ -14,7 +9,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,48 +41,6 @@ public final class HttpPeerClient implements PeerClient {
 
     public HttpPeerClient(Optional<ClusterToken> token) {
         this.token = token;
-    }
-
-    @Override
-    public PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
-        return call(to, PeerOperation.PING, ping, PeerOperation.PING.timeout());
-    }
-
-    @Override
-    public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
-        return call(to, PeerOperation.REPLICATE, new PeerOperation.Replication(from, shard, writes), PeerOperation.REPLICATE.timeout());
-    }
-
-    @Override
-    public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
-            throws PeerUnreachableException {
-        return sync(to, from, shard, since, PeerOperation.SYNC.timeout());
-    }
-
-    @Override
-    public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since, Duration timeout)
-            throws PeerUnreachableException {
-        return call(to, PeerOperation.SYNC, new PeerOperation.SyncRequest(from, shard, since), timeout);
-    }
-
-    @Override
-    public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
-        return call(to, PeerOperation.JOIN, joiner, PeerOperation.JOIN.timeout());
-    }
-
-    @Override
-    public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
-        return call(to, PeerOperation.HANDOFF, new PeerOperation.Handoff(shard, entries), PeerOperation.HANDOFF.timeout());
-    }
-
-    @Override
-    public boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
-        return call(to, PeerOperation.RESHARD, step, PeerOperation.RESHARD.timeout());
-    }
-
-    @Override
-    public int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
-        return call(to, PeerOperation.KEY_COUNT, shard, PeerOperation.KEY_COUNT.timeout());
     }
 
     /** Relays a client request as it came, bodies on GET and DELETE included. */
@@ -143,8 +95,9 @@ public final class HttpPeerClient implements PeerClient {
         return false;
     }
 
-    /** One peer operation: its request as JSON to its path, its answer decoded; anything but a readable 200 is a failure. */
-    private <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
+    /** The request as JSON to the operation's path, the answer decoded; anything but a readable 200 is a failure. */
+    @Override
+    public <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
             throws PeerUnreachableException {
         byte[] bytes;
         try {

@@ -6,6 +6,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
@@ -26,30 +27,56 @@ public interface PeerClient extends AutoCloseable {
     /** Senders (replication, hand-over) close a batch before it grows past this many bytes. */
     long BATCH_BYTES = 4L * 1024 * 1024;
 
-    PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException;
+    /**
+     * One peer operation (a row of {@link PeerOperation}) with its request, waiting at most
+     * {@code timeout} for the answer. Every transport implements this one method, so each
+     * operation, and each fault a test injects, goes through the same place.
+     */
+    <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
+            throws PeerUnreachableException;
+
+    default PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
+        return call(to, PeerOperation.PING, ping, PeerOperation.PING.timeout());
+    }
 
     /** Replicates writes of {@code shard}; false when the peer cannot take them now (retry later). */
-    boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException;
+    default boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes)
+            throws PeerUnreachableException {
+        return call(to, PeerOperation.REPLICATE, new PeerOperation.Replication(from, shard, writes),
+                PeerOperation.REPLICATE.timeout());
+    }
 
     /** The peer's entries of {@code shard} that {@code since} does not cover; empty if it holds no such replica. */
-    Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since) throws PeerUnreachableException;
+    default Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
+            throws PeerUnreachableException {
+        return sync(to, from, shard, since, PeerOperation.SYNC.timeout());
+    }
 
     /** Like {@link #sync(NodeAddress, NodeAddress, ShardRef, VectorClock)}, waiting at most {@code timeout}. */
     default Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since,
-                                      java.time.Duration timeout) throws PeerUnreachableException {
-        return sync(to, from, shard, since);
+                                      Duration timeout) throws PeerUnreachableException {
+        return call(to, PeerOperation.SYNC, new PeerOperation.SyncRequest(from, shard, since), timeout);
     }
 
-    ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException;
+    default ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
+        return call(to, PeerOperation.JOIN, joiner, PeerOperation.JOIN.timeout());
+    }
 
     /** Hands keys over to a member of their shard in a new layout; false when it does not take them. */
-    boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException;
+    default boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries)
+            throws PeerUnreachableException {
+        return call(to, PeerOperation.HANDOFF, new PeerOperation.Handoff(shard, entries), PeerOperation.HANDOFF.timeout());
+    }
 
     /** One step of a reshard; true when the peer has done it. */
-    boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException;
+    default boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
+        return call(to, PeerOperation.RESHARD, step, PeerOperation.RESHARD.timeout());
+    }
 
     /** The live key count of the peer's replica of {@code shard}, or -1 when it has no ready one. */
-    int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException;
+    default int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
+        return call(to, PeerOperation.KEY_COUNT, shard, PeerOperation.KEY_COUNT.timeout());
+    }
 
     /** Relays a client request unchanged (forwarding, proxying) and returns the answer unchanged. */
     PeerResponse relay(NodeAddress to, PeerRequest request) throws PeerUnreachableException;

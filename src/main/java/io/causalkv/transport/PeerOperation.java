@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  * One row per peer message (Cassandra's {@code Verb}): its path under {@code /internal/}, how long
  * a sender waits for it, how its request and its answer travel as JSON, and which
  * {@link PeerHandler} method takes it. The HTTP client and the servlet that serves
- * {@code /internal/*} both work from this table, so adding an operation is one row and its
- * handler. Decoders are strict ({@link Wire}): a message they cannot read is an
+ * {@code /internal/*} both work from this table, and every {@link PeerClient} (the in-memory
+ * network and the fault wrappers of the tests too) takes an operation as one {@code call}, so
+ * adding an operation is one row and its handler. Decoders are strict ({@link Wire}): a message they cannot read is an
  * {@link IllegalArgumentException} (or a {@link NullPointerException} for a missing field).
  *
  * @param <Q> the request
@@ -34,6 +35,9 @@ public final class PeerOperation<Q, A> {
 
     /** Writes of a shard for a peer replica. */
     public record Replication(NodeAddress from, ShardRef shard, List<Write> writes) {
+        public Replication {
+            writes = List.copyOf(writes);
+        }
     }
 
     /** A request for the entries of a shard that {@code since} does not cover. */
@@ -42,6 +46,9 @@ public final class PeerOperation<Q, A> {
 
     /** Keys handed over by a reshard to a member of their shard in the new layout. */
     public record Handoff(ShardRef shard, List<StateDelta.KeyedEntry> entries) {
+        public Handoff {
+            entries = List.copyOf(entries);
+        }
     }
 
     /** A probe fails fast, so a lost peer is suspected within a probe period and this (FailureDetector). */
@@ -165,6 +172,11 @@ public final class PeerOperation<Q, A> {
 
     public A decodeAnswer(JsonNode json) {
         return answerDecoder.apply(json);
+    }
+
+    /** Has {@code receiver} take the request as it is, with no encoding: an in-memory network's delivery. */
+    public A handle(PeerHandler receiver, Q request) {
+        return handler.apply(receiver, request);
     }
 
     /** The receiving side: decodes the request, has {@code receiver} take it, encodes its answer. */

@@ -13,14 +13,11 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.testing.Await;
 import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.PeerRequest;
 import io.causalkv.transport.PeerResponse;
-import io.causalkv.transport.Ping;
-import io.causalkv.transport.PingReply;
-import io.causalkv.transport.ReshardStep;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -41,42 +38,17 @@ class ReplicatorTest {
         }
 
         @Override
-        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) {
+        public <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, java.time.Duration timeout) {
+            if (!(request instanceof PeerOperation.Replication replication)) {
+                throw new UnsupportedOperationException();
+            }
             if (failures.getAndDecrement() > 0) {
                 throw new IllegalStateException("a write that does not encode");
             }
-            received.addAll(writes);
-            return true;
-        }
-
-        @Override
-        public PingReply ping(NodeAddress to, Ping ping) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public ClusterMap join(NodeAddress to, NodeAddress joiner) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public boolean reshard(NodeAddress to, ReshardStep step) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public int keyCount(NodeAddress to, ShardRef shard) {
-            throw new UnsupportedOperationException();
+            received.addAll(replication.writes());
+            @SuppressWarnings("unchecked") // the answer of REPLICATE
+            A accepted = (A) Boolean.TRUE;
+            return accepted;
         }
 
         @Override

@@ -1,13 +1,8 @@
 package io.causalkv.transport;
 
-import io.causalkv.causal.VectorClock;
-import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.cluster.ShardRef;
-import io.causalkv.replication.StateDelta;
-import io.causalkv.replication.Write;
 import java.io.IOException;
-import java.util.List;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -54,40 +49,17 @@ public final class InMemoryNetwork implements PeerTransport {
             return handler;
         }
 
+        /** Straight to the handler, no encoding; the timeout is the faults' business (NetworkFaults). */
         @Override
-        public PingReply ping(NodeAddress to, Ping ping) throws PeerUnreachableException {
-            return call(to, () -> target(to).onPing(ping));
-        }
-
-        @Override
-        public boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes) throws PeerUnreachableException {
-            return call(to, () -> target(to).onReplicate(from, shard, List.copyOf(writes)));
-        }
-
-        @Override
-        public Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
+        public <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
                 throws PeerUnreachableException {
-            return call(to, () -> target(to).onSync(from, shard, since));
-        }
-
-        @Override
-        public ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {
-            return call(to, () -> target(to).onJoin(joiner));
-        }
-
-        @Override
-        public boolean handoff(NodeAddress to, ShardRef shard, List<StateDelta.KeyedEntry> entries) throws PeerUnreachableException {
-            return call(to, () -> target(to).onHandoff(shard, List.copyOf(entries)));
-        }
-
-        @Override
-        public boolean reshard(NodeAddress to, ReshardStep step) throws PeerUnreachableException {
-            return call(to, () -> target(to).onReshard(step));
-        }
-
-        @Override
-        public int keyCount(NodeAddress to, ShardRef shard) throws PeerUnreachableException {
-            return call(to, () -> target(to).onKeyCount(shard));
+            PeerHandler handler = target(to);
+            try {
+                return operation.handle(handler, request);
+            } catch (RuntimeException e) {
+                // A node that is stopping, or not in a cluster, is as good as unreachable.
+                throw new PeerUnreachableException(to, e);
+            }
         }
 
         @Override
@@ -99,19 +71,5 @@ public final class InMemoryNetwork implements PeerTransport {
         public void close() {
             http.close();
         }
-
-        private <T> T call(NodeAddress to, Call<T> call) throws PeerUnreachableException {
-            try {
-                return call.run();
-            } catch (RuntimeException e) {
-                // A node that is stopping, or not in a cluster, is as good as unreachable.
-                throw new PeerUnreachableException(to, e);
-            }
-        }
-    }
-
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws PeerUnreachableException;
     }
 }
