@@ -1,27 +1,20 @@
 package io.causalkv.node;
 
 import io.causalkv.causal.CausalContext;
-import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.Replicator;
 import io.causalkv.replication.ShardReplica;
-import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.store.Entry;
 import io.causalkv.store.WriteOutcome;
 import io.causalkv.transport.CountingPeerClient;
-import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerHandler;
 import io.causalkv.transport.PeerRequest;
 import io.causalkv.transport.PeerResponse;
 import io.causalkv.transport.PeerTransport;
 import io.causalkv.transport.PeerUnreachableException;
-import io.causalkv.transport.Ping;
-import io.causalkv.transport.PingReply;
-import io.causalkv.transport.ReshardStep;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -32,7 +25,7 @@ import java.util.Optional;
  * relaying it to a member of the owning shard), checks causal dependencies, and owns the
  * node's background work (through {@link ClusterRuntime}).
  */
-public final class Node implements PeerHandler, AutoCloseable {
+public final class Node implements AutoCloseable {
 
     /** Longest key, counted in Unicode code points (API.md 4.3). */
     public static final int MAX_KEY_CODE_POINTS = 50;
@@ -43,13 +36,12 @@ public final class Node implements PeerHandler, AutoCloseable {
      */
     static final Duration FORWARD_TIMEOUT = Duration.ofMillis(4_500);
 
-
-
     /** The longest a write waits for a peer to hold it (API.md 6.4, KVS_WRITE_ACKS=2). */
     static final Duration WRITE_ACK_WAIT = Duration.ofMillis(200);
 
     private final NodeConfig config;
     private final CountingPeerClient peers;
+    private final PeerReceiver receiver;
     /** The store of a standalone node; null in a cluster, where the shard host holds the replica. */
     private final ShardReplica standalone;
     private final ClusterRuntime cluster;
@@ -61,7 +53,8 @@ public final class Node implements PeerHandler, AutoCloseable {
     public Node(NodeConfig config, PeerTransport transport) {
         this.config = config;
         NodeAddress self = config.mode() == NodeMode.CLUSTER ? config.address().orElseThrow() : null;
-        this.peers = new CountingPeerClient(transport.connect(self, this, config.clusterToken()));
+        this.receiver = new PeerReceiver(this::requireCluster);
+        this.peers = new CountingPeerClient(transport.connect(self, receiver, config.clusterToken()));
         // The incarnation makes a restarted node a new replica: it never reuses its old sequence numbers.
         String incarnation = Long.toString(System.currentTimeMillis(), 36);
         this.standalone = self == null ? new ShardReplica("local", 1, 1) : null;
@@ -315,64 +308,13 @@ public final class Node implements PeerHandler, AutoCloseable {
     }
 
     /** The cluster side of the node, empty in standalone and forwarding modes. */
+    /** The receiving side of the peer protocol, for the transport that serves it. */
+    public PeerHandler peerReceiver() {
+        return receiver;
+    }
+
     public Optional<ClusterRuntime> cluster() {
         return Optional.ofNullable(cluster);
-    }
-
-    // ---- PeerHandler: the receiving side of the peer protocol --------------------------------
-
-    @Override
-    public PingReply onPing(Ping ping) {
-        ClusterRuntime c = requireCluster();
-        c.membership().learn(ping.from());
-        c.membership().health(ping.from()).heardFrom(c.membership().now());
-        c.membership().adopt(ping.map());
-        return new PingReply(c.membership().map(), c.status());
-    }
-
-    @Override
-    public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
-        LocalShard here = requireCluster().host().current();
-        if (here != null && here.ref().equals(shard)) {
-            return here.replica().receive(writes);
-        }
-        // Not taken, so not acknowledged: writes of an older layout reach the new one through
-        // their coordinator's hand-over, and writes of a layout this node has not adopted yet
-        // are resent later.
-        return false;
-    }
-
-    @Override
-    public Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since) {
-        LocalShard here = requireCluster().host().current();
-        // Only a replica that has its shard's state may hand it out (a new one has not, yet).
-        if (here != null && here.ref().equals(shard) && here.isReady()) {
-            return Optional.of(here.replica().changesSince(since));
-        }
-        return Optional.empty();
-    }
-
-    @Override
-    public ClusterMap onJoin(NodeAddress joiner) {
-        ClusterRuntime c = requireCluster();
-        c.add(joiner);
-        return c.membership().map();
-    }
-
-    @Override
-    public boolean onHandoff(ShardRef shard, List<StateDelta.KeyedEntry> entries) {
-        return requireCluster().host().receiveHandoff(shard, entries);
-    }
-
-    @Override
-    public boolean onReshard(ReshardStep step) {
-        return requireCluster().onReshard(step);
-    }
-
-    @Override
-    public int onKeyCount(ShardRef shard) {
-        LocalShard here = requireCluster().host().current();
-        return here != null && here.ref().equals(shard) && here.isReady() ? here.replica().liveKeyCount() : -1;
     }
 
     // ---- internals ---------------------------------------------------------------------------

@@ -67,6 +67,7 @@ public final class PeerServlet extends HttpServlet {
         String method = request.getMethod();
         String path = pathOf(request);
         if (PeerDeadline.expired(request.getHeader(PeerRequest.DEADLINE_HEADER), method, path)) {
+            response.setHeader(PeerRequest.EXPIRED_HEADER, "true");
             return json(response, 503, error(PeerDeadline.EXPIRED));
         }
         Optional<PeerOperation<?, ?>> operation = node.inCluster() && EXACT_PATH.matcher(path).matches()
@@ -115,7 +116,7 @@ public final class PeerServlet extends HttpServlet {
     private int serve(PeerOperation<?, ?> operation, JsonNode message, HttpServletResponse response) throws IOException {
         ObjectNode answer;
         try {
-            answer = operation.serve(node, message);
+            answer = operation.serve(node.peerReceiver(), message);
         } catch (IllegalArgumentException | NullPointerException e) {
             return json(response, 400, error("Malformed peer message"));
         } catch (RuntimeException e) {
