@@ -73,6 +73,10 @@ public final class HttpPeerClient implements PeerClient {
             // kernel while a link was down, or read by a process that was paused) is refused there.
             builder.header(PeerRequest.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));
             HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            if (response.statusCode() == 503 && response.headers().firstValue(PeerRequest.EXPIRED_HEADER).isPresent()) {
+                // Read after this node stopped waiting: the answer came just as the time ran out.
+                throw PeerUnreachableException.notTaken(to, new IOException("refused as expired"));
+            }
             return new PeerResponse(response.statusCode(), response.body());
         } catch (IOException e) {
             throw neverConnected(e) ? PeerUnreachableException.notSent(to, e) : new PeerUnreachableException(to, e);

@@ -24,6 +24,13 @@ public record PeerRequest(String method, String rawPath, byte[] body, Duration t
      */
     public static final String DEADLINE_HEADER = "X-Causalkv-Deadline";
 
+    /**
+     * The header on the 503 of a request refused for its {@link #DEADLINE_HEADER}: the receiver
+     * did not act on it. The sender takes that as a request not delivered, never as an answer to
+     * pass on (its client gets the dialect's own answer for a peer that did not answer).
+     */
+    public static final String EXPIRED_HEADER = "X-Causalkv-Expired";
+
     public PeerRequest(String method, String rawPath, byte[] body, Duration timeout) {
         this(method, rawPath, body, timeout, 0);
     }

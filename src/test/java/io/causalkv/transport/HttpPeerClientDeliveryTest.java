@@ -46,4 +46,31 @@ class HttpPeerClientDeliveryTest {
             assertTrue(e.mayHaveArrived(), e.getMessage());
         }
     }
+
+    @Test
+    void aRequestThePeerRefusedAsExpiredWasNotTakenAndIsNoAnswer() throws Exception {
+        try (ServerSocket peerSocket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            Thread answerer = new Thread(() -> {
+                try (Socket socket = peerSocket.accept()) {
+                    socket.getInputStream().read(new byte[8192]);
+                    String body = "{\"error\":\"Request expired\"}";
+                    socket.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\n" + PeerRequest.EXPIRED_HEADER
+                            + ": true\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                            + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    // closed by the test
+                }
+            });
+            answerer.setDaemon(true);
+            answerer.start();
+            NodeAddress peer = NodeAddress.parse("127.0.0.1:" + peerSocket.getLocalPort());
+            // A relay's answer is passed on to the client as it is, except this one: the client
+            // never sees a peer-protocol refusal, and the write may go to another member. (Found
+            // by BadInputFuzzTest, seed 20261121: a client's "X-Causalkv-Budget-Ms: 1" made a
+            // relay's deadline pass at the owner, whose 503 "Request expired" reached the client.)
+            PeerUnreachableException e = assertThrows(PeerUnreachableException.class,
+                    () -> client.relay(peer, new PeerRequest("PUT", "/kvs/k", "{}".getBytes(), Duration.ofSeconds(2), 1)));
+            assertFalse(e.mayHaveArrived(), e.getMessage());
+        }
+    }
 }

@@ -21,7 +21,9 @@ public final class ExpiredPeerRequestFilter implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         if (PeerDeadline.expired(request.getHeaderString(PeerRequest.DEADLINE_HEADER), request.getMethod(),
                 request.getUriInfo().getPath())) {
-            request.abortWith(Json.response(503, Json.object().put("error", PeerDeadline.EXPIRED)));
+            request.abortWith(jakarta.ws.rs.core.Response.fromResponse(
+                    Json.response(503, Json.object().put("error", PeerDeadline.EXPIRED)))
+                    .header(PeerRequest.EXPIRED_HEADER, "true").build());
         }
     }
 }
