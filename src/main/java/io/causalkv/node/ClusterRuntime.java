@@ -6,17 +6,17 @@ import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardStatus;
+import io.causalkv.transport.Fanout;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
 import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -46,6 +46,9 @@ public final class ClusterRuntime implements AutoCloseable {
     private final ScheduledExecutorService background;
     private final PeerClient peerClient;
     private final Map<NodeAddress, ShardStatus> peerStatus = new ConcurrentHashMap<>();
+    /** Calls to many peers at once (join probes, reshard steps) run on this node's own pool. */
+    private final ExecutorService peerCalls;
+    private final Fanout fanout;
 
     ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, String incarnation) {
         this.self = self;
@@ -62,6 +65,12 @@ public final class ClusterRuntime implements AutoCloseable {
             return thread;
         });
         membership.onChange(map -> host.follow());
+        this.peerCalls = Executors.newCachedThreadPool(runnable -> {
+            Thread thread = new Thread(runnable, "peer-calls-" + self);
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.fanout = new Fanout(peerCalls);
     }
 
     /**
@@ -100,6 +109,10 @@ public final class ClusterRuntime implements AutoCloseable {
 
     PeerClient peers() {
         return peerClient;
+    }
+
+    Fanout fanout() {
+        return fanout;
     }
 
     FailureDetector failureDetector() {
@@ -156,35 +169,19 @@ public final class ClusterRuntime implements AutoCloseable {
     private Map<NodeAddress, PingReply> probeConfiguredPeers() {
         List<NodeAddress> peers = new ArrayList<>(config.view());
         peers.remove(self);
-        Map<NodeAddress, PingReply> replies = new ConcurrentHashMap<>();
-        if (peers.isEmpty()) {
-            return replies;
-        }
-        ExecutorService pool = Executors.newFixedThreadPool(Math.min(peers.size(), 8));
-        try {
-            List<CompletableFuture<Void>> probes = new ArrayList<>();
-            for (NodeAddress peer : peers) {
-                probes.add(CompletableFuture.runAsync(() -> {
-                    try {
-                        // An empty map: this node's own VIEW-made map must not leak into a running
-                        // cluster (it would add a layout of its own); it learns the cluster's first.
-                        replies.put(peer, peerClient.ping(peer, new Ping(self, new ClusterMap(Map.of()))));
-                        membership.health(peer).succeeded(membership.now());
-                    } catch (PeerUnreachableException e) {
-                        membership.health(peer).failed();
-                    }
-                }, pool));
-            }
+        // Some peers too slow: join with those that answered.
+        return fanout.ask(peers, Duration.ofMillis(JOIN_PROBE_WAIT_MILLIS), peer -> {
             try {
-                CompletableFuture.allOf(probes.toArray(CompletableFuture[]::new))
-                        .get(JOIN_PROBE_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // some peers too slow: join with those that answered
+                // An empty map: this node's own VIEW-made map must not leak into a running
+                // cluster (it would add a layout of its own); it learns the cluster's first.
+                PingReply reply = peerClient.ping(peer, new Ping(self, new ClusterMap(Map.of())));
+                membership.health(peer).succeeded(membership.now());
+                return reply;
+            } catch (PeerUnreachableException e) {
+                membership.health(peer).failed();
+                throw e;
             }
-            return new HashMap<>(replies);
-        } finally {
-            pool.shutdownNow();
-        }
+        });
     }
 
     private void onPingReply(NodeAddress peer, PingReply reply) {
@@ -253,6 +250,7 @@ public final class ClusterRuntime implements AutoCloseable {
     public void close() {
         failureDetector.close();
         background.shutdownNow();
+        peerCalls.shutdownNow();
         host.close();
     }
 }

@@ -5,15 +5,10 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -159,24 +154,10 @@ final class Resharder {
 
     /** Sends {@code step} to every node in parallel; each node's answer (UNREACHABLE if none in time). */
     private Map<NodeAddress, Answer> everyone(List<NodeAddress> nodes, ReshardStep step, long waitMillis) {
-        Map<NodeAddress, Answer> answers = new ConcurrentHashMap<>();
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(nodes.size(), 16)));
-        try {
-            List<CompletableFuture<Void>> calls = new ArrayList<>();
-            for (NodeAddress node : nodes) {
-                calls.add(CompletableFuture.runAsync(() -> answers.put(node, call(node, step)), pool));
-            }
-            try {
-                CompletableFuture.allOf(calls.toArray(CompletableFuture[]::new)).get(waitMillis, TimeUnit.MILLISECONDS);
-            } catch (Exception e) {
-                // the slow ones count as unreachable
-            }
-            Map<NodeAddress, Answer> result = new HashMap<>(answers);
-            nodes.forEach(node -> result.putIfAbsent(node, Answer.UNREACHABLE));
-            return result;
-        } finally {
-            pool.shutdownNow();
-        }
+        Map<NodeAddress, Answer> answers = new HashMap<>(
+                runtime.fanout().ask(nodes, Duration.ofMillis(waitMillis), node -> call(node, step)));
+        nodes.forEach(node -> answers.putIfAbsent(node, Answer.UNREACHABLE));
+        return answers;
     }
 
     private Answer call(NodeAddress node, ReshardStep step) {
@@ -191,16 +172,8 @@ final class Resharder {
 
     /** Pings every other node with the committed map (they adopt it at once), waiting for them briefly. */
     private void spreadCommit(List<NodeAddress> nodes) {
-        List<CompletableFuture<Boolean>> pings = new ArrayList<>();
-        for (NodeAddress node : nodes) {
-            if (!node.equals(runtime.self())) {
-                pings.add(CompletableFuture.supplyAsync(() -> runtime.failureDetector().probe(node)));
-            }
-        }
-        try {
-            CompletableFuture.allOf(pings.toArray(CompletableFuture[]::new)).get(SPREAD_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (Exception e) {
-            // gossip reaches the slow ones
-        }
+        List<NodeAddress> others = nodes.stream().filter(node -> !node.equals(runtime.self())).toList();
+        // The slow ones learn it from gossip.
+        runtime.fanout().ask(others, Duration.ofMillis(SPREAD_WAIT_MILLIS), node -> runtime.failureDetector().probe(node));
     }
 }
