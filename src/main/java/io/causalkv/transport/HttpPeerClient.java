@@ -33,10 +33,17 @@ public final class HttpPeerClient implements PeerClient {
     private final Optional<ClusterToken> token;
     /** Peers that refused this node's token, so the warning is logged once per peer, not per heartbeat. */
     private final Set<NodeAddress> refusedBy = ConcurrentHashMap.newKeySet();
+    /** The client's worker threads, ours so that they stop with the node (a container may redeploy the webapp). */
+    private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
+        Thread thread = new Thread(runnable, "peer-client");
+        thread.setDaemon(true);
+        return thread;
+    });
     private final HttpClient http = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1) // plain HTTP/1.1: no h2c upgrade attempt per connection
             .connectTimeout(CONNECT_TIMEOUT)
             .followRedirects(HttpClient.Redirect.NEVER)
+            .executor(workers)
             .build();
 
     public HttpPeerClient(Optional<ClusterToken> token) {
@@ -124,8 +131,18 @@ public final class HttpPeerClient implements PeerClient {
         }
     }
 
+    /**
+     * Stops the client's threads: Tomcat warned of them on every undeploy. Java 21's client has
+     * shutdownNow (its selector thread too); on 17 the selector thread ends once the client is
+     * collected.
+     */
     @Override
     public void close() {
-        // The JDK client (Java 17) has no close: its connections go when it is collected.
+        try {
+            HttpClient.class.getMethod("shutdownNow").invoke(http);
+        } catch (ReflectiveOperationException e) {
+            // Java 17: no shutdown for the client itself
+        }
+        workers.shutdownNow();
     }
 }
