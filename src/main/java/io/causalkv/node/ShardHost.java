@@ -6,11 +6,9 @@ import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
-import io.causalkv.replication.ShardReplica;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.transport.PeerClient;
 import java.lang.System.Logger.Level;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -19,17 +17,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * follows the cluster map: a node assigned to a shard hosts a replica of it, an unassigned node
  * none. During a reshard the node also holds a <em>staged</em> replica of its shard in the
  * proposed layout, filled by the members of the old layout (hand-over), which becomes current
- * when the new layout is committed; the old replica is then <em>retired</em>: frozen, and for a
- * few seconds it still hands over writes that reached it late.
+ * when the new layout is committed; the old replica is then <em>retired</em> ({@link RetiredShards}):
+ * frozen, and for a few seconds it still hands over writes that reached it late.
  */
 final class ShardHost implements AutoCloseable {
 
     /** A staged layout that is neither committed nor abandoned within this time is dropped. */
     static final long STAGE_EXPIRY_NANOS = 30_000_000_000L;
-    /** A retired replica is kept at least this long, handing over writes that reach it late. */
-    static final long RETIRE_NANOS = 8_000_000_000L;
-    /** ... and at most this long when its late writes cannot be handed over (their owners are down). */
-    static final long RETIRE_CAP_NANOS = 60_000_000_000L;
     /** How long a newly joined replica tries to fetch its shard's state before serving what it has. */
     static final long INITIAL_SYNC_NANOS = 5_000_000_000L;
 
@@ -45,7 +39,7 @@ final class ShardHost implements AutoCloseable {
     private volatile LocalShard current;
     private long currentSince;
     private Staged staged;
-    private final List<Retired> retired = new ArrayList<>();
+    private final RetiredShards retired;
     /** Recently abandoned proposals, so that a STAGE arriving after its ABORT is refused. */
     private final java.util.LinkedHashSet<ClusterMap> aborted = new java.util.LinkedHashSet<>();
     private static final int ABORTED_KEPT = 8;
@@ -67,31 +61,13 @@ final class ShardHost implements AutoCloseable {
         }
     }
 
-    /** A replica this node no longer serves, still handing over writes that reach it late. */
-    private static final class Retired {
-        final LocalShard shard;
-        final long since;
-        /** Covers what has been handed over; {@code imported} says whether imported entries were too. */
-        VectorClock handedOver;
-        boolean imported;
-
-        Retired(LocalShard shard, VectorClock handedOver, long since) {
-            this.shard = shard;
-            this.handedOver = handedOver;
-            this.imported = handedOver != null;
-            this.since = since;
-            if (this.handedOver == null) {
-                this.handedOver = VectorClock.EMPTY;
-            }
-        }
-    }
-
     ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership) {
         this.self = self;
         this.incarnation = incarnation;
         this.client = client;
         this.membership = membership;
         this.handOver = new HandOver(self, client, this::receiveHandoff);
+        this.retired = new RetiredShards(self, membership, handOver);
     }
 
     /** The replica this node serves from, or null when it is unassigned. */
@@ -142,7 +118,7 @@ final class ShardHost implements AutoCloseable {
         currentSince = membership.now();
         LOG.log(Level.INFO, "{0}: now hosts {1}", self, wanted == null ? "no shard (unassigned)" : wanted);
         if (now != null) {
-            retire(now, handedOver);
+            retired.retire(now, handedOver);
         }
         notifyAll();
     }
@@ -163,18 +139,6 @@ final class ShardHost implements AutoCloseable {
     LocalShard newShard(ShardRef ref) {
         String replicaId = self + "@" + incarnation + "." + generation.incrementAndGet();
         return new LocalShard(self, replicaId, ref, client, membership);
-    }
-
-    /**
-     * Stops serving {@code old}: frozen, its senders closed. It stays, handing over to the
-     * current owners of its keys whatever {@code handedOver} (null: nothing yet) does not cover,
-     * so that writes it took or received late, or that only it held when it left its shard, are
-     * not lost.
-     */
-    private void retire(LocalShard old, VectorClock handedOver) {
-        old.replica().freeze();
-        old.close();
-        retired.add(new Retired(old, handedOver, membership.now()));
     }
 
     /**
@@ -313,44 +277,19 @@ final class ShardHost implements AutoCloseable {
 
     // ---- background --------------------------------------------------------------------------
 
-    /** One round of background shard work: fetch state for a new replica, hand over late writes, expire. */
+    /** One round of background shard work: fetch state for a new replica, expire a stale stage, hand over late writes. */
     void maintain() {
         LocalShard now = current;
         if (now != null && !now.isReady()) {
             fetchInitialState(now);
         }
-        List<Retired> work;
         synchronized (this) {
             if (staged != null && membership.now() - staged.since > STAGE_EXPIRY_NANOS) {
                 LOG.log(Level.WARNING, "{0}: staged layout e{1} never committed; dropped", self, staged.proposed.layout().epoch());
                 dropStaged();
             }
-            work = List.copyOf(retired);
         }
-        for (Retired r : work) {
-            handOverLate(r);
-        }
-    }
-
-    /** Hands a retired replica's late writes to their current owners; drops it when done or too old. */
-    private void handOverLate(Retired r) {
-        ShardReplica old = r.shard.replica();
-        VectorClock clock = old.applied(); // read before the scan: anything newer is sent next round
-        List<StateDelta.KeyedEntry> late = old.writesSince(r.handedOver, !r.imported);
-        long age = membership.now() - r.since;
-        boolean delivered = late.isEmpty() || handOver.deliver(late, membership.map(), member -> true);
-        if (delivered) {
-            r.handedOver = clock;
-            r.imported = true;
-        }
-        if ((late.isEmpty() && age > RETIRE_NANOS) || age > RETIRE_CAP_NANOS) {
-            if (!late.isEmpty()) {
-                LOG.log(Level.WARNING, "{0}: {1} late writes of {2} could not be handed over", self, late.size(), old.ref());
-            }
-            synchronized (this) {
-                retired.remove(r);
-            }
-        }
+        retired.handOverLate();
     }
 
     /**
