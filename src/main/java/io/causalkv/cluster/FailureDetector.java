@@ -4,6 +4,7 @@ import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
+import io.causalkv.replication.ShardStatus;
 import java.lang.System.Logger.Level;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -12,32 +13,38 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 /**
- * Heartbeats every known node (members or not): a peer that is not reachable (not yet heard
- * from, or a call to it failed) every {@link #PERIOD_MILLIS}, so a reconnection is seen within a
- * round; a reachable one every {@link #HEALTHY_PERIOD_MILLIS}, which bounds how long a silent
- * loss of contact goes unnoticed. Each probe carries this node's cluster map and brings back the
- * peer's (and the state of its replica), so membership changes spread within a healthy period.
- * A member unreachable for 3 s is removed from the view (API.md 9.6); a node that finds itself
- * removed by failure detection rejoins.
+ * Heartbeats every known node (members or not) each {@link #PERIOD_MILLIS}, except a reachable
+ * peer that pinged this node within the last {@link #HEARD_WINDOW_MILLIS}: its ping brought its
+ * map and the state of its replica, and this node's answer took ours back, so a pair of nodes
+ * settles into one ping a period instead of two (one side probes, the other hears). The side that
+ * hears still notices a silence at once: a peer not heard from within the window is probed, and
+ * suspected if the probe fails, so a cut-off replica suspects its peers well within 1 s of losing
+ * contact (API.md 10.3: the missed writes wait until the peer has been back for a while). Each
+ * probe carries this node's cluster map and brings back the peer's, so membership changes spread
+ * within a round. A member unreachable for 3 s is removed from the view (API.md 9.6); a node that
+ * finds itself removed by failure detection rejoins.
  *
- * <p>Why reachable peers are probed less often: every probe is an HTTP exchange on both nodes,
- * and probing every peer each round made an idle 6-node cluster use a third of this 2-core
- * machine (docs/PERFORMANCE.md, "Idle cost"). A lost peer is still suspected at once by any call
- * that fails (replication, relays), and a write never waits more than 200 ms for a replica that
- * is not yet suspected (API.md 6.4), so the longer healthy period delays nothing a client sees.
+ * <p>Why not probe healthy peers less often: a replica must notice a cut of half a second (a
+ * 1 s period let a replica that never noticed its cut pull the writes it missed at once, in one
+ * run of four of the 10.3 test). Every probe is an HTTP exchange on both nodes; all-to-all probing
+ * made an idle 6-node cluster use a third of this 2-core machine even outside Jersey
+ * (docs/PERFORMANCE.md, "Idle cost").
  */
 public final class FailureDetector implements AutoCloseable {
 
     public static final long PERIOD_MILLIS = 200;
-    public static final long HEALTHY_PERIOD_MILLIS = 1_000;
+    /** A peer heard from within this window (more than a period: pings arrive a period apart, give or take) is not probed. */
+    public static final long HEARD_WINDOW_MILLIS = PERIOD_MILLIS * 3 / 2;
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
 
     private final Membership membership;
     private final boolean removesFailed;
     private final PeerClient client;
     private final BiConsumer<NodeAddress, PingReply> onReply;
+    private final Supplier<ShardStatus> status;
     private final ScheduledExecutorService rounds;
     private final ExecutorService probes;
     private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
@@ -45,7 +52,7 @@ public final class FailureDetector implements AutoCloseable {
     private final java.util.Map<NodeAddress, Long> lastProbe = new ConcurrentHashMap<>();
 
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
-        this(membership, client, onReply, true);
+        this(membership, client, onReply, () -> ShardStatus.NONE, true);
     }
 
     /**
@@ -53,7 +60,8 @@ public final class FailureDetector implements AutoCloseable {
      *     (health, gossip of the map), but an unreachable one stays in the view
      */
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply,
-                           boolean removesFailed) {
+                           Supplier<ShardStatus> status, boolean removesFailed) {
+        this.status = status;
         this.removesFailed = removesFailed;
         this.membership = membership;
         this.client = client;
@@ -87,16 +95,20 @@ public final class FailureDetector implements AutoCloseable {
         }
     }
 
+    /** Due unless probed this round already, or reachable and heard from within the window. */
     private boolean isDue(NodeAddress peer, long now) {
         Long last = lastProbe.get(peer);
-        return last == null || !membership.health(peer).isReachable()
-                || now - last >= TimeUnit.MILLISECONDS.toNanos(HEALTHY_PERIOD_MILLIS - PERIOD_MILLIS / 2);
+        if (last != null && now - last < TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS / 2)) {
+            return false;
+        }
+        PeerHealth health = membership.health(peer);
+        return !health.isReachable() || now - health.lastHeard() >= TimeUnit.MILLISECONDS.toNanos(HEARD_WINDOW_MILLIS);
     }
 
     /** Probes one peer now; true when it answered. */
     public boolean probe(NodeAddress peer) {
         try {
-            PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map()));
+            PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map(), status.get()));
             membership.health(peer).succeeded(membership.now());
             membership.adopt(reply.map());
             onReply.accept(peer, reply);

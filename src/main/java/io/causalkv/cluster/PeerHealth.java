@@ -48,6 +48,11 @@ public final class PeerHealth {
         lastHeard = now;
     }
 
+    /** When the peer last called this node (nanoTime), or long ago. */
+    public synchronized long lastHeard() {
+        return lastHeard;
+    }
+
     public synchronized void failed() {
         lostContact |= seenAlive;
         reachable = false;

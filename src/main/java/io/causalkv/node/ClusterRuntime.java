@@ -58,7 +58,7 @@ public final class ClusterRuntime implements AutoCloseable {
         this.membership = new Membership(self, initialMap(config), System::nanoTime,
                 config.membership() == NodeConfig.Membership.MANUAL);
         this.host = new ShardHost(self, incarnation, peers, membership);
-        this.failureDetector = new FailureDetector(membership, peers, this::onPingReply, isAutomatic());
+        this.failureDetector = new FailureDetector(membership, peers, this::onPingReply, this::status, isAutomatic());
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "shard-work-" + self);
             thread.setDaemon(true);
@@ -185,10 +185,15 @@ public final class ClusterRuntime implements AutoCloseable {
     }
 
     private void onPingReply(NodeAddress peer, PingReply reply) {
-        peerStatus.put(peer, reply.status());
+        observe(peer, reply.status());
+    }
+
+    /** A peer's report of its replica, from its answer to our ping or from its own ping. */
+    void observe(NodeAddress peer, ShardStatus status) {
+        peerStatus.put(peer, status);
         LocalShard shard = host.current();
         if (shard != null) {
-            shard.antiEntropy().observe(peer, reply.status());
+            shard.antiEntropy().observe(peer, status);
         }
     }
 

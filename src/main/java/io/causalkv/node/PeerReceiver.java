@@ -36,6 +36,7 @@ final class PeerReceiver implements PeerHandler {
         c.membership().learn(ping.from());
         c.membership().health(ping.from()).heardFrom(c.membership().now());
         c.membership().adopt(ping.map());
+        c.observe(ping.from(), ping.status());
         return new PingReply(c.membership().map(), c.status());
     }
 

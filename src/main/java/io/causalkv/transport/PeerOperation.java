@@ -7,6 +7,7 @@ import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.wire.Wire;
@@ -53,8 +54,10 @@ public final class PeerOperation<Q, A> {
 
     /** A probe fails fast, so a lost peer is suspected within a probe period and this (FailureDetector). */
     public static final PeerOperation<Ping, PingReply> PING = new PeerOperation<>("ping", Duration.ofMillis(400),
-            ping -> object().put("from", ping.from().toString()).set("map", Wire.map(ping.map())),
-            json -> new Ping(address(json, "from"), Wire.decodeMap(json.get("map"))),
+            ping -> object().put("from", ping.from().toString()).<ObjectNode>set("map", Wire.map(ping.map()))
+                    .set("status", Wire.shardStatus(ping.status())),
+            json -> new Ping(address(json, "from"), Wire.decodeMap(json.get("map")),
+                    json.has("status") ? Wire.decodeShardStatus(json.get("status")) : ShardStatus.NONE),
             reply -> object().<ObjectNode>set("map", Wire.map(reply.map())).set("status", Wire.shardStatus(reply.status())),
             json -> new PingReply(Wire.decodeMap(json.get("map")), Wire.decodeShardStatus(json.get("status"))),
             PeerHandler::onPing);

@@ -2,7 +2,15 @@ package io.causalkv.transport;
 
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.replication.ShardStatus;
 
-/** A heartbeat; it carries the sender's cluster map, so membership spreads with every probe. */
-public record Ping(NodeAddress from, ClusterMap map) {
+/**
+ * A heartbeat; it carries the sender's cluster map, so membership spreads with every probe, and
+ * the state of its replica, so the receiver need not probe back to learn it.
+ */
+public record Ping(NodeAddress from, ClusterMap map, ShardStatus status) {
+
+    public Ping(NodeAddress from, ClusterMap map) {
+        this(from, map, ShardStatus.NONE);
+    }
 }
