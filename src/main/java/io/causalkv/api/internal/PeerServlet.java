@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * The peer protocol's HTTP face: {@code POST /internal/<operation>} for every row of
  * {@link PeerOperation}, served by the node's {@link io.causalkv.transport.PeerHandler} side.
  * A plain servlet, not a Jersey resource: heartbeats are most of an idle cluster's requests, and
- * Jersey's request processing was 85 % of a node's CPU for them (docs/PERFORMANCE.md, "Idle
- * cost").
+ * Jersey's request processing was 57 % of an idle node's CPU samples, nearly all of it for them
+ * (docs/PERFORMANCE.md, "Idle cost").
  *
  * <p>The rules, in order: a request read after its sender gave up is refused (503,
  * {@link PeerDeadline}); only the exact path {@code /internal/<operation>} of a known operation
