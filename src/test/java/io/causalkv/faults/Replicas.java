@@ -85,18 +85,24 @@ public final class Replicas {
     public static FinalState converge(Nodes nodes, Collection<String> keys, long healNanos, Duration window) {
         long end = healNanos + window.toNanos();
         FinalState last = null;
+        // What kept them apart in the last round that did not agree: says why a convergence was slow.
+        String disagreement = null;
         while (true) {
             Layout layout = agreedLayout(nodes);
             if (layout != null) {
                 FinalState round = read(layout, keys);
                 long now = System.nanoTime();
                 last = round;
-                if (agreeOnEveryKey(round)) {
-                    return round.convergedAfter(Duration.ofNanos(now - healNanos));
+                String apart = firstDisagreement(round);
+                if (apart == null) {
+                    return round.convergedAfter(Duration.ofNanos(now - healNanos)).lastDisagreement(disagreement);
                 }
+                disagreement = (now - healNanos) / 1_000_000 + " ms after the heal: " + apart;
+            } else {
+                disagreement = (System.nanoTime() - healNanos) / 1_000_000 + " ms after the heal: the nodes did not agree on the layout";
             }
             if (System.nanoTime() > end) {
-                return last != null ? last : new FinalState();
+                return (last != null ? last : new FinalState()).lastDisagreement(disagreement);
             }
             Await.elapse(Duration.ofMillis(50));
         }
@@ -125,15 +131,16 @@ public final class Replicas {
         }
     }
 
-    private static boolean agreeOnEveryKey(FinalState state) {
-        for (Map<String, Reading> replicas : state.readings().values()) {
-            Reading first = replicas.values().iterator().next();
-            for (Reading reading : replicas.values()) {
+    /** The first key on which the replicas disagree (or one does not answer), with every reading; null when they agree. */
+    private static String firstDisagreement(FinalState state) {
+        for (Map.Entry<String, Map<String, Reading>> key : state.readings().entrySet()) {
+            Reading first = key.getValue().values().iterator().next();
+            for (Reading reading : key.getValue().values()) {
                 if (!reading.readable() || !Objects.equals(reading, first)) {
-                    return false;
+                    return key.getKey() + " " + key.getValue();
                 }
             }
         }
-        return true;
+        return null;
     }
 }

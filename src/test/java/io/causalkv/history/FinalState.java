@@ -40,6 +40,8 @@ public final class FinalState {
 
     private final Map<String, Map<String, Reading>> readings = new LinkedHashMap<>();
     private Duration convergedAfter;
+    /** What still disagreed in the last round of polling before agreement, if there was one. */
+    private String lastDisagreement;
 
     public FinalState put(String key, String replica, Reading reading) {
         readings.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(replica, reading);
@@ -49,6 +51,15 @@ public final class FinalState {
     public FinalState convergedAfter(Duration sinceHeal) {
         this.convergedAfter = sinceHeal;
         return this;
+    }
+
+    public FinalState lastDisagreement(String what) {
+        this.lastDisagreement = what;
+        return this;
+    }
+
+    public Optional<String> lastDisagreement() {
+        return Optional.ofNullable(lastDisagreement);
     }
 
     /** Key to (replica to reading), in the order they were added. */

@@ -284,11 +284,14 @@ public final class HistoryChecker {
                             key + ": replicas disagree after the heal: " + e.getValue()));
                 }
             }
+            String lastApart = end.lastDisagreement().map(what -> "; last apart " + what).orElse("");
             if (end.convergedAfter().isEmpty()) {
-                violations.add(new Violation(Violation.Kind.SLOW_CONVERGENCE, "the replicas never agreed on every key after the heal"));
+                violations.add(new Violation(Violation.Kind.SLOW_CONVERGENCE, "the replicas never agreed on every key after the heal"
+                        + lastApart));
             } else if (end.convergedAfter().get().compareTo(convergenceBound) > 0) {
                 violations.add(new Violation(Violation.Kind.SLOW_CONVERGENCE, "the replicas agreed on every key "
-                        + end.convergedAfter().get().toMillis() + " ms after the heal, over the bound of " + convergenceBound.toMillis() + " ms"));
+                        + end.convergedAfter().get().toMillis() + " ms after the heal, over the bound of " + convergenceBound.toMillis() + " ms"
+                        + lastApart));
             }
             return violations;
         }

@@ -271,6 +271,11 @@ class HistoryCheckerTest {
                 new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("a")).convergedAfter(Duration.ofMillis(5_001))));
         assertOnly(Violation.Kind.SLOW_CONVERGENCE, CHECKER.check(history,
                 new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("a"))));
+        // A slow convergence says what kept the replicas apart last, to diagnose it from the CI log.
+        List<Violation> late = CHECKER.check(history, new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("a"))
+                .convergedAfter(Duration.ofMillis(9_840)).lastDisagreement("9790 ms after the heal: k {r1=a, r2=(no value)}"));
+        assertOnly(Violation.Kind.SLOW_CONVERGENCE, late);
+        assertTrue(late.get(0).description().endsWith("last apart 9790 ms after the heal: k {r1=a, r2=(no value)}"), late.toString());
         assertEquals(List.of(Violation.Kind.UNREADABLE_REPLICA, Violation.Kind.DIVERGENT_REPLICAS), kinds(CHECKER.check(history,
                 new FinalState().put("k", R1, Reading.of("a")).put("k", R2, new Reading(503, null)).convergedAfter(Duration.ofSeconds(1)))));
     }
