@@ -18,13 +18,18 @@ public final class JsonErrorServlet extends HttpServlet {
     protected void service(HttpServletRequest request, HttpServletResponse response) throws IOException {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         int status = code instanceof Integer c ? c : 404;
+        response.setCharacterEncoding("UTF-8");
+        write(request, response, status, ErrorTexts.jsonBody(status).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A JSON answer from a plain servlet (this one, the peer servlet): a HEAD answer has headers only. */
+    public static void write(HttpServletRequest request, HttpServletResponse response, int status, byte[] json)
+            throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");
-        response.setCharacterEncoding("UTF-8");
-        byte[] body = ErrorTexts.jsonBody(status).getBytes(StandardCharsets.UTF_8);
-        response.setContentLength(body.length);
-        if (!"HEAD".equals(request.getMethod())) { // a HEAD answer has headers only
-            response.getOutputStream().write(body);
+        response.setContentLength(json.length);
+        if (!"HEAD".equals(request.getMethod())) {
+            response.getOutputStream().write(json);
         }
     }
 }

@@ -48,8 +48,6 @@ public final class FailureDetector implements AutoCloseable {
     private final ScheduledExecutorService rounds;
     private final ExecutorService probes;
     private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
-    /** When each peer was last probed (nanoTime). */
-    private final java.util.Map<NodeAddress, Long> lastProbe = new ConcurrentHashMap<>();
 
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
         this(membership, client, onReply, () -> ShardStatus.NONE, true);
@@ -80,7 +78,6 @@ public final class FailureDetector implements AutoCloseable {
             long now = membership.now();
             for (NodeAddress peer : membership.knownPeers()) {
                 if (isDue(peer, now) && inFlight.add(peer)) {
-                    lastProbe.put(peer, now);
                     probes.execute(() -> probe(peer));
                 }
             }
@@ -95,12 +92,8 @@ public final class FailureDetector implements AutoCloseable {
         }
     }
 
-    /** Due unless probed this round already, or reachable and heard from within the window. */
+    /** Due each round, unless reachable and heard from within the window. */
     private boolean isDue(NodeAddress peer, long now) {
-        Long last = lastProbe.get(peer);
-        if (last != null && now - last < TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS / 2)) {
-            return false;
-        }
         PeerHealth health = membership.health(peer);
         return !health.isReachable() || now - health.lastHeard() >= TimeUnit.MILLISECONDS.toNanos(HEARD_WINDOW_MILLIS);
     }

@@ -19,7 +19,16 @@ public final class CountingPeerClient implements PeerClient {
 
         /** The kind of a peer operation: its name, as a constant. */
         static Call of(PeerOperation<?, ?> operation) {
-            return valueOf(operation.name().toUpperCase(java.util.Locale.ROOT).replace('-', '_'));
+            return switch (operation.name()) {
+                case "ping" -> PING;
+                case "replicate" -> REPLICATE;
+                case "sync" -> SYNC;
+                case "join" -> JOIN;
+                case "handoff" -> HANDOFF;
+                case "reshard" -> RESHARD;
+                case "key-count" -> KEY_COUNT;
+                default -> throw new IllegalArgumentException("no call kind for " + operation);
+            };
         }
     }
 

@@ -132,6 +132,7 @@ public final class PeerOperation<Q, A> {
             .collect(Collectors.toUnmodifiableMap(PeerOperation::name, op -> op));
 
     private final String name;
+    private final String path;
     private final Duration timeout;
     private final Function<Q, ObjectNode> requestEncoder;
     private final Function<JsonNode, Q> requestDecoder;
@@ -143,6 +144,7 @@ public final class PeerOperation<Q, A> {
                           Function<JsonNode, Q> requestDecoder, Function<A, ObjectNode> answerEncoder,
                           Function<JsonNode, A> answerDecoder, BiFunction<PeerHandler, Q, A> handler) {
         this.name = name;
+        this.path = "/internal/" + name;
         this.timeout = timeout;
         this.requestEncoder = requestEncoder;
         this.requestDecoder = requestDecoder;
@@ -161,7 +163,7 @@ public final class PeerOperation<Q, A> {
     }
 
     public String path() {
-        return "/internal/" + name;
+        return path;
     }
 
     /** How long a sender waits for the answer, connection included, unless the call says otherwise. */

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.testing.FreePorts;
+import java.io.IOException;
+import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -28,48 +31,53 @@ class HttpPeerClientDeliveryTest {
         assertFalse(e.mayHaveArrived(), e.getMessage());
     }
 
+    /** A peer on loopback that takes one connection and does {@code with} it what the test says. */
+    private interface Behaviour {
+        void on(Socket connection) throws Exception;
+    }
+
+    private static ServerSocket peer(Behaviour behaviour) throws IOException {
+        ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread acceptor = new Thread(() -> {
+            try (Socket connection = socket.accept()) {
+                behaviour.on(connection);
+            } catch (Exception e) {
+                // closed by the test
+            }
+        });
+        acceptor.setDaemon(true);
+        acceptor.start();
+        return socket;
+    }
+
+    private static NodeAddress addressOf(ServerSocket socket) {
+        return NodeAddress.parse("127.0.0.1:" + socket.getLocalPort());
+    }
+
     @Test
     void aSilentPeerThatAcceptedTheConnectionMayHaveTheRequest() throws Exception {
-        try (ServerSocket silent = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread acceptor = new Thread(() -> {
-                try (Socket ignored = silent.accept()) {
-                    Thread.sleep(2_000); // reads nothing, answers nothing
-                } catch (Exception e) {
-                    // closed by the test
-                }
-            });
-            acceptor.setDaemon(true);
-            acceptor.start();
-            NodeAddress peer = NodeAddress.parse("127.0.0.1:" + silent.getLocalPort());
-            PeerUnreachableException e = assertThrows(PeerUnreachableException.class,
-                    () -> client.relay(peer, new PeerRequest("PUT", "/kvs/k", "{}".getBytes(), Duration.ofMillis(300), 1)));
+        try (ServerSocket silent = peer(connection -> Thread.sleep(2_000))) { // reads nothing, answers nothing
+            PeerUnreachableException e = assertThrows(PeerUnreachableException.class, () -> client.relay(addressOf(silent),
+                    new PeerRequest("PUT", "/kvs/k", "{}".getBytes(), Duration.ofMillis(300), 1)));
             assertTrue(e.mayHaveArrived(), e.getMessage());
         }
     }
 
     @Test
     void aRequestThePeerRefusedAsExpiredWasNotTakenAndIsNoAnswer() throws Exception {
-        try (ServerSocket peerSocket = new ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
-            Thread answerer = new Thread(() -> {
-                try (Socket socket = peerSocket.accept()) {
-                    socket.getInputStream().read(new byte[8192]);
-                    String body = "{\"error\":\"Request expired\"}";
-                    socket.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\n" + PeerRequest.EXPIRED_HEADER
-                            + ": true\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
-                            + "\r\nConnection: close\r\n\r\n" + body).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-                } catch (Exception e) {
-                    // closed by the test
-                }
-            });
-            answerer.setDaemon(true);
-            answerer.start();
-            NodeAddress peer = NodeAddress.parse("127.0.0.1:" + peerSocket.getLocalPort());
+        String body = "{\"error\":\"Request expired\"}";
+        try (ServerSocket refusing = peer(connection -> {
+            connection.getInputStream().read(new byte[8192]);
+            connection.getOutputStream().write(("HTTP/1.1 503 Service Unavailable\r\n" + PeerRequest.EXPIRED_HEADER
+                    + ": true\r\nContent-Type: application/json\r\nContent-Length: " + body.length()
+                    + "\r\nConnection: close\r\n\r\n" + body).getBytes(StandardCharsets.US_ASCII));
+        })) {
             // A relay's answer is passed on to the client as it is, except this one: the client
             // never sees a peer-protocol refusal, and the write may go to another member. (Found
             // by BadInputFuzzTest, seed 20261121: a client's "X-Causalkv-Budget-Ms: 1" made a
             // relay's deadline pass at the owner, whose 503 "Request expired" reached the client.)
-            PeerUnreachableException e = assertThrows(PeerUnreachableException.class,
-                    () -> client.relay(peer, new PeerRequest("PUT", "/kvs/k", "{}".getBytes(), Duration.ofSeconds(2), 1)));
+            PeerUnreachableException e = assertThrows(PeerUnreachableException.class, () -> client.relay(addressOf(refusing),
+                    new PeerRequest("PUT", "/kvs/k", "{}".getBytes(), Duration.ofSeconds(2), 1)));
             assertFalse(e.mayHaveArrived(), e.getMessage());
         }
     }

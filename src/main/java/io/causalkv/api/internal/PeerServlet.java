@@ -2,6 +2,7 @@ package io.causalkv.api.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.causalkv.api.JsonErrorServlet;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.PeerDeadline;
@@ -21,7 +22,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.regex.Pattern;
 
 /**
  * The peer protocol's HTTP face: {@code POST /internal/<operation>} for every row of
@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  */
 public final class PeerServlet extends HttpServlet {
 
-    private static final Pattern EXACT_PATH = Pattern.compile("/internal/[a-z-]+");
+    private static final String PEER_PATHS = "/internal/";
     private static final String ALLOWED = "POST,OPTIONS";
     private static final System.Logger LOG = System.getLogger(PeerServlet.class.getName());
 
@@ -68,13 +68,14 @@ public final class PeerServlet extends HttpServlet {
         String path = pathOf(request);
         if (PeerDeadline.expired(request.getHeader(PeerRequest.DEADLINE_HEADER), method, path)) {
             response.setHeader(PeerRequest.EXPIRED_HEADER, "true");
-            return json(response, 503, error(PeerDeadline.EXPIRED));
+            return json(request, response, 503, error(PeerDeadline.EXPIRED));
         }
-        Optional<PeerOperation<?, ?>> operation = node.inCluster() && EXACT_PATH.matcher(path).matches()
-                ? PeerOperation.named(path.substring("/internal/".length()))
+        // Only a known operation's name, exactly: "/internal/ping;x=1" or "/internal/%70ing" name none.
+        Optional<PeerOperation<?, ?>> operation = node.inCluster() && path.startsWith(PEER_PATHS)
+                ? PeerOperation.named(path.substring(PEER_PATHS.length()))
                 : Optional.empty();
         if (operation.isEmpty()) {
-            return json(response, 404, ErrorBodies.notFound());
+            return json(request, response, 404, ErrorBodies.notFound());
         }
         if (method.equals("OPTIONS")) {
             response.setHeader("Allow", ALLOWED);
@@ -84,46 +85,47 @@ public final class PeerServlet extends HttpServlet {
         }
         if (!method.equals("POST")) {
             response.setHeader("Allow", ALLOWED);
-            return json(response, 405, error(ErrorBodies.METHOD_NOT_ALLOWED));
+            return json(request, response, 405, error(ErrorBodies.METHOD_NOT_ALLOWED));
         }
         if (request.getContentLengthLong() > PeerClient.MAX_MESSAGE_BYTES) {
-            return tooLarge(response);
+            return tooLarge(request, response);
         }
         Optional<ClusterToken> token = node.config().clusterToken();
         if (token.isPresent()) {
             String presented = request.getHeader(ClusterToken.HEADER);
             if (presented == null) {
                 response.setHeader("WWW-Authenticate", "Causalkv-Token realm=\"causalkv peers\"");
-                return json(response, 401, error("Cluster token required"));
+                return json(request, response, 401, error("Cluster token required"));
             }
             if (!token.get().matches(presented)) {
-                return json(response, 403, error("Invalid cluster token"));
+                return json(request, response, 403, error("Invalid cluster token"));
             }
         }
         RequestBody body;
         try {
             body = RequestBody.read(request.getInputStream(), PeerClient.MAX_MESSAGE_BYTES);
         } catch (RequestBody.BodyTooLargeException e) {
-            return tooLarge(response);
+            return tooLarge(request, response);
         }
         Optional<ObjectNode> message = body.object();
         if (message.isEmpty()) {
-            return json(response, 400, error(ErrorBodies.MALFORMED_BODY));
+            return json(request, response, 400, error(ErrorBodies.MALFORMED_BODY));
         }
-        return serve(operation.get(), message.get(), response);
+        return serve(operation.get(), message.get(), request, response);
     }
 
-    private int serve(PeerOperation<?, ?> operation, JsonNode message, HttpServletResponse response) throws IOException {
+    private int serve(PeerOperation<?, ?> operation, JsonNode message, HttpServletRequest request,
+                      HttpServletResponse response) throws IOException {
         ObjectNode answer;
         try {
             answer = operation.serve(node.peerReceiver(), message);
         } catch (IllegalArgumentException | NullPointerException e) {
-            return json(response, 400, error("Malformed peer message"));
+            return json(request, response, 400, error("Malformed peer message"));
         } catch (RuntimeException e) {
             LOG.log(Level.ERROR, "peer operation " + operation + " failed", e);
-            return json(response, 500, error("Internal server error"));
+            return json(request, response, 500, error("Internal server error"));
         }
-        return json(response, 200, answer);
+        return json(request, response, 200, answer);
     }
 
     /** The path as it came, still percent-encoded, without the context path. */
@@ -133,21 +135,18 @@ public final class PeerServlet extends HttpServlet {
         return raw.startsWith(context) ? raw.substring(context.length()) : raw;
     }
 
-    private static int tooLarge(HttpServletResponse response) throws IOException {
+    private static int tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Connection", "close");
-        return json(response, 413, error(ErrorBodies.BODY_TOO_LARGE));
+        return json(request, response, 413, error(ErrorBodies.BODY_TOO_LARGE));
     }
 
     private static ObjectNode error(String text) {
         return Json.object().put("error", text);
     }
 
-    private static int json(HttpServletResponse response, int status, ObjectNode body) throws IOException {
-        byte[] bytes = Json.MAPPER.writeValueAsBytes(body);
-        response.setStatus(status);
-        response.setContentType("application/json");
-        response.setContentLength(bytes.length);
-        response.getOutputStream().write(bytes);
+    private static int json(HttpServletRequest request, HttpServletResponse response, int status, ObjectNode body)
+            throws IOException {
+        JsonErrorServlet.write(request, response, status, Json.MAPPER.writeValueAsBytes(body));
         return status;
     }
 }
