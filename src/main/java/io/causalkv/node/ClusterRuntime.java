@@ -4,6 +4,7 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.FailureDetector;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.keys.Placement;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardStatus;
 import io.causalkv.transport.Fanout;
@@ -28,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  * shard this node hosts ({@link ShardHost}) with its replication and anti-entropy, and the join
  * at start-up (API.md 9.6: announce, fetch the shard's state from a live member, then ready).
  */
-public final class ClusterRuntime implements AutoCloseable {
+public final class ClusterRuntime implements Placement, AutoCloseable {
 
     /** How often a replica pulls from peers that have writes it lacks. */
     static final long ANTI_ENTROPY_PERIOD_MILLIS = 1_000;
@@ -54,7 +55,6 @@ public final class ClusterRuntime implements AutoCloseable {
         this.self = self;
         this.config = config;
         this.peerClient = peers;
-        List<NodeAddress> view = new ArrayList<>(config.view());
         this.membership = new Membership(self, initialMap(config), System::nanoTime,
                 config.membership() == NodeConfig.Membership.MANUAL);
         this.host = new ShardHost(self, incarnation, peers, membership);
@@ -99,8 +99,34 @@ public final class ClusterRuntime implements AutoCloseable {
         return membership;
     }
 
+    @Override
     public NodeAddress self() {
         return self;
+    }
+
+    @Override
+    public ClusterMap map() {
+        return membership.map();
+    }
+
+    @Override
+    public LocalShard hosted() {
+        return host.current();
+    }
+
+    @Override
+    public boolean awaitMoveFrom(LocalShard from, long deadlineNanos) {
+        return host.awaitMoveFrom(from, deadlineNanos);
+    }
+
+    @Override
+    public void awaitFollow(long millis) {
+        host.awaitFollow(millis);
+    }
+
+    @Override
+    public boolean isReachable(NodeAddress peer) {
+        return membership.health(peer).isReachable();
     }
 
     ShardHost host() {

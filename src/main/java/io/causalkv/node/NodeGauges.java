@@ -1,5 +1,7 @@
 package io.causalkv.node;
 
+import io.causalkv.replication.Replicator;
+import io.causalkv.replication.ShardReplica;
 import java.util.Map;
 
 /**
@@ -9,4 +11,15 @@ import java.util.Map;
  */
 public record NodeGauges(int keys, int tombstones, int buffered, int replicationQueue, double replicationLagSeconds,
                          Map<NodeStatus.State, Integer> peers) {
+
+    /** The gauges of {@code replica} (null: none hosted) and its {@code replicator} (null: no peers). */
+    static NodeGauges of(ShardReplica replica, Replicator replicator, Map<NodeStatus.State, Integer> peers) {
+        return new NodeGauges(
+                replica == null ? 0 : replica.liveKeyCount(),
+                replica == null ? 0 : replica.tombstoneCount(),
+                replica == null ? 0 : replica.buffered(),
+                replicator == null ? 0 : replicator.queued(),
+                replicator == null ? 0 : replicator.lagNanos() / 1e9,
+                peers);
+    }
 }

@@ -4,6 +4,10 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.PeerHealth;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.keys.Forwarding;
+import io.causalkv.keys.KeyAnswer;
+import io.causalkv.keys.MemberRelay;
+import io.causalkv.keys.ShardRouting;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardStatus;
 import io.causalkv.transport.PeerClient;
@@ -24,16 +28,16 @@ public final class ShardOperations {
     private final ClusterRuntime cluster;
     private final PeerClient peers;
     private final Resharder resharder;
-    private final KeyRouter router;
+    private final MemberRelay relay;
 
-    ShardOperations(ClusterRuntime cluster, PeerClient peers, Resharder resharder, KeyRouter router) {
+    ShardOperations(ClusterRuntime cluster, PeerClient peers, Resharder resharder, MemberRelay relay) {
         this.cluster = cluster;
         this.peers = peers;
         this.resharder = resharder;
-        this.router = router;
+        this.relay = relay;
     }
 
-    List<NodeAddress> view() {
+    public List<NodeAddress> view() {
         return cluster.membership().map().members();
     }
 
@@ -75,7 +79,7 @@ public final class ShardOperations {
         if (here != null && here.ref().equals(ref) && here.isReady()) {
             return here.replica().liveKeyCount();
         }
-        long deadline = System.nanoTime() + KeyRouter.PROXY_BUDGET.toNanos();
+        long deadline = System.nanoTime() + ShardRouting.BUDGET.toNanos();
         for (NodeAddress member : map.shardMembers(shard)) {
             if (member.equals(cluster.self()) || System.nanoTime() > deadline) {
                 continue;
@@ -132,8 +136,8 @@ public final class ShardOperations {
         ClusterMap map = clusterMap();
         if (!map.isMember(cluster.self()) && request.hops() == 0) {
             // A view change is not idempotent: one member gets it, with the whole budget, never a second.
-            KeyResult relayed = router.relayOnce(map.members(), request, System.nanoTime() + Node.FORWARD_TIMEOUT.toNanos());
-            return new ViewChangeResult(List.of(), relayed.relayed());
+            KeyAnswer.Relayed relayed = relay.relayOnce(map.members(), request, System.nanoTime() + Forwarding.TIMEOUT.toNanos());
+            return new ViewChangeResult(List.of(), relayed.response());
         }
         int factor = replFactor.orElse(map.layout().replFactor());
         switch (resharder.changeView(view, factor)) {
@@ -206,6 +210,17 @@ public final class ShardOperations {
             }
         });
         return statuses;
+    }
+
+    /** How many of this node's peers in the view are in each state (for /metrics). */
+    public Map<NodeStatus.State, Integer> peerStates() {
+        Map<NodeStatus.State, Integer> peers = new java.util.EnumMap<>(NodeStatus.State.class);
+        for (NodeStatus status : nodeStatuses()) {
+            if (!status.address().equals(cluster.self()) && cluster.membership().map().isMember(status.address())) {
+                peers.merge(status.state(), 1, Integer::sum);
+            }
+        }
+        return peers;
     }
 
     private static void requireShard(ClusterMap map, int shard) {

@@ -37,13 +37,13 @@ public final class AdminResource {
             body.put("keys", node.liveKeyCount());
             return asJson(body);
         }
-        ClusterMap map = node.clusterMap();
+        ClusterMap map = node.shards().clusterMap();
         node.cluster().ifPresent(c -> body.put("self", c.self().toString()));
         body.put("epoch", map.layout().epoch());
         body.put("sharded", map.layout().sharded());
         ArrayNode view = body.putArray("view");
         map.members().forEach(member -> view.add(member.toString()));
-        java.util.List<NodeStatus> statuses = node.nodeStatuses();
+        java.util.List<NodeStatus> statuses = node.shards().nodeStatuses();
         ArrayNode shards = body.putArray("shards");
         for (int shard : map.shardIds()) {
             ObjectNode entry = shards.addObject().put("id", shard);

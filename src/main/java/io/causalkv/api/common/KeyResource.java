@@ -1,7 +1,8 @@
 package io.causalkv.api.common;
 
+import io.causalkv.keys.KeyRequest;
+import io.causalkv.keys.KeyRequestRejected;
 import io.causalkv.node.Dialect;
-import io.causalkv.node.KeyRequestRejected;
 import io.causalkv.node.Node;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DELETE;
@@ -28,17 +29,17 @@ public abstract class KeyResource implements KeyEndpoint.Renderer {
 
     @PUT
     public Response put(@PathParam("key") String key) {
-        return endpoint(key).put(key, request);
+        return endpoint(key).handle(KeyRequest.Op.PUT, key, request);
     }
 
     @GET
     public Response get(@PathParam("key") String key) {
-        return endpoint(key).get(key, request);
+        return endpoint(key).handle(KeyRequest.Op.GET, key, request);
     }
 
     @DELETE
     public Response delete(@PathParam("key") String key) {
-        return endpoint(key).delete(key, request);
+        return endpoint(key).handle(KeyRequest.Op.DELETE, key, request);
     }
 
     /** The dialect whose error family this path's answers use. */
@@ -55,11 +56,6 @@ public abstract class KeyResource implements KeyEndpoint.Renderer {
         return Json.response(rejected.status(), ErrorBodies.of(dialect(), errorText(rejected.reason()), method));
     }
 
-    @Override
-    public Response mainInstanceDown(String method) {
-        return Json.response(503, ErrorBodies.of(dialect(), "Main instance is down", method));
-    }
-
     protected String errorText(KeyRequestRejected.Reason reason) {
         return switch (reason) {
             case KEY_TOO_LONG -> "Key is too long";
@@ -68,6 +64,8 @@ public abstract class KeyResource implements KeyEndpoint.Renderer {
             case DEPENDENCIES_UNMET -> "Causal dependencies not satisfied; try again later";
             case SHARD_UNAVAILABLE -> "Shard unavailable";
             case UNSATISFIABLE -> "Unable to satisfy request"; // only kvs-keys refuses reads this way
+            case MALFORMED_BODY -> ErrorBodies.MALFORMED_BODY;
+            case MAIN_INSTANCE_DOWN -> "Main instance is down";
         };
     }
 }

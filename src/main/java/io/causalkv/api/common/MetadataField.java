@@ -1,6 +1,6 @@
 package io.causalkv.api.common;
 
-import io.causalkv.node.MetadataSource;
+import io.causalkv.keys.MetadataSource;
 import io.causalkv.wire.Wire;
 
 /** Reads a dialect's causal metadata field from a request body, decoded lazily by the node. */

@@ -7,9 +7,9 @@ import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
 import io.causalkv.api.common.KeyResource;
 import io.causalkv.causal.CausalContext;
-import io.causalkv.node.DependencyPolicy;
+import io.causalkv.keys.KeyRules;
 import io.causalkv.node.Dialect;
-import io.causalkv.node.KeyResult;
+import io.causalkv.keys.KeyAnswer;
 import io.causalkv.wire.Wire;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -43,33 +43,31 @@ public final class KvsKeyResource extends KeyResource {
             throw new jakarta.ws.rs.NotAllowedException(allowed);
         }
         // Standalone, this dialect accepts and ignores causal-metadata (API.md 6.1).
-        return new KeyEndpoint(node, node.inCluster() ? METADATA : null, DependencyPolicy.REFUSE, this);
+        return new KeyEndpoint(node, node.inCluster() ? METADATA : null, KeyRules.KVS, this);
     }
 
     @Override
-    public Response written(KeyResult result) {
-        boolean created = result.outcome() == KeyResult.Outcome.CREATED;
+    public Response written(KeyAnswer.Served result) {
+        boolean created = result.outcome() == KeyAnswer.Outcome.CREATED;
         return render(created ? 201 : 200, Json.object().put("result", created ? "created" : "replaced"), result.context());
     }
 
     @Override
-    public Response found(KeyResult result) {
+    public Response found(KeyAnswer.Served result) {
         ObjectNode found = Json.object().put("result", "found");
         found.putRawValue("value", new RawValue(result.value()));
         return render(200, found, result.context());
     }
 
     @Override
-    public Response deleted(KeyResult result) {
+    public Response deleted(KeyAnswer.Served result) {
         return render(200, Json.object().put("result", "deleted"), result.context());
     }
 
     @Override
-    public Response notFound(KeyResult result, String method) {
+    public Response notFound(KeyAnswer.Served result, String method) {
         return render(404, Json.object().put("error", "Key does not exist"), result.context());
     }
-
-
 
     private Response render(int status, ObjectNode body, CausalContext context) {
         if (node.inCluster()) {

@@ -41,7 +41,7 @@ public final class KvsShardResource {
     public Response ids() {
         ObjectNode body = Json.object();
         ArrayNode ids = body.putArray("shard-ids");
-        node.shardIds().forEach(ids::add);
+        node.shards().shardIds().forEach(ids::add);
         return Json.response(200, body);
     }
 
@@ -49,7 +49,7 @@ public final class KvsShardResource {
     @Path("node-shard-id")
     public Response nodeShardId() {
         ObjectNode body = Json.object();
-        node.nodeShardId().ifPresentOrElse(id -> body.put("node-shard-id", id), () -> body.putNull("node-shard-id"));
+        node.shards().nodeShardId().ifPresentOrElse(id -> body.put("node-shard-id", id), () -> body.putNull("node-shard-id"));
         return Json.response(200, body);
     }
 
@@ -59,7 +59,7 @@ public final class KvsShardResource {
         int shard = shard(id);
         ObjectNode body = Json.object();
         ArrayNode members = body.putArray("shard-members");
-        run("GET", () -> node.shardMembers(shard)).forEach(member -> members.add(member.toString()));
+        run("GET", () -> node.shards().shardMembers(shard)).forEach(member -> members.add(member.toString()));
         return Json.response(200, body);
     }
 
@@ -67,7 +67,7 @@ public final class KvsShardResource {
     @Path("key-count/{id}")
     public Response keyCount(@PathParam("id") String id) {
         int shard = shard(id);
-        return Json.response(200, Json.object().put("shard-key-count", run("GET", () -> node.shardKeyCount(shard))));
+        return Json.response(200, Json.object().put("shard-key-count", run("GET", () -> node.shards().shardKeyCount(shard))));
     }
 
     @PUT
@@ -76,7 +76,7 @@ public final class KvsShardResource {
         int shard = shard(id);
         NodeAddress member = SocketAddressField.require(RequestBody.read(request.getEntityStream()), Dialect.KVS, "PUT");
         run("PUT", () -> {
-            node.addShardMember(shard, member);
+            node.shards().addShardMember(shard, member);
             return null;
         });
         return Json.response(200, Json.object().put("result", "node added to shard"));
@@ -85,10 +85,10 @@ public final class KvsShardResource {
     @PUT
     @Path("reshard")
     public Response reshard() {
-        node.view(); // outside a cluster: 503 before the body is looked at
+        node.shards().view(); // outside a cluster: 503 before the body is looked at
         int shards = ShardCountField.require(RequestBody.read(request.getEntityStream()), Dialect.KVS, "PUT");
         run("PUT", () -> {
-            node.reshard(shards);
+            node.shards().reshard(shards);
             return null;
         });
         return Json.response(200, Json.object().put("result", "resharded"));
@@ -96,7 +96,7 @@ public final class KvsShardResource {
 
     /** The shard of a path; a text that names no shard answers as a shard that does not exist. */
     private int shard(String id) {
-        node.view(); // outside a cluster: 503 first
+        node.shards().view(); // outside a cluster: 503 first
         OptionalInt shard = ShardIdText.parse(id);
         if (shard.isEmpty()) {
             throw new ApiException(404, Json.object().put("error", "Shard does not exist"));

@@ -30,14 +30,14 @@ public final class KvsViewResource {
     public Response view() {
         ObjectNode body = Json.object();
         ArrayNode view = body.putArray("view");
-        node.view().forEach(address -> view.add(address.toString()));
+        node.shards().view().forEach(address -> view.add(address.toString()));
         return Json.response(200, body);
     }
 
     @PUT
     public Response add() {
-        node.view(); // outside a cluster: 503 before the body is looked at
-        ViewChange change = node.addToView(SocketAddressField.require(RequestBody.read(request.getEntityStream()), Dialect.KVS, "PUT"));
+        node.shards().view(); // outside a cluster: 503 before the body is looked at
+        ViewChange change = node.shards().addToView(SocketAddressField.require(RequestBody.read(request.getEntityStream()), Dialect.KVS, "PUT"));
         return change == ViewChange.ADDED
                 ? Json.response(201, Json.object().put("result", "added"))
                 : Json.response(200, Json.object().put("result", "already present"));
@@ -45,8 +45,8 @@ public final class KvsViewResource {
 
     @DELETE
     public Response remove() {
-        node.view();
-        ViewChange change = node.removeFromView(SocketAddressField.require(RequestBody.read(request.getEntityStream()), Dialect.KVS, "DELETE"));
+        node.shards().view();
+        ViewChange change = node.shards().removeFromView(SocketAddressField.require(RequestBody.read(request.getEntityStream()), Dialect.KVS, "DELETE"));
         return change == ViewChange.DELETED
                 ? Json.response(200, Json.object().put("result", "deleted"))
                 : Json.response(404, Json.object().put("error", "View has no such replica"));

@@ -22,7 +22,7 @@ public final class KvsKeyCountResource {
     @GET
     public Response keyCount() {
         ObjectNode body = Json.message("Key count retrieved successfully").put("key-count", node.liveKeyCount());
-        node.nodeShardId().ifPresentOrElse(id -> body.put("shard-id", Integer.toString(id)), () -> body.putNull("shard-id"));
+        node.shards().nodeShardId().ifPresentOrElse(id -> body.put("shard-id", Integer.toString(id)), () -> body.putNull("shard-id"));
         return Json.response(200, body);
     }
 }

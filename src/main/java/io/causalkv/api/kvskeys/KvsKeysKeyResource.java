@@ -9,10 +9,10 @@ import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
 import io.causalkv.api.common.KeyResource;
 import io.causalkv.causal.CausalContext;
-import io.causalkv.node.DependencyPolicy;
+import io.causalkv.keys.KeyRules;
 import io.causalkv.node.Dialect;
-import io.causalkv.node.KeyRequestRejected;
-import io.causalkv.node.KeyResult;
+import io.causalkv.keys.KeyRequestRejected;
+import io.causalkv.keys.KeyAnswer;
 import io.causalkv.wire.Wire;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -42,8 +42,8 @@ public final class KvsKeysKeyResource extends KeyResource {
     @Override
     protected KeyEndpoint endpoint(String key) {
         return replicated()
-                ? new KeyEndpoint(node, CONTEXT, DependencyPolicy.acceptWrites(FETCH_BOUND), this)
-                : new KeyEndpoint(node, null, DependencyPolicy.REFUSE, this);
+                ? new KeyEndpoint(node, CONTEXT, KeyRules.kvsKeys(FETCH_BOUND), this)
+                : new KeyEndpoint(node, null, KeyRules.NO_METADATA, this);
     }
 
     /** Replicated mode: the cluster was given a replication factor (API.md 8.1). */
@@ -52,26 +52,26 @@ public final class KvsKeysKeyResource extends KeyResource {
     }
 
     @Override
-    public Response written(KeyResult result) {
-        boolean created = result.outcome() == KeyResult.Outcome.CREATED;
+    public Response written(KeyAnswer.Served result) {
+        boolean created = result.outcome() == KeyAnswer.Outcome.CREATED;
         ObjectNode body = Json.message(created ? "Added successfully" : "Updated successfully").put("replaced", !created);
         return render(created ? 201 : 200, body, result.context());
     }
 
     @Override
-    public Response found(KeyResult result) {
+    public Response found(KeyAnswer.Served result) {
         ObjectNode body = Json.object().put("doesExist", true).put("message", "Retrieved successfully");
         body.putRawValue("value", new RawValue(result.value()));
         return render(200, body, result.context());
     }
 
     @Override
-    public Response deleted(KeyResult result) {
+    public Response deleted(KeyAnswer.Served result) {
         return render(200, Json.object().put("doesExist", true).put("message", "Deleted successfully"), result.context());
     }
 
     @Override
-    public Response notFound(KeyResult result, String method) {
+    public Response notFound(KeyAnswer.Served result, String method) {
         ObjectNode body = Json.object().put("doesExist", false);
         body.setAll(ErrorBodies.of(Dialect.KVS_KEYS, "Key does not exist", method));
         return render(404, body, result.context());
@@ -86,24 +86,23 @@ public final class KvsKeysKeyResource extends KeyResource {
         return render(rejected.status(), ErrorBodies.of(Dialect.KVS_KEYS, error, method), rejected.context());
     }
 
-
     /** The owning node's answer, naming it (API.md 8.7); its own 503s pass unchanged. */
     @Override
-    public Response relayed(KeyResult result) {
-        if (result.relayed().status() != 503 && result.relayedBy() != null) {
+    public Response relayed(KeyAnswer.Relayed relayed) {
+        if (relayed.response().status() != 503 && relayed.member() != null) {
             try {
-                JsonNode body = Json.MAPPER.readTree(result.relayed().body());
+                JsonNode body = Json.MAPPER.readTree(relayed.response().body());
                 if (body instanceof ObjectNode object) {
                     if (!object.has("address")) { // relayed twice: the first relay named the storage node
-                        object.put("address", result.relayedBy().toString());
+                        object.put("address", relayed.member().toString());
                     }
-                    return Json.response(result.relayed().status(), object);
+                    return Json.response(relayed.response().status(), object);
                 }
             } catch (IOException e) {
                 // not JSON: pass it on as it came
             }
         }
-        return ClientRequest.relayed(result.relayed());
+        return ClientRequest.relayed(relayed.response());
     }
 
     private Response render(int status, ObjectNode body, CausalContext context) {

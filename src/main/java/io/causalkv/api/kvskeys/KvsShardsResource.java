@@ -29,20 +29,20 @@ public final class KvsShardsResource {
     public Response shards() {
         ObjectNode body = Json.message("Shard membership retrieved successfully");
         ArrayNode shards = body.putArray("shards");
-        node.shardIds().forEach(id -> shards.add(Integer.toString(id)));
+        node.shards().shardIds().forEach(id -> shards.add(Integer.toString(id)));
         return Json.response(200, body);
     }
 
     @GET
     @Path("{id}")
     public Response shard(@PathParam("id") String id) {
-        node.view(); // outside a cluster: 503 first
+        node.shards().view(); // outside a cluster: 503 first
         int shard = ShardIdText.parse(id).orElseThrow(() -> error(404, "Shard does not exist"));
         try {
             ArrayNode replicas = Json.MAPPER.createArrayNode();
-            node.shardMembers(shard).forEach(member -> replicas.add(member.toString()));
+            node.shards().shardMembers(shard).forEach(member -> replicas.add(member.toString()));
             ObjectNode body = Json.message("Shard information retrieved successfully").put("shard-id", Integer.toString(shard));
-            body.put("key-count", node.shardKeyCount(shard));
+            body.put("key-count", node.shards().shardKeyCount(shard));
             body.set("replicas", replicas);
             return Json.response(200, body);
         } catch (ShardRequestRejected rejected) {

@@ -10,7 +10,7 @@ import io.causalkv.api.common.Json;
 import io.causalkv.api.common.RequestBody;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.node.Dialect;
-import io.causalkv.node.KeyRequestRejected;
+import io.causalkv.keys.KeyRequestRejected;
 import io.causalkv.node.Node;
 import io.causalkv.node.ShardOperations;
 import io.causalkv.node.ShardRequestRejected;
@@ -41,20 +41,20 @@ public final class KvsViewChangeResource {
 
     @PUT
     public Response change() {
-        node.view(); // outside a cluster: 503 before the body is looked at
+        node.shards().view(); // outside a cluster: 503 before the body is looked at
         RequestBody body = RequestBody.read(request.getEntityStream());
         if (body.isMalformed()) {
             throw error(400, ErrorBodies.MALFORMED_BODY);
         }
         List<NodeAddress> view = view(body.field("view").orElse(null));
         Optional<Integer> replFactor = replFactor(body.field("repl-factor").orElse(null));
-        int factor = replFactor.orElse(node.clusterMap().layout().replFactor());
+        int factor = replFactor.orElse(node.shards().clusterMap().layout().replFactor());
         if (factor > 0 && view.size() % factor != 0) {
             throw error(400, "View size is not a multiple of repl-factor");
         }
         ShardOperations.ViewChangeResult result;
         try {
-            result = node.changeView(view, replFactor, ClientRequest.of(request, body));
+            result = node.shards().changeView(view, replFactor, ClientRequest.of(request, body));
         } catch (ShardRequestRejected | KeyRequestRejected unavailable) {
             throw error(503, "Unable to satisfy request");
         }

@@ -6,9 +6,9 @@ import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.KeyEndpoint;
 import io.causalkv.api.common.KeyResource;
-import io.causalkv.node.DependencyPolicy;
+import io.causalkv.keys.KeyRules;
 import io.causalkv.node.Dialect;
-import io.causalkv.node.KeyResult;
+import io.causalkv.keys.KeyAnswer;
 import io.causalkv.wire.Wire;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.Response;
@@ -31,12 +31,12 @@ public final class KeyValueStoreKeyResource extends KeyResource {
     @Override
     protected KeyEndpoint endpoint(String key) {
         return new KeyEndpoint(node, METADATA,
-                DependencyPolicy.waitUpTo(node.config().dependencyWait()), this);
+                KeyRules.keyValueStore(node.config().dependencyWait()), this);
     }
 
     @Override
-    public Response written(KeyResult result) {
-        boolean created = result.outcome() == KeyResult.Outcome.CREATED;
+    public Response written(KeyAnswer.Served result) {
+        boolean created = result.outcome() == KeyAnswer.Outcome.CREATED;
         ObjectNode body = Json.object()
                 .put("message", created ? "Added successfully" : "Updated successfully")
                 .put("replaced", !created);
@@ -46,7 +46,7 @@ public final class KeyValueStoreKeyResource extends KeyResource {
     }
 
     @Override
-    public Response found(KeyResult result) {
+    public Response found(KeyAnswer.Served result) {
         ObjectNode body = Json.object().put("message", "Retrieved successfully").put("doesExist", true);
         body.putRawValue("value", new RawValue(result.value()));
         body.set(METADATA, Wire.context(result.context()));
@@ -54,7 +54,7 @@ public final class KeyValueStoreKeyResource extends KeyResource {
     }
 
     @Override
-    public Response deleted(KeyResult result) {
+    public Response deleted(KeyAnswer.Served result) {
         ObjectNode body = Json.object().put("message", "Deleted successfully").put("doesExist", true);
         body.set(METADATA, Wire.context(result.context()));
         body.put("shard-id", result.shard());
@@ -62,12 +62,11 @@ public final class KeyValueStoreKeyResource extends KeyResource {
     }
 
     @Override
-    public Response notFound(KeyResult result, String method) {
+    public Response notFound(KeyAnswer.Served result, String method) {
         ObjectNode body = Json.object().put("doesExist", false);
         body.setAll(ErrorBodies.of(Dialect.KEY_VALUE_STORE, "Key does not exist", method));
         body.set(METADATA, Wire.context(result.context()));
         return Json.response(404, body);
     }
-
 
 }

@@ -42,7 +42,7 @@ public final class KeyValueStoreShardResource {
     public Response ids() {
         ObjectNode body = Json.message("Shard IDs retrieved successfully");
         ArrayNode ids = body.putArray("shard-ids");
-        node.shardIds().forEach(ids::add);
+        node.shards().shardIds().forEach(ids::add);
         return Json.response(200, body);
     }
 
@@ -50,7 +50,7 @@ public final class KeyValueStoreShardResource {
     @Path("node-shard-id")
     public Response nodeShardId() {
         ObjectNode body = Json.message("Shard ID of the node retrieved successfully");
-        node.nodeShardId().ifPresentOrElse(id -> body.put("shard-id", id), () -> body.putNull("shard-id"));
+        node.shards().nodeShardId().ifPresentOrElse(id -> body.put("shard-id", id), () -> body.putNull("shard-id"));
         return Json.response(200, body);
     }
 
@@ -60,7 +60,7 @@ public final class KeyValueStoreShardResource {
         int shard = shard(id, "GET");
         ObjectNode body = Json.message("Members of shard ID retrieved successfully");
         ArrayNode members = body.putArray("shard-id-members");
-        run("GET", () -> node.shardMembers(shard)).forEach(member -> members.add(member.toString()));
+        run("GET", () -> node.shards().shardMembers(shard)).forEach(member -> members.add(member.toString()));
         return Json.response(200, body);
     }
 
@@ -69,7 +69,7 @@ public final class KeyValueStoreShardResource {
     public Response keyCount(@PathParam("id") String id) {
         int shard = shard(id, "GET");
         return Json.response(200, Json.message("Key count of shard ID retrieved successfully")
-                .put("shard-id-key-count", run("GET", () -> node.shardKeyCount(shard))));
+                .put("shard-id-key-count", run("GET", () -> node.shards().shardKeyCount(shard))));
     }
 
     @PUT
@@ -78,7 +78,7 @@ public final class KeyValueStoreShardResource {
         int shard = shard(id, "PUT");
         NodeAddress member = SocketAddressField.require(RequestBody.read(request.getEntityStream()), DIALECT, "PUT");
         run("PUT", () -> {
-            node.addShardMember(shard, member);
+            node.shards().addShardMember(shard, member);
             return null;
         });
         return Json.response(200, Json.message("Node added to shard successfully"));
@@ -87,17 +87,17 @@ public final class KeyValueStoreShardResource {
     @PUT
     @Path("reshard")
     public Response reshard() {
-        node.view(); // outside a cluster: 503 before the body is looked at
+        node.shards().view(); // outside a cluster: 503 before the body is looked at
         int shards = ShardCountField.require(RequestBody.read(request.getEntityStream()), DIALECT, "PUT");
         run("PUT", () -> {
-            node.reshard(shards);
+            node.shards().reshard(shards);
             return null;
         });
         return Json.response(200, Json.message("Resharding done successfully"));
     }
 
     private int shard(String id, String method) {
-        node.view(); // outside a cluster: 503 first
+        node.shards().view(); // outside a cluster: 503 first
         return ShardIdText.parse(id).orElseThrow(() -> error(404, "Shard ID does not exist", method));
     }
 

@@ -33,15 +33,15 @@ public final class KeyValueStoreViewResource {
 
     @GET
     public Response view() {
-        String view = node.view().stream().map(NodeAddress::toString).collect(Collectors.joining(","));
+        String view = node.shards().view().stream().map(NodeAddress::toString).collect(Collectors.joining(","));
         return Json.response(200, Json.message("View retrieved successfully").put("view", view));
     }
 
     @PUT
     public Response add() {
-        node.view(); // outside a cluster: 503 before the body is looked at
+        node.shards().view(); // outside a cluster: 503 before the body is looked at
         NodeAddress address = SocketAddressField.require(RequestBody.read(request.getEntityStream()), Dialect.KEY_VALUE_STORE, "PUT");
-        if (node.addToView(address) == ViewChange.ALREADY_PRESENT) {
+        if (node.shards().addToView(address) == ViewChange.ALREADY_PRESENT) {
             throw new ApiException(404, ErrorBodies.of(Dialect.KEY_VALUE_STORE, "Socket address already exists in the view", "PUT"));
         }
         return Json.response(201, Json.message("Replica added successfully to the view"));
@@ -49,9 +49,9 @@ public final class KeyValueStoreViewResource {
 
     @DELETE
     public Response remove() {
-        node.view();
+        node.shards().view();
         NodeAddress address = SocketAddressField.require(RequestBody.read(request.getEntityStream()), Dialect.KEY_VALUE_STORE, "DELETE");
-        if (node.removeFromView(address) == ViewChange.NOT_PRESENT) {
+        if (node.shards().removeFromView(address) == ViewChange.NOT_PRESENT) {
             throw new ApiException(404, ErrorBodies.of(Dialect.KEY_VALUE_STORE, "Socket address does not exist in the view", "DELETE"));
         }
         return Json.response(200, Json.message("Replica deleted successfully from the view"));

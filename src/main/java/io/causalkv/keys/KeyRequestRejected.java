@@ -1,4 +1,4 @@
-package io.causalkv.node;
+package io.causalkv.keys;
 
 import io.causalkv.causal.CausalContext;
 
@@ -10,6 +10,10 @@ public final class KeyRequestRejected extends RuntimeException {
 
     public enum Reason {
         KEY_TOO_LONG, VALUE_MISSING, INVALID_METADATA, DEPENDENCIES_UNMET, SHARD_UNAVAILABLE,
+        /** A GET or DELETE whose body is not a JSON object (API.md 4.1). */
+        MALFORMED_BODY,
+        /** Forwarding mode: the main instance did not answer (API.md 6.2). */
+        MAIN_INSTANCE_DOWN,
         /** {@code kvs-keys}: a read (or a delete deciding existence) its replica cannot satisfy, even after fetching (8.6). */
         UNSATISFIABLE
     }
@@ -33,6 +37,9 @@ public final class KeyRequestRejected extends RuntimeException {
 
     /** The HTTP status every dialect gives this reason: 503 for what may pass, 400 for bad input. */
     public int status() {
-        return reason == Reason.DEPENDENCIES_UNMET || reason == Reason.SHARD_UNAVAILABLE ? 503 : 400;
+        return switch (reason) {
+            case DEPENDENCIES_UNMET, SHARD_UNAVAILABLE, MAIN_INSTANCE_DOWN -> 503;
+            default -> 400;
+        };
     }
 }

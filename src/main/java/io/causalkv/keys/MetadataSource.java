@@ -1,4 +1,4 @@
-package io.causalkv.node;
+package io.causalkv.keys;
 
 import io.causalkv.causal.CausalContext;
 

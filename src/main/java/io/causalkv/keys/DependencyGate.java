@@ -1,0 +1,88 @@
+package io.causalkv.keys;
+
+import io.causalkv.causal.CausalContext;
+import io.causalkv.replication.ShardReplica;
+import java.time.Duration;
+
+/**
+ * What a request does when its metadata names writes of this shard that the serving replica
+ * has not applied yet (API.md 4.4, last table): each dialect stacks its own rule over the
+ * replica. A standalone node stacks none: it is the only replica, nothing can be missing.
+ */
+public abstract class DependencyGate implements KeyStore {
+
+    private final KeyStore next;
+
+    DependencyGate(KeyStore next) {
+        this.next = next;
+    }
+
+    @Override
+    public final KeyAnswer answer(KeyRequest request) {
+        if (!request.at().replica().satisfies(request.context()) && !admits(request)) {
+            throw new KeyRequestRejected(refusal(request), request.context());
+        }
+        return next.answer(request);
+    }
+
+    /** Whether a request whose dependencies are not applied here yet goes on. */
+    abstract boolean admits(KeyRequest request);
+
+    KeyRequestRejected.Reason refusal(KeyRequest request) {
+        return KeyRequestRejected.Reason.DEPENDENCIES_UNMET;
+    }
+
+    /** When waiting or fetching for {@code request} must end: its bound, within the request's deadline. */
+    static long until(KeyRequest request, Duration bound) {
+        return Math.min(request.deadline(), System.nanoTime() + bound.toNanos());
+    }
+
+    /** {@code kvs}: 503 at once (API.md 6.4). */
+    public static DependencyGate refuse(KeyStore next) {
+        return new DependencyGate(next) {
+            @Override
+            boolean admits(KeyRequest request) {
+                return false;
+            }
+        };
+    }
+
+    /** {@code key-value-store}: wait up to {@code bound} for them to arrive, then 503 (API.md 7.2). */
+    public static DependencyGate await(Duration bound, KeyStore next) {
+        return new DependencyGate(next) {
+            @Override
+            boolean admits(KeyRequest request) {
+                return request.at().replica().awaitSatisfied(request.context(), until(request, bound));
+            }
+        };
+    }
+
+    /**
+     * {@code kvs-keys} (API.md 8.6): a write is accepted at once, recorded with its dependencies,
+     * and so is the delete of a live key; a read, or a delete that must vouch for absence, first
+     * fetches from the shard's reachable peers up to {@code bound}, else is refused as unsatisfiable.
+     */
+    public static DependencyGate fetch(Duration bound, KeyStore next) {
+        return new DependencyGate(next) {
+            @Override
+            boolean admits(KeyRequest request) {
+                if (request.op() == KeyRequest.Op.PUT || (request.op() == KeyRequest.Op.DELETE && isLive(request))) {
+                    return true;
+                }
+                ShardReplica replica = request.at().replica();
+                CausalContext context = request.context();
+                return request.at().shard().antiEntropy().catchUp(() -> replica.satisfies(context), until(request, bound));
+            }
+
+            @Override
+            KeyRequestRejected.Reason refusal(KeyRequest request) {
+                return KeyRequestRejected.Reason.UNSATISFIABLE;
+            }
+        };
+    }
+
+    private static boolean isLive(KeyRequest request) {
+        var current = request.at().replica().read(request.key());
+        return current != null && current.isLive();
+    }
+}
