@@ -9,8 +9,9 @@ import io.causalkv.api.common.JsonExceptionMapper;
 import io.causalkv.api.common.RelayHeaderFilter;
 import io.causalkv.api.common.RequestGuardFilter;
 import io.causalkv.api.hello.HelloResource;
-import io.causalkv.api.kvs.KvsShardResource;
-import io.causalkv.api.kvs.KvsViewResource;
+import io.causalkv.api.common.ClusterPaths;
+import io.causalkv.api.common.ClusterWording;
+import io.causalkv.api.kvs.KvsWording;
 import io.causalkv.api.ops.MetricsFilter;
 import io.causalkv.api.ops.NodeMetrics;
 import io.causalkv.api.ops.OpsResource;
@@ -20,8 +21,7 @@ import io.causalkv.api.kvskeys.KvsKeysKeyResource;
 import io.causalkv.api.kvskeys.KvsShardsResource;
 import io.causalkv.api.kvskeys.KvsViewChangeResource;
 import io.causalkv.api.kvstore.KeyValueStoreKeyResource;
-import io.causalkv.api.kvstore.KeyValueStoreShardResource;
-import io.causalkv.api.kvstore.KeyValueStoreViewResource;
+import io.causalkv.api.kvstore.KeyValueStoreWording;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.Node;
 import jakarta.ws.rs.ext.ContextResolver;
@@ -70,8 +70,7 @@ public class CausalKvApplication extends ResourceConfig {
         }
         if (node.config().serves(Dialect.KVS)) {
             register(KvsKeyResource.class);
-            register(KvsViewResource.class);
-            register(KvsShardResource.class);
+            registerClusterPaths(node, new KvsWording());
         }
         if (node.config().serves(Dialect.KVS_KEYS)) {
             register(KvsKeysKeyResource.class);
@@ -81,8 +80,12 @@ public class CausalKvApplication extends ResourceConfig {
         }
         if (node.config().serves(Dialect.KEY_VALUE_STORE)) {
             register(KeyValueStoreKeyResource.class);
-            register(KeyValueStoreViewResource.class);
-            register(KeyValueStoreShardResource.class);
+            registerClusterPaths(node, new KeyValueStoreWording());
         }
+    }
+
+    /** The view and shard paths of a dialect: the same resources, in the dialect's words. */
+    private void registerClusterPaths(Node node, ClusterWording wording) {
+        registerResources(ClusterPaths.view(node, wording), ClusterPaths.shard(node, wording));
     }
 }

@@ -24,6 +24,12 @@ public abstract class KeyResource implements KeyEndpoint.Renderer {
     @Context
     protected ContainerRequestContext request;
 
+    private final Dialect dialect;
+
+    protected KeyResource(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
     /** The endpoint for this request (dialect, metadata field, dependency rule). */
     protected abstract KeyEndpoint endpoint(String key);
 
@@ -43,7 +49,9 @@ public abstract class KeyResource implements KeyEndpoint.Renderer {
     }
 
     /** The dialect whose error family this path's answers use. */
-    protected abstract Dialect dialect();
+    protected Dialect dialect() {
+        return dialect;
+    }
 
     /** The dialect's words for a PUT without a value (API.md 4.3). */
     protected String valueMissing() {

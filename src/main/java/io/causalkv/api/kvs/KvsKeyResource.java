@@ -24,9 +24,8 @@ public final class KvsKeyResource extends KeyResource {
 
     static final String METADATA = "causal-metadata";
 
-    @Override
-    protected Dialect dialect() {
-        return Dialect.KVS;
+    public KvsKeyResource() {
+        super(Dialect.KVS);
     }
 
     @Override

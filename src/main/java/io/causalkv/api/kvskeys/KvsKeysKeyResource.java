@@ -34,9 +34,8 @@ public final class KvsKeysKeyResource extends KeyResource {
     static final Duration FETCH_BOUND = Duration.ofMillis(1_500);
     private static final String UNABLE = "Unable to satisfy request";
 
-    @Override
-    protected Dialect dialect() {
-        return Dialect.KVS_KEYS;
+    public KvsKeysKeyResource() {
+        super(Dialect.KVS_KEYS);
     }
 
     @Override

@@ -23,9 +23,8 @@ public final class KeyValueStoreKeyResource extends KeyResource {
 
     static final String METADATA = "causal-metadata";
 
-    @Override
-    protected Dialect dialect() {
-        return Dialect.KEY_VALUE_STORE;
+    public KeyValueStoreKeyResource() {
+        super(Dialect.KEY_VALUE_STORE);
     }
 
     @Override
