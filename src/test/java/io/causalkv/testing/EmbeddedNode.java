@@ -1,7 +1,6 @@
 package io.causalkv.testing;
 
 import io.causalkv.jetty.JsonErrorHandler;
-import io.causalkv.jetty.ServerSettings;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -30,8 +29,9 @@ public final class EmbeddedNode implements AutoCloseable {
         threads.setName("node-" + port);
         server = new Server(threads);
         HttpConfiguration http = new HttpConfiguration();
-        http.setUriCompliance(UriCompliance.from(ServerSettings.URI_COMPLIANCE));
-        http.setSendServerVersion(false);
+        // As the causalkv Jetty module sets them for a standalone node (encoded slashes reach the webapp).
+        http.setUriCompliance(UriCompliance.from(CausalkvModule.setting("jetty.httpConfig.uriCompliance")));
+        http.setSendServerVersion(Boolean.parseBoolean(CausalkvModule.setting("jetty.httpConfig.sendServerVersion")));
         connector = new ServerConnector(server, new HttpConnectionFactory(http));
         connector.setHost("127.0.0.1");
         connector.setPort(port);
