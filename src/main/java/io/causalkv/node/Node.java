@@ -65,10 +65,6 @@ public final class Node implements AutoCloseable {
         return config;
     }
 
-    public NodeMode mode() {
-        return config.mode();
-    }
-
     public boolean isReady() {
         return ready;
     }

@@ -9,13 +9,11 @@ import io.causalkv.testing.Await;
 import io.causalkv.testing.FreePorts;
 import io.causalkv.testing.Http;
 import io.causalkv.testing.RawHttp;
-import java.io.IOException;
+import io.causalkv.testing.Trees;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,9 +31,9 @@ class JettyBaseIT {
     @Test
     void theOverlayMakesAJettyBaseThatServesANode() throws Exception {
         Path home = jettyHome();
-        deleteTree(BASE);
+        Trees.delete(BASE);
         Files.createDirectories(BASE.resolve("webapps"));
-        copyTree(OVERLAY, BASE);
+        Trees.copy(OVERLAY, BASE);
         Files.copy(Path.of(System.getProperty("causalkv.war", "target/causalkv.war")), BASE.resolve("webapps/ROOT.war"));
         Process add = new ProcessBuilder(java(), "-jar", home.resolve("start.jar").toString(), "--add-modules=causalkv")
                 .directory(BASE.toFile()).redirectErrorStream(true).redirectOutput(BASE.resolve("add-modules.log").toFile()).start();
@@ -87,29 +85,5 @@ class JettyBaseIT {
         assertEquals(status, RawHttp.status(answer), answer);
         assertTrue(answer.toLowerCase().contains("content-type: application/json"), answer);
         assertEquals(Http.json("{\"error\":\"" + error + "\"}"), Http.json(RawHttp.body(answer)), answer);
-    }
-
-    private static void copyTree(Path from, Path to) throws IOException {
-        try (Stream<Path> all = Files.walk(from)) {
-            for (Path path : all.toList()) {
-                Path target = to.resolve(from.relativize(path).toString());
-                if (Files.isDirectory(path)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(path, target);
-                }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -2,12 +2,12 @@ package io.causalkv.e2e;
 
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Http;
+import io.causalkv.testing.Trees;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -60,7 +60,7 @@ final class TomcatNode implements AutoCloseable {
 
     /** Starts a node on {@code port} with {@code settings} as its environment and waits until it is ready. */
     static TomcatNode start(Path home, Path base, int port, Map<String, String> settings) throws IOException {
-        deleteTree(base);
+        Trees.delete(base);
         Files.createDirectories(base.resolve("webapps"));
         for (String dir : new String[] {"logs", "temp", "work"}) {
             Files.createDirectories(base.resolve(dir));
@@ -117,17 +117,6 @@ final class TomcatNode implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             process.destroyForcibly();
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            for (Path path : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

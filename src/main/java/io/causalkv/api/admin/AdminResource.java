@@ -32,7 +32,7 @@ public final class AdminResource {
     @Path("cluster")
     public Response cluster() {
         ObjectNode body = Json.object();
-        body.put("mode", node.mode().name().toLowerCase(Locale.ROOT));
+        body.put("mode", node.config().mode().name().toLowerCase(Locale.ROOT));
         if (!node.inCluster()) {
             body.put("keys", node.liveKeyCount());
             return asJson(body);
