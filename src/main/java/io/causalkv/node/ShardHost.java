@@ -1,6 +1,5 @@
 package io.causalkv.node;
 
-import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
@@ -16,14 +15,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Which shard this node hosts, and the moves between shards. The current {@link LocalShard}
  * follows the cluster map: a node assigned to a shard hosts a replica of it, an unassigned node
  * none. During a reshard the node also holds a <em>staged</em> replica of its shard in the
- * proposed layout, filled by the members of the old layout (hand-over), which becomes current
- * when the new layout is committed; the old replica is then <em>retired</em> ({@link RetiredShards}):
- * frozen, and for a few seconds it still hands over writes that reached it late.
+ * proposed layout ({@link LayoutStaging}), filled by the members of the old layout (hand-over),
+ * which becomes current when the new layout is committed; the old replica is then
+ * <em>retired</em> ({@link RetiredShards}): frozen, and for a few seconds it still hands over
+ * writes that reached it late. One lock (this object's) orders all of it.
  */
 final class ShardHost implements AutoCloseable {
 
-    /** A staged layout that is neither committed nor abandoned within this time is dropped. */
-    static final long STAGE_EXPIRY_NANOS = 30_000_000_000L;
     /** How long a newly joined replica tries to fetch its shard's state before serving what it has. */
     static final long INITIAL_SYNC_NANOS = 5_000_000_000L;
 
@@ -38,28 +36,8 @@ final class ShardHost implements AutoCloseable {
 
     private volatile LocalShard current;
     private long currentSince;
-    private Staged staged;
+    private final LayoutStaging staging;
     private final RetiredShards retired;
-    /** Recently abandoned proposals, so that a STAGE arriving after its ABORT is refused. */
-    private final java.util.LinkedHashSet<ClusterMap> aborted = new java.util.LinkedHashSet<>();
-    private static final int ABORTED_KEPT = 8;
-
-    /** A proposed layout this node has prepared for, with its replica there (null if unassigned). */
-    private static final class Staged {
-        final ClusterMap proposed;
-        final LocalShard shard;
-        final long since;
-        /** Told to transfer: a participant, to which every other participant hands its keys. */
-        boolean participant;
-        /** The clock of this node's replica when its keys were handed over in full; null until then. */
-        VectorClock handedOver;
-
-        Staged(ClusterMap proposed, LocalShard shard, long since) {
-            this.proposed = proposed;
-            this.shard = shard;
-            this.since = since;
-        }
-    }
 
     ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership) {
         this.self = self;
@@ -67,6 +45,7 @@ final class ShardHost implements AutoCloseable {
         this.client = client;
         this.membership = membership;
         this.handOver = new HandOver(self, client, this::receiveHandoff);
+        this.staging = new LayoutStaging(self, membership, this, handOver);
         this.retired = new RetiredShards(self, membership, handOver);
     }
 
@@ -93,21 +72,8 @@ final class ShardHost implements AutoCloseable {
         if (now == null && wanted == null) {
             return;
         }
-        LocalShard next = null;
-        VectorClock handedOver = null;
-        if (staged != null && staged.proposed.layout().epoch() <= map.layout().epoch()) {
-            boolean committed = staged.proposed.layout().equals(map.layout());
-            if (committed && staged.shard != null && staged.shard.ref().equals(wanted)) {
-                next = staged.shard;
-                if (staged.participant) {
-                    next.markReady(); // every participant handed its keys to it before the commit
-                }
-            } else if (staged.shard != null) {
-                staged.shard.close();
-            }
-            handedOver = committed ? staged.handedOver : null;
-            staged = null;
-        }
+        LayoutStaging.Outcome staged = staging.takeCommitted(map, wanted);
+        LocalShard next = staged.next();
         if (next == null && wanted != null) {
             next = newShard(wanted);
         }
@@ -118,7 +84,7 @@ final class ShardHost implements AutoCloseable {
         currentSince = membership.now();
         LOG.log(Level.INFO, "{0}: now hosts {1}", self, wanted == null ? "no shard (unassigned)" : wanted);
         if (now != null) {
-            retired.retire(now, handedOver);
+            retired.retire(now, staged.handedOver());
         }
         notifyAll();
     }
@@ -170,106 +136,31 @@ final class ShardHost implements AutoCloseable {
         }
     }
 
-    // ---- reshard, receiving side -----------------------------------------------------------
+    // ---- reshard, receiving side (LayoutStaging) ----------------------------------------------
 
-    /**
-     * Freezes client writes and prepares an empty replica of this node's shard in {@code proposed}.
-     * False when another proposal for the same epoch is staged here: two reshards raced, and the
-     * later one must give up rather than mix two layouts.
-     */
-    synchronized boolean stage(ClusterMap proposed) {
-        if (aborted.contains(proposed)) {
-            return false; // its ABORT overtook this STAGE: staging now would freeze writes for nothing
-        }
-        long epoch = proposed.layout().epoch();
-        ClusterMap committed = membership.map();
-        if (epoch <= committed.layout().epoch()) {
-            return committed.layout().equals(proposed.layout()); // this one is committed already
-        }
-        if (staged != null && staged.proposed.layout().epoch() == epoch) {
-            return staged.proposed.equals(proposed);
-        }
-        if (staged != null && staged.shard != null) {
-            staged.shard.close();
-        }
-        int shard = proposed.shardOf(self);
-        LocalShard replica = shard == ClusterMap.NO_SHARD ? null : newShard(new ShardRef(shard, epoch));
-        staged = new Staged(proposed, replica, membership.now());
-        if (current != null) {
-            current.replica().freeze();
-        }
-        LOG.log(Level.INFO, "{0}: staged layout e{1} ({2} shards)", self, epoch, proposed.layout().shardCount());
-        return true;
+    boolean stage(ClusterMap proposed) {
+        return staging.stage(proposed);
     }
 
-    /**
-     * Hands every key of the current (frozen) replica to every participant that is a member of
-     * the key's shard in {@code proposed}. False if any of them did not take all of its keys, or
-     * if this replica has not fetched its own shard's state yet and cannot now.
-     */
     boolean transfer(ClusterMap proposed, List<NodeAddress> participants) {
-        LocalShard source;
-        Staged mine;
-        synchronized (this) {
-            if (staged == null || !staged.proposed.equals(proposed)) {
-                return false;
-            }
-            mine = staged;
-            mine.participant = true;
-            source = current;
-        }
-        if (source == null) {
-            return true;
-        }
-        if (!source.isReady() && !fetchInitialState(source)) {
-            return false; // it might lack keys that only it would hand over
-        }
-        StateDelta snapshot = source.replica().changesSince(VectorClock.EMPTY);
-        boolean delivered = handOver.deliver(snapshot.entries(), proposed, participants::contains);
-        if (delivered) {
-            synchronized (this) {
-                mine.handedOver = snapshot.clock(); // read before the entries: later writes go over late
-            }
-        }
-        LOG.log(Level.INFO, "{0}: handed over {1} keys for layout e{2}: {3}", self, snapshot.entries().size(),
-                proposed.layout().epoch(), delivered ? "done" : "incomplete");
-        return delivered;
+        return staging.transfer(proposed, participants);
     }
 
-    /** Drops a staged layout (the coordinator gave up) and lets client writes in again. */
-    synchronized boolean abort(ClusterMap proposed) {
-        if (staged != null && staged.proposed.equals(proposed)) {
-            dropStaged();
-        }
-        aborted.add(proposed);
-        if (aborted.size() > ABORTED_KEPT) {
-            aborted.remove(aborted.iterator().next());
-        }
-        return true;
-    }
-
-    private void dropStaged() {
-        if (staged.shard != null) {
-            staged.shard.close();
-        }
-        staged = null;
-        if (current != null) {
-            current.replica().unfreeze();
-        }
-        notifyAll();
+    boolean abort(ClusterMap proposed) {
+        return staging.abort(proposed);
     }
 
     /** Keys handed over to this node: into the staged or current replica of {@code ref}. */
     boolean receiveHandoff(ShardRef ref, List<StateDelta.KeyedEntry> entries) {
         LocalShard target;
         synchronized (this) {
-            if (staged != null && staged.shard != null && staged.shard.ref().equals(ref)) {
-                target = staged.shard;
-            } else if (current != null && current.ref().equals(ref)) {
+            target = staging.stagedFor(ref);
+            if (target == null && current != null && current.ref().equals(ref)) {
                 target = current;
-            } else {
-                return false;
             }
+        }
+        if (target == null) {
+            return false;
         }
         target.replica().importEntries(entries);
         return true;
@@ -283,12 +174,7 @@ final class ShardHost implements AutoCloseable {
         if (now != null && !now.isReady()) {
             fetchInitialState(now);
         }
-        synchronized (this) {
-            if (staged != null && membership.now() - staged.since > STAGE_EXPIRY_NANOS) {
-                LOG.log(Level.WARNING, "{0}: staged layout e{1} never committed; dropped", self, staged.proposed.layout().epoch());
-                dropStaged();
-            }
-        }
+        staging.expire();
         retired.handOverLate();
     }
 
@@ -317,8 +203,6 @@ final class ShardHost implements AutoCloseable {
         if (current != null) {
             current.close();
         }
-        if (staged != null && staged.shard != null) {
-            staged.shard.close();
-        }
+        staging.close();
     }
 }
