@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -25,7 +26,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * So every key has reached its new shard before any node serves the new layout, and metadata
  * from the old epoch is satisfied by definition. Nodes that do not answer are left out (they
  * fetch their new shard's state when they return); the reshard is abandoned (ABORT) when some
- * old shard had no member able to hand its keys over, or when a node refuses to stage it because
+ * old shard had no member able to hand its keys over, when some new shard has no member to take
+ * them (all of its members down or silent), or when a node refuses to stage it because
  * a concurrent reshard (coordinated elsewhere) got there first: two layouts are never mixed.
  */
 final class Resharder {
@@ -53,7 +55,7 @@ final class Resharder {
         DONE,
         /** Another reshard was being staged at the same time: this one gave up, nothing changed. */
         CONFLICT,
-        /** Some old shard had no member able to hand its keys over: abandoned, nothing changed. */
+        /** Some old shard had no member able to hand its keys over, or some new shard none to take them: abandoned, nothing changed. */
         UNAVAILABLE
     }
 
@@ -111,6 +113,15 @@ final class Resharder {
                     runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
         }
+        // A new shard none of whose members staged would get its keys nowhere: committing would
+        // retire every old replica of them, and the shard would come back empty (issue 16).
+        OptionalInt unreached = shardWithoutStagedMember(proposed, staged);
+        if (unreached.isPresent()) {
+            abort(members, proposed, stepWaitMillis); // before any key is copied
+            LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: no member of its shard {2} answered",
+                    runtime.self(), proposed.layout().epoch(), unreached.getAsInt());
+            return Outcome.UNAVAILABLE;
+        }
         // Handed-over keys are imported, not replicated: every node that staged must get all of
         // its keys from every other, or its new replica would miss some for good.
         List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged),
@@ -136,6 +147,17 @@ final class Resharder {
 
     private static ReshardStep step(ReshardStep.Phase phase, ClusterMap proposed, List<NodeAddress> participants) {
         return new ReshardStep(phase, proposed, participants);
+    }
+
+    /** A shard of {@code proposed} with members, none of which staged it; empty when every one has one. */
+    private static OptionalInt shardWithoutStagedMember(ClusterMap proposed, List<NodeAddress> staged) {
+        for (int shard : proposed.shardIds()) {
+            List<NodeAddress> members = proposed.shardMembers(shard);
+            if (!members.isEmpty() && members.stream().noneMatch(staged::contains)) {
+                return OptionalInt.of(shard);
+            }
+        }
+        return OptionalInt.empty();
     }
 
     private static boolean everyOldShardHandedOver(ClusterMap before, List<NodeAddress> transferred) {

@@ -3,6 +3,8 @@ package io.causalkv.faults;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.causalkv.cluster.ClusterMap;
+import io.causalkv.cluster.NodeAddress;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Http;
 import io.causalkv.testing.netns.NetnsCluster;
@@ -152,6 +154,43 @@ class NetnsFaultSuiteIT {
                         + agreed.toMillis() + " ms after the answer");
             });
         }
+    }
+
+    /**
+     * Issue 16, item 1: both future members of the new shard are killed and the reshard is sent
+     * at once, before failure detection removes them. Their shard's keys would have nowhere to
+     * go, so the reshard must be refused (503, nothing changed) rather than committed with the
+     * old replicas retired; once the two are back, no acknowledged write may be missing.
+     */
+    @Test
+    void sixNodesReshardWhileTheNewShardsMembersAreDown() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-new-down", 6, Map.of("SHARD_COUNT", "2"))) {
+            List<Integer> newShard = futureMembers(cluster, 2, 3, 3);
+            int coordinator = cluster.indexes().stream().filter(i -> !newShard.contains(i)).findFirst().orElseThrow();
+            FaultSuiteIT.run("reshard while the new shard's members are down (2 -> 3 shards, netns)", "6 nodes, 2 shards", cluster,
+                    false, h -> {
+                        newShard.forEach(cluster::kill9);
+                        long sent = System.nanoTime();
+                        Http.Reply answer = Http.send("PUT", cluster.url(coordinator, "/shard/reshard"), "{\"shard-count\":3}");
+                        long answered = System.nanoTime();
+                        assertEquals(503, answer.status(), "the reshard had no member to take shard 3's keys: " + answer.body());
+                        assertEquals(Http.json("{\"error\":\"Shard unavailable\"}"), answer.json(), answer.body());
+                        for (int i : newShard) {
+                            cluster.restart(i);
+                        }
+                        return new FaultSuiteIT.Heal(System.nanoTime(), "nodes " + newShard + " killed; reshard answered "
+                                + answer.status() + " " + (answered - sent) / 1_000_000 + " ms after it was sent; both started again");
+                    });
+        }
+    }
+
+    /** The nodes (by index) that a reshard of the cluster's first layout gives {@code shard} of {@code to} shards. */
+    private static List<Integer> futureMembers(NetnsCluster cluster, int from, int to, int shard) {
+        List<NodeAddress> view = cluster.indexes().stream().map(i -> NodeAddress.parse(cluster.address(i))).toList();
+        List<NodeAddress> members = ClusterMap.initial(view, from).resharded(to).shardMembers(shard);
+        List<Integer> indexes = cluster.indexes().stream().filter(i -> members.contains(NodeAddress.parse(cluster.address(i)))).toList();
+        assertEquals(2, indexes.size(), "shard " + shard + " of " + to + " has two members: " + members);
+        return indexes;
     }
 
     private static FaultSuiteIT.Heal partition(NetnsCluster cluster, int... side) {
