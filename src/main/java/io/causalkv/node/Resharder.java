@@ -108,7 +108,7 @@ final class Resharder {
             return Outcome.CONFLICT;
         }
         if (allMustStage && !staged.containsAll(proposed.members())) {
-            abort(members, proposed, stepWaitMillis); // before any key is copied
+            abortStaged(members, staged, proposed, stepWaitMillis); // before any key is copied
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: a node of the new view did not answer",
                     runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
@@ -117,7 +117,7 @@ final class Resharder {
         // retire every old replica of them, and the shard would come back empty (issue 16).
         OptionalInt unreached = shardWithoutStagedMember(proposed, staged);
         if (unreached.isPresent()) {
-            abort(members, proposed, stepWaitMillis); // before any key is copied
+            abortStaged(members, staged, proposed, stepWaitMillis); // before any key is copied
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: no member of its shard {2} answered",
                     runtime.self(), proposed.layout().epoch(), unreached.getAsInt());
             return Outcome.UNAVAILABLE;
@@ -143,6 +143,19 @@ final class Resharder {
     /** Abandons a proposal everywhere, including nodes whose STAGE answer was lost or late. */
     private void abort(List<NodeAddress> members, ClusterMap proposed, long stepWaitMillis) {
         everyone(members, step(ReshardStep.Phase.ABORT, proposed, List.of()), stepWaitMillis);
+    }
+
+    /**
+     * Abandons a proposal that only {@code staged} took: the answer waits for them (their client
+     * writes are frozen until they hear it), not for nodes that did not answer STAGE in time. Those
+     * are told too, without waiting: a STAGE they read late is past its deadline and refused, so a
+     * silent node holds the client's answer once (the STAGE wait), not twice.
+     */
+    private void abortStaged(List<NodeAddress> members, List<NodeAddress> staged, ClusterMap proposed, long stepWaitMillis) {
+        ReshardStep abort = step(ReshardStep.Phase.ABORT, proposed, List.of());
+        runtime.fanout().ask(members.stream().filter(node -> !staged.contains(node)).toList(), Duration.ZERO,
+                node -> call(node, abort));
+        everyone(staged, abort, stepWaitMillis);
     }
 
     private static ReshardStep step(ReshardStep.Phase phase, ClusterMap proposed, List<NodeAddress> participants) {

@@ -164,22 +164,40 @@ class NetnsFaultSuiteIT {
      */
     @Test
     void sixNodesReshardWhileTheNewShardsMembersAreDown() throws Exception {
-        try (NetnsCluster cluster = NetnsCluster.start("faults-new-down", 6, Map.of("SHARD_COUNT", "2"))) {
+        reshardWithoutTheNewShard("faults-new-down", "killed", (cluster, newShard) -> newShard.forEach(cluster::kill9),
+                (cluster, newShard) -> {
+                    for (int i : newShard) {
+                        cluster.restart(i);
+                    }
+                });
+    }
+
+    /** The same with the two members stalled (SIGSTOP) instead of killed: STAGE gets no answer at all. */
+    @Test
+    void sixNodesReshardWhileTheNewShardsMembersAreStalled() throws Exception {
+        reshardWithoutTheNewShard("faults-new-stalled", "stalled", (cluster, newShard) -> newShard.forEach(cluster::pause),
+                (cluster, newShard) -> newShard.forEach(cluster::resume));
+    }
+
+    interface NodesFault {
+        void apply(NetnsCluster cluster, List<Integer> nodes) throws Exception;
+    }
+
+    private static void reshardWithoutTheNewShard(String name, String how, NodesFault fault, NodesFault heal) throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start(name, 6, Map.of("SHARD_COUNT", "2"))) {
             List<Integer> newShard = futureMembers(cluster, 2, 3, 3);
             int coordinator = cluster.indexes().stream().filter(i -> !newShard.contains(i)).findFirst().orElseThrow();
-            FaultSuiteIT.run("reshard while the new shard's members are down (2 -> 3 shards, netns)", "6 nodes, 2 shards", cluster,
-                    false, h -> {
-                        newShard.forEach(cluster::kill9);
+            FaultSuiteIT.run("reshard while the new shard's members are " + how + " (2 -> 3 shards, netns)", "6 nodes, 2 shards",
+                    cluster, false, h -> {
+                        fault.apply(cluster, newShard);
                         long sent = System.nanoTime();
                         Http.Reply answer = Http.send("PUT", cluster.url(coordinator, "/shard/reshard"), "{\"shard-count\":3}");
                         long answered = System.nanoTime();
+                        heal.apply(cluster, newShard);
                         assertEquals(503, answer.status(), "the reshard had no member to take shard 3's keys: " + answer.body());
                         assertEquals(Http.json("{\"error\":\"Shard unavailable\"}"), answer.json(), answer.body());
-                        for (int i : newShard) {
-                            cluster.restart(i);
-                        }
-                        return new FaultSuiteIT.Heal(System.nanoTime(), "nodes " + newShard + " killed; reshard answered "
-                                + answer.status() + " " + (answered - sent) / 1_000_000 + " ms after it was sent; both started again");
+                        return new FaultSuiteIT.Heal(System.nanoTime(), "nodes " + newShard + " " + how + "; reshard answered "
+                                + answer.status() + " " + (answered - sent) / 1_000_000 + " ms after it was sent; both back");
                     });
         }
     }
