@@ -199,6 +199,19 @@ class NetnsFaultSuiteIT {
                         return new FaultSuiteIT.Heal(System.nanoTime(), "nodes " + newShard + " " + how + "; reshard answered "
                                 + answer.status() + " " + (answered - sent) / 1_000_000 + " ms after it was sent; both back");
                     });
+            // Refused is not stuck: with every node back, the same reshard, asked again, is done.
+            List<String> refusals = new ArrayList<>();
+            try {
+                Await.until(Duration.ofSeconds(30), "the reshard, retried, is done", () -> {
+                    Http.Reply again = Http.send("PUT", cluster.url(coordinator, "/shard/reshard"), "{\"shard-count\":3}");
+                    if (again.status() != 200) {
+                        refusals.add(again.status() + " " + again.body());
+                    }
+                    return again.status() == 200 && again.body().contains("resharded");
+                });
+            } catch (AssertionError e) {
+                throw new AssertionError(e.getMessage() + "; its answers: " + refusals, e);
+            }
         }
     }
 
