@@ -31,8 +31,11 @@ final class LayoutStaging {
     private final HandOver handOver;
     /** Guarded by {@link #host}. */
     private Staged staged;
-    /** Recently abandoned proposals, so that a STAGE arriving after its ABORT is refused. Guarded by {@link #host}. */
-    private final LinkedHashSet<ClusterMap> aborted = new LinkedHashSet<>();
+    /**
+     * Recently abandoned proposals (their ids), so that a STAGE arriving after its ABORT is
+     * refused, and only that one: a retry proposes the same map under a new id. Guarded by {@link #host}.
+     */
+    private final LinkedHashSet<String> aborted = new LinkedHashSet<>();
 
     /** A proposed layout this node has prepared for, with its replica there (null if unassigned). */
     private static final class Staged {
@@ -68,9 +71,9 @@ final class LayoutStaging {
      * False when another proposal for the same epoch is staged here: two reshards raced, and the
      * later one must give up rather than mix two layouts.
      */
-    boolean stage(ClusterMap proposed) {
+    boolean stage(ClusterMap proposed, String proposal) {
         synchronized (host) {
-            if (aborted.contains(proposed)) {
+            if (aborted.contains(proposal)) {
                 return false; // its ABORT overtook this STAGE: staging now would freeze writes for nothing
             }
             long epoch = proposed.layout().epoch();
@@ -131,12 +134,12 @@ final class LayoutStaging {
     }
 
     /** Drops a staged layout (the coordinator gave up) and lets client writes in again. */
-    boolean abort(ClusterMap proposed) {
+    boolean abort(ClusterMap proposed, String proposal) {
         synchronized (host) {
             if (staged != null && staged.proposed.equals(proposed)) {
                 drop();
             }
-            aborted.add(proposed);
+            aborted.add(proposal);
             if (aborted.size() > ABORTED_KEPT) {
                 aborted.remove(aborted.iterator().next());
             }

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -96,19 +97,21 @@ final class Resharder {
      * comment. {@code allMustStage}: a node of the new layout that does not answer abandons it.
      */
     private Outcome move(ClusterMap before, ClusterMap proposed, boolean allMustStage, long stepWaitMillis) {
+        // One id per attempt: a retry of an abandoned proposal is a new proposal (issue 16, item 4).
+        String proposal = runtime.self() + "/" + UUID.randomUUID();
         java.util.LinkedHashSet<NodeAddress> involved = new java.util.LinkedHashSet<>(before.members());
         involved.addAll(proposed.members());
         List<NodeAddress> members = List.copyOf(involved);
         long started = System.nanoTime();
-        Map<NodeAddress, Answer> stage = everyone(members, step(ReshardStep.Phase.STAGE, proposed, List.of()), stepWaitMillis);
+        Map<NodeAddress, Answer> stage = everyone(members, step(ReshardStep.Phase.STAGE, proposed, List.of(), proposal), stepWaitMillis);
         List<NodeAddress> staged = with(stage, Answer.DONE);
         if (stage.containsValue(Answer.REFUSED)) {
-            abort(members, proposed, stepWaitMillis);
+            abort(members, proposed, proposal, stepWaitMillis);
             LOG.log(Level.WARNING, "{0}: layout e{1} gave way to a concurrent change", runtime.self(), proposed.layout().epoch());
             return Outcome.CONFLICT;
         }
         if (allMustStage && !staged.containsAll(proposed.members())) {
-            abortStaged(members, staged, proposed, stepWaitMillis); // before any key is copied
+            abortStaged(members, staged, proposed, proposal, stepWaitMillis); // before any key is copied
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: a node of the new view did not answer",
                     runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
@@ -117,17 +120,17 @@ final class Resharder {
         // retire every old replica of them, and the shard would come back empty (issue 16).
         OptionalInt unreached = shardWithoutStagedMember(proposed, staged);
         if (unreached.isPresent()) {
-            abortStaged(members, staged, proposed, stepWaitMillis); // before any key is copied
+            abortStaged(members, staged, proposed, proposal, stepWaitMillis); // before any key is copied
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: no member of its shard {2} answered",
                     runtime.self(), proposed.layout().epoch(), unreached.getAsInt());
             return Outcome.UNAVAILABLE;
         }
         // Handed-over keys are imported, not replicated: every node that staged must get all of
         // its keys from every other, or its new replica would miss some for good.
-        List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged),
+        List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged, proposal),
                 stepWaitMillis), Answer.DONE);
         if (!transferred.containsAll(staged) || !everyOldShardHandedOver(before, transferred)) {
-            abort(members, proposed, stepWaitMillis);
+            abort(members, proposed, proposal, stepWaitMillis);
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: keys could not be handed over in full",
                     runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
@@ -141,8 +144,8 @@ final class Resharder {
     }
 
     /** Abandons a proposal everywhere, including nodes whose STAGE answer was lost or late. */
-    private void abort(List<NodeAddress> members, ClusterMap proposed, long stepWaitMillis) {
-        everyone(members, step(ReshardStep.Phase.ABORT, proposed, List.of()), stepWaitMillis);
+    private void abort(List<NodeAddress> members, ClusterMap proposed, String proposal, long stepWaitMillis) {
+        everyone(members, step(ReshardStep.Phase.ABORT, proposed, List.of(), proposal), stepWaitMillis);
     }
 
     /**
@@ -151,15 +154,17 @@ final class Resharder {
      * are told too, without waiting: a STAGE they read late is past its deadline and refused, so a
      * silent node holds the client's answer once (the STAGE wait), not twice.
      */
-    private void abortStaged(List<NodeAddress> members, List<NodeAddress> staged, ClusterMap proposed, long stepWaitMillis) {
-        ReshardStep abort = step(ReshardStep.Phase.ABORT, proposed, List.of());
+    private void abortStaged(List<NodeAddress> members, List<NodeAddress> staged, ClusterMap proposed, String proposal,
+                             long stepWaitMillis) {
+        ReshardStep abort = step(ReshardStep.Phase.ABORT, proposed, List.of(), proposal);
         runtime.fanout().ask(members.stream().filter(node -> !staged.contains(node)).toList(), Duration.ZERO,
                 node -> call(node, abort));
         everyone(staged, abort, stepWaitMillis);
     }
 
-    private static ReshardStep step(ReshardStep.Phase phase, ClusterMap proposed, List<NodeAddress> participants) {
-        return new ReshardStep(phase, proposed, participants);
+    private static ReshardStep step(ReshardStep.Phase phase, ClusterMap proposed, List<NodeAddress> participants,
+                                    String proposal) {
+        return new ReshardStep(phase, proposed, participants, proposal);
     }
 
     /** A shard of {@code proposed} with members, none of which staged it; empty when every one has one. */

@@ -138,16 +138,16 @@ final class ShardHost implements AutoCloseable {
 
     // ---- reshard, receiving side (LayoutStaging) ----------------------------------------------
 
-    boolean stage(ClusterMap proposed) {
-        return staging.stage(proposed);
+    boolean stage(ClusterMap proposed, String proposal) {
+        return staging.stage(proposed, proposal);
     }
 
     boolean transfer(ClusterMap proposed, List<NodeAddress> participants) {
         return staging.transfer(proposed, participants);
     }
 
-    boolean abort(ClusterMap proposed) {
-        return staging.abort(proposed);
+    boolean abort(ClusterMap proposed, String proposal) {
+        return staging.abort(proposed, proposal);
     }
 
     /** Keys handed over to this node: into the staged or current replica of {@code ref}. */

@@ -105,7 +105,8 @@ public final class PeerOperation<Q, A> {
     /** A transfer step hands a whole replica over; it is bounded so a reshard answers within seconds. */
     public static final PeerOperation<ReshardStep, Boolean> RESHARD = new PeerOperation<>("reshard", Duration.ofMillis(8_000),
             step -> {
-                ObjectNode body = object().put("phase", step.phase().name()).set("map", Wire.map(step.proposed()));
+                ObjectNode body = object().put("phase", step.phase().name()).put("proposal", step.proposal())
+                        .set("map", Wire.map(step.proposed()));
                 ArrayNode participants = body.putArray("participants");
                 step.participants().forEach(node -> participants.add(node.toString()));
                 return body;
@@ -114,7 +115,7 @@ public final class PeerOperation<Q, A> {
                 List<NodeAddress> participants = new ArrayList<>();
                 json.path("participants").forEach(a -> participants.add(NodeAddress.parse(a.asText())));
                 return new ReshardStep(ReshardStep.Phase.valueOf(json.path("phase").asText()),
-                        Wire.decodeMap(json.get("map")), participants);
+                        Wire.decodeMap(json.get("map")), participants, json.path("proposal").asText(""));
             },
             done -> object().put("done", done),
             json -> json.path("done").asBoolean(false),

@@ -10,9 +10,10 @@ import java.util.List;
  * proposed layout; {@code TRANSFER} hands every key the node holds to the {@code participants}
  * (the nodes that staged) among the members of its new shard; {@code ABORT} drops the proposal
  * and lets writes in again. The commit is the proposed map itself, spread like any membership
- * change.
+ * change. {@code proposal} names one attempt: a retry of an abandoned reshard proposes the same
+ * map under a new id, and only the abandoned id is refused.
  */
-public record ReshardStep(Phase phase, ClusterMap proposed, List<NodeAddress> participants) {
+public record ReshardStep(Phase phase, ClusterMap proposed, List<NodeAddress> participants, String proposal) {
 
     public enum Phase { STAGE, TRANSFER, ABORT }
 

@@ -65,16 +65,21 @@ class ShardHostTest {
         ClusterMap intoThree = membership.map().resharded(3);
         ClusterMap intoTwo = membership.map().resharded(2);
 
-        assertTrue(host.stage(intoThree));
-        assertTrue(host.stage(intoThree), "staging is idempotent");
+        assertTrue(host.stage(intoThree, "p3"));
+        assertTrue(host.stage(intoThree, "p3"), "staging is idempotent");
         assertThrows(ReplicaFrozenException.class, () -> write(before, "k"));
-        assertFalse(host.stage(intoTwo), "a second proposal for the same epoch must not replace the first");
+        assertFalse(host.stage(intoTwo, "p2"), "a second proposal for the same epoch must not replace the first");
 
-        host.abort(intoTwo); // the loser's abort leaves the winner staged
+        host.abort(intoTwo, "p2"); // the loser's abort leaves the winner staged
         assertThrows(ReplicaFrozenException.class, () -> write(before, "k"));
-        host.abort(intoThree);
+        host.abort(intoThree, "p3");
         write(before, "k");
         assertSame(before, host.current());
+
+        assertFalse(host.stage(intoThree, "p3"), "the abandoned proposal's STAGE, read after its ABORT");
+        assertTrue(host.stage(intoThree, "p3-retry"), "a retry proposes the same layout under a new id");
+        assertThrows(ReplicaFrozenException.class, () -> write(before, "k"));
+        host.abort(intoThree, "p3-retry");
     }
 
     @Test
@@ -82,7 +87,7 @@ class ShardHostTest {
         LocalShard before = host.current();
         write(before, "old");
         ClusterMap intoThree = membership.map().resharded(3);
-        assertTrue(host.stage(intoThree));
+        assertTrue(host.stage(intoThree, "p3"));
         int shard = intoThree.shardOf(self);
         ShardRef staged = new ShardRef(shard, intoThree.layout().epoch());
         assertFalse(host.receiveHandoff(new ShardRef(shard + 1, staged.epoch()), List.of()), "not this node's shard");
@@ -109,7 +114,7 @@ class ShardHostTest {
     @Test
     void aNodeThatStagedButTookNoPartInTheTransferFetchesItsShardAfterTheCommit() {
         ClusterMap intoThree = membership.map().resharded(3);
-        assertTrue(host.stage(intoThree)); // its TRANSFER never came (it answered STAGE too late)
+        assertTrue(host.stage(intoThree, "p3")); // its TRANSFER never came (it answered STAGE too late)
         membership.propose(m -> m.merge(intoThree));
         assertEquals(intoThree.layout().epoch(), host.current().ref().epoch());
         assertFalse(host.current().isReady(), "its staged replica may lack keys: it must fetch them first");
@@ -120,7 +125,7 @@ class ShardHostTest {
         ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get));
         fresh.follow(); // not ready: it has not fetched its shard yet, and no peer answers here
         ClusterMap intoThree = membership.map().resharded(3);
-        assertTrue(fresh.stage(intoThree));
+        assertTrue(fresh.stage(intoThree, "p3"));
         assertFalse(fresh.transfer(intoThree, List.of(self)), "it might lack keys that only it would hand over");
         fresh.close();
     }

@@ -102,7 +102,7 @@ class PeerOperationTest {
                 roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK), receiver));
         assertEquals(MAP, roundTrip(PeerOperation.JOIN, B, receiver));
         assertEquals(true, roundTrip(PeerOperation.HANDOFF, new PeerOperation.Handoff(SHARD, List.of(ENTRY)), receiver));
-        ReshardStep step = new ReshardStep(ReshardStep.Phase.TRANSFER, MAP, List.of(A, B));
+        ReshardStep step = new ReshardStep(ReshardStep.Phase.TRANSFER, MAP, List.of(A, B), "a/1");
         assertEquals(true, roundTrip(PeerOperation.RESHARD, step, receiver));
         assertEquals(42, roundTrip(PeerOperation.KEY_COUNT, SHARD, receiver));
 
