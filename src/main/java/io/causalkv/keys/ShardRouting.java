@@ -23,7 +23,10 @@ public final class ShardRouting implements KeyStore {
 
     private final Placement placement;
     private final MemberRelay relay;
-    private final Duration dependencyWait;
+    /** Routing's budget plus the dialect's dependency wait: what a request from a client may take. */
+    private final Duration ownBudget;
+    /** A request that may wait for its dependencies may spend its whole budget at one member (API.md 7.2). */
+    private final boolean wholeBudgetPerMember;
     private final KeyStore local;
 
     /**
@@ -33,7 +36,8 @@ public final class ShardRouting implements KeyStore {
     public ShardRouting(Placement placement, MemberRelay relay, Duration dependencyWait, KeyStore local) {
         this.placement = placement;
         this.relay = relay;
-        this.dependencyWait = dependencyWait;
+        this.ownBudget = BUDGET.plus(dependencyWait);
+        this.wholeBudgetPerMember = !dependencyWait.isZero();
         this.local = local;
     }
 
@@ -42,9 +46,8 @@ public final class ShardRouting implements KeyStore {
         // A request that may wait for its dependencies gets that long on top of routing's budget
         // (kvs-keys fetches within routing's, to answer within 5 s: API.md 10.6); a relayed one
         // brings what is left of its sender's budget: never wait longer than that.
-        Duration own = BUDGET.plus(dependencyWait);
         Duration sender = request.received().timeout();
-        Duration budget = sender.isZero() || sender.compareTo(own) > 0 ? own : sender;
+        Duration budget = sender.isZero() || sender.compareTo(ownBudget) > 0 ? ownBudget : sender;
         long deadline = System.nanoTime() + budget.toNanos();
         NodeAddress self = placement.self();
         while (true) {
@@ -77,7 +80,7 @@ public final class ShardRouting implements KeyStore {
             // An answer from this node's own shard (its replica still fetching) names no other shard.
             List<NodeAddress> others = new ArrayList<>(members);
             others.remove(self);
-            return relay.relay(others, request.received(), deadline, !dependencyWait.isZero(), !hosted);
+            return relay.relay(others, request.received(), deadline, wholeBudgetPerMember, !hosted);
         }
     }
 

@@ -106,12 +106,12 @@ final class Resharder {
         Map<NodeAddress, Answer> stage = everyone(members, step(ReshardStep.Phase.STAGE, proposed, List.of(), proposal), stepWaitMillis);
         List<NodeAddress> staged = with(stage, Answer.DONE);
         if (stage.containsValue(Answer.REFUSED)) {
-            abort(members, proposed, proposal, stepWaitMillis);
+            abort(members, staged, proposed, proposal, stepWaitMillis);
             LOG.log(Level.WARNING, "{0}: layout e{1} gave way to a concurrent change", runtime.self(), proposed.layout().epoch());
             return Outcome.CONFLICT;
         }
         if (allMustStage && !staged.containsAll(proposed.members())) {
-            abortStaged(members, staged, proposed, proposal, stepWaitMillis); // before any key is copied
+            abort(members, staged, proposed, proposal, stepWaitMillis); // before any key is copied
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: a node of the new view did not answer",
                     runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
@@ -120,7 +120,7 @@ final class Resharder {
         // retire every old replica of them, and the shard would come back empty (issue 16).
         OptionalInt unreached = shardWithoutStagedMember(proposed, staged);
         if (unreached.isPresent()) {
-            abortStaged(members, staged, proposed, proposal, stepWaitMillis); // before any key is copied
+            abort(members, staged, proposed, proposal, stepWaitMillis); // before any key is copied
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: no member of its shard {2} answered",
                     runtime.self(), proposed.layout().epoch(), unreached.getAsInt());
             return Outcome.UNAVAILABLE;
@@ -130,7 +130,7 @@ final class Resharder {
         List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged, proposal),
                 stepWaitMillis), Answer.DONE);
         if (!transferred.containsAll(staged) || !everyOldShardHandedOver(before, transferred)) {
-            abort(members, proposed, proposal, stepWaitMillis);
+            abort(members, staged, proposed, proposal, stepWaitMillis);
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: keys could not be handed over in full",
                     runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
@@ -143,19 +143,14 @@ final class Resharder {
         return Outcome.DONE;
     }
 
-    /** Abandons a proposal everywhere, including nodes whose STAGE answer was lost or late. */
-    private void abort(List<NodeAddress> members, ClusterMap proposed, String proposal, long stepWaitMillis) {
-        everyone(members, step(ReshardStep.Phase.ABORT, proposed, List.of(), proposal), stepWaitMillis);
-    }
-
     /**
-     * Abandons a proposal that only {@code staged} took: the answer waits for them (their client
-     * writes are frozen until they hear it), not for nodes that did not answer STAGE in time. Those
-     * are told too, without waiting: a STAGE they read late is past its deadline and refused, so a
-     * silent node holds the client's answer once (the STAGE wait), not twice.
+     * Abandons a proposal everywhere. The answer waits for the nodes that staged it (their client
+     * writes are frozen until they hear it), not for the others: those are told too, without
+     * waiting (a STAGE read late is past its deadline and refused; a refusing node staged another
+     * proposal), so a silent node holds the client's answer once (the STAGE wait), not twice.
      */
-    private void abortStaged(List<NodeAddress> members, List<NodeAddress> staged, ClusterMap proposed, String proposal,
-                             long stepWaitMillis) {
+    private void abort(List<NodeAddress> members, List<NodeAddress> staged, ClusterMap proposed, String proposal,
+                       long stepWaitMillis) {
         ReshardStep abort = step(ReshardStep.Phase.ABORT, proposed, List.of(), proposal);
         runtime.fanout().ask(members.stream().filter(node -> !staged.contains(node)).toList(), Duration.ZERO,
                 node -> call(node, abort));

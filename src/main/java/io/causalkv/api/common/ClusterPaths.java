@@ -2,11 +2,9 @@ package io.causalkv.api.common;
 
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.node.Node;
-import io.causalkv.node.ShardOperations;
 import io.causalkv.node.ShardRequestRejected;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.glassfish.jersey.process.Inflector;
@@ -56,13 +54,13 @@ public final class ClusterPaths {
         put(shard, "add-member/{id}", request -> {
             int id = paths.shardId(request);
             NodeAddress member = paths.address(request);
-            paths.run(request, () -> paths.act(ops -> ops.addShardMember(id, member)));
+            paths.change(request, () -> node.shards().addShardMember(id, member));
             return Json.response(200, wording.memberAdded());
         });
         put(shard, "reshard", request -> {
             node.shards(); // outside a cluster: 503 before the body is looked at
             int count = ShardCountField.require(RequestBody.read(request.getEntityStream()), wording.dialect(), "PUT");
-            paths.run(request, () -> paths.act(ops -> ops.reshard(count)));
+            paths.change(request, () -> node.shards().reshard(count));
             return Json.response(200, wording.resharded());
         });
         return shard.build();
@@ -115,9 +113,11 @@ public final class ClusterPaths {
         }
     }
 
-    /** A change with nothing to return, for {@link #run}. */
-    private Object act(Consumer<ShardOperations> change) {
-        change.accept(node.shards());
-        return null;
+    /** A change with nothing to return, refused in the dialect's words. */
+    private void change(ContainerRequestContext request, Runnable operation) {
+        run(request, () -> {
+            operation.run();
+            return null;
+        });
     }
 }
