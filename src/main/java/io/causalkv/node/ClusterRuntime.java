@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -46,7 +45,7 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
     private final FailureDetector failureDetector;
     private final ScheduledExecutorService background;
     private final PeerClient peerClient;
-    private final Map<NodeAddress, ShardStatus> peerStatus = new ConcurrentHashMap<>();
+    private final PeerReports reports = new PeerReports();
     /** Calls to many peers at once (join probes, reshard steps) run on this node's own pool. */
     private final ExecutorService peerCalls;
     private final Fanout fanout;
@@ -57,7 +56,7 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
         this.peerClient = peers;
         this.membership = new Membership(self, initialMap(config), System::nanoTime,
                 config.membership() == NodeConfig.Membership.MANUAL);
-        this.host = new ShardHost(self, incarnation, peers, membership);
+        this.host = new ShardHost(self, incarnation, peers, membership, reports);
         this.failureDetector = new FailureDetector(membership, peers, this::onPingReply, this::status, isAutomatic());
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "shard-work-" + self);
@@ -147,7 +146,16 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
 
     /** The latest heartbeat report of each peer's replica. */
     public Map<NodeAddress, ShardStatus> peerStatus() {
-        return Map.copyOf(peerStatus);
+        return reports.latest();
+    }
+
+    /**
+     * Whether this node serves what it should: it hosts no shard, or its replica has its
+     * shard's state (API.md 9.6). A rolling restart waits for this before the next node.
+     */
+    boolean hasItsState() {
+        LocalShard shard = host.current();
+        return shard == null || shard.isReady();
     }
 
     void start() {
@@ -181,14 +189,17 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
             }
         }
         host.follow();
+        // After follow: reports count for the start-up rule only if newer than the replica.
+        replies.forEach((peer, reply) -> observe(peer, reply.status()));
         LocalShard shard = host.current();
         if (shard == null) {
             LOG.log(Level.INFO, "{0}: joined, unassigned", self);
-        } else if (host.fetchInitialState(shard) && !shard.peers().isEmpty()) {
+        } else if (host.becomeReady(shard)) {
             LOG.log(Level.INFO, "{0}: joined {1}", self, shard.ref());
         } else {
-            shard.markReady(); // no live member to fetch from: serve what this node holds
-            LOG.log(Level.INFO, "{0}: started {1} with no live peer to fetch state from", self, shard.ref());
+            // Serving an empty replica would answer 404 for keys the shard holds, and make it a
+            // source for the next node to restart: it relays until a member gives it the state.
+            LOG.log(Level.INFO, "{0}: joined {1}; waiting for a member to fetch its state from", self, shard.ref());
         }
     }
 
@@ -216,7 +227,7 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
 
     /** A peer's report of its replica, from its answer to our ping or from its own ping. */
     void observe(NodeAddress peer, ShardStatus status) {
-        peerStatus.put(peer, status);
+        reports.heard(peer, status, membership.now());
         LocalShard shard = host.current();
         if (shard != null) {
             shard.antiEntropy().observe(peer, status);

@@ -118,7 +118,7 @@ final class LayoutStaging {
         if (source == null) {
             return true;
         }
-        if (!source.isReady() && !host.fetchInitialState(source)) {
+        if (!source.isReady() && !host.becomeReady(source)) {
             return false; // it might lack keys that only it would hand over
         }
         StateDelta snapshot = source.replica().changesSince(VectorClock.EMPTY);

@@ -65,8 +65,9 @@ public final class Node implements AutoCloseable {
         return config;
     }
 
+    /** Joined, and holding its shard's state if it hosts one (a rolling restart waits for this). */
     public boolean isReady() {
-        return ready;
+        return ready && (cluster == null || cluster.hasItsState());
     }
 
     /** The key path a dialect with these rules serves its key requests through. */

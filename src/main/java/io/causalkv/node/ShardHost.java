@@ -22,9 +22,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ShardHost implements AutoCloseable {
 
-    /** How long a newly joined replica tries to fetch its shard's state before serving what it has. */
-    static final long INITIAL_SYNC_NANOS = 5_000_000_000L;
-
     private static final System.Logger LOG = System.getLogger(ShardHost.class.getName());
 
     private final NodeAddress self;
@@ -32,15 +29,17 @@ final class ShardHost implements AutoCloseable {
     private final PeerClient client;
     private final Membership membership;
     private final HandOver handOver;
+    private final PeerReports reports;
     private final AtomicInteger generation = new AtomicInteger();
 
     private volatile LocalShard current;
-    private long currentSince;
+    private volatile long currentSince;
     private final LayoutStaging staging;
     private final RetiredShards retired;
 
-    ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership) {
+    ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership, PeerReports reports) {
         this.self = self;
+        this.reports = reports;
         this.incarnation = incarnation;
         this.client = client;
         this.membership = membership;
@@ -172,18 +171,25 @@ final class ShardHost implements AutoCloseable {
     void maintain() {
         LocalShard now = current;
         if (now != null && !now.isReady()) {
-            fetchInitialState(now);
+            becomeReady(now);
         }
         staging.expire();
         retired.handOverLate();
     }
 
     /**
-     * Fetches the shard's state from a member into a replica that joined the shard while the
-     * cluster ran; it is ready once one member has answered, or when none has for a while
-     * (a node whose peers are all unreachable serves what it holds).
+     * Makes a replica that lacks its shard's state ready, if it can be now: after a complete
+     * fetch from a member (only a ready replica answers a sync), or, when every other member of
+     * the shard reports a replica of it that is still starting too, as it is (a new cluster, or
+     * a shard whose every member lost its state). Otherwise it stays not ready, so it serves
+     * nothing and is no one's source, and the next round tries again: a member that was out of
+     * reach at the first try is waited for until it answers or failure detection removes it.
      */
-    boolean fetchInitialState(LocalShard shard) {
+    boolean becomeReady(LocalShard shard) {
+        if (shard.isReady()) {
+            return true;
+        }
+        long since = shard == current ? currentSince : membership.now();
         for (NodeAddress peer : shard.peers()) {
             // Only peers answering now: a silent one would hold this round for a whole sync timeout.
             if (membership.health(peer).isReachable() && shard.antiEntropy().pullFrom(peer)) {
@@ -192,8 +198,10 @@ final class ShardHost implements AutoCloseable {
                 return true;
             }
         }
-        if (shard.peers().isEmpty() || membership.now() - currentSince > INITIAL_SYNC_NANOS) {
+        if (reports.allStarting(shard.peers(), shard.ref(), since)) {
             shard.markReady();
+            LOG.log(Level.INFO, "{0}: {1} starts as it is: {2}", self, shard.ref(),
+                    shard.peers().isEmpty() ? "no other member" : "every other member is starting too");
         }
         return shard.isReady();
     }

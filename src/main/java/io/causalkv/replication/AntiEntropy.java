@@ -87,7 +87,11 @@ public final class AntiEntropy {
             delta.ifPresent(replica::merge);
             return delta.isPresent();
         } catch (PeerUnreachableException e) {
-            membership.health(peer).failed();
+            // A whole shard can take longer than the timeout to send: only a peer that could not
+            // be reached at all is a verdict (heartbeats judge the rest).
+            if (!e.mayHaveArrived()) {
+                membership.health(peer).failed();
+            }
             return false;
         }
     }

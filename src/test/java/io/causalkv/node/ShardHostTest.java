@@ -26,12 +26,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The receiving side of a reshard on one node, without a network: staging freezes writes,
  * a competing proposal is refused, abort and commit end the freeze, and the staged replica
- * (filled by hand-over) becomes the one the node serves.
+ * (filled by hand-over) becomes the one the node serves; and when a replica that lacks its
+ * shard's state may serve.
  */
 class ShardHostTest {
 
     private final List<NodeAddress> view = new ArrayList<>();
     private final AtomicLong clock = new AtomicLong();
+    private final PeerReports reports = new PeerReports();
     private NodeAddress self;
     private Membership membership;
     private ShardHost host;
@@ -43,7 +45,7 @@ class ShardHostTest {
         }
         self = view.get(0);
         membership = new Membership(self, ClusterMap.initial(view, 2), clock::get);
-        host = new ShardHost(self, "test", null, membership); // no peer calls in these tests
+        host = new ShardHost(self, "test", null, membership, reports); // no peer calls in these tests
         membership.onChange(map -> host.follow());
         host.follow();
         host.current().markReady(); // as after the start-up join
@@ -122,7 +124,7 @@ class ShardHostTest {
 
     @Test
     void aReplicaThatCannotFetchItsShardDoesNotTransfer() {
-        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get));
+        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get), new PeerReports());
         fresh.follow(); // not ready: it has not fetched its shard yet, and no peer answers here
         ClusterMap intoThree = membership.map().resharded(3);
         assertTrue(fresh.stage(intoThree, "p3"));
@@ -134,10 +136,69 @@ class ShardHostTest {
     void anUnassignedNodeHostsNothingAndStagesNothing() {
         NodeAddress newcomer = NodeAddress.parse("10.0.0.9:8090");
         membership.propose(m -> m.withMember(newcomer));
-        ShardHost other = new ShardHost(newcomer, "test", null, new Membership(newcomer, membership.map(), clock::get));
+        ShardHost other = new ShardHost(newcomer, "test", null, new Membership(newcomer, membership.map(), clock::get), new PeerReports());
         other.follow();
         assertNull(other.current());
         assertFalse(other.receiveHandoff(new ShardRef(1, ClusterMap.FIRST_SHARDED_EPOCH), List.of()));
         other.close();
+    }
+
+    // ---- start-up: ready only with the shard's state (issue 16, item 2) ----------------------
+
+    private ShardHost starting(PeerReports heard) {
+        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get), heard);
+        fresh.follow();
+        return fresh;
+    }
+
+    private void report(PeerReports heard, NodeAddress peer, ShardRef shard, boolean ready) {
+        heard.heard(peer, new io.causalkv.replication.ShardStatus(shard, io.causalkv.causal.VectorClock.EMPTY, 0, ready), clock.get());
+    }
+
+    @Test
+    void aReplicaWhosePeersHaveNotBeenHeardFromWaitsForThem() {
+        ShardHost fresh = starting(new PeerReports());
+        assertFalse(fresh.becomeReady(fresh.current()), "its peers may hold the shard: it must not serve an empty replica");
+        clock.addAndGet(60_000_000_000L); // however long it waits (until failure detection removes them)
+        assertFalse(fresh.becomeReady(fresh.current()));
+        fresh.close();
+    }
+
+    @Test
+    void aNewShardStartsEmptyOnceEveryOtherMemberSaysItIsStartingToo() {
+        PeerReports heard = new PeerReports();
+        ShardHost fresh = starting(heard);
+        LocalShard shard = fresh.current();
+        List<NodeAddress> peers = shard.peers();
+        assertFalse(peers.isEmpty());
+        clock.incrementAndGet();
+        for (int i = 0; i < peers.size() - 1; i++) {
+            report(heard, peers.get(i), shard.ref(), false);
+        }
+        assertFalse(fresh.becomeReady(shard), "one member has not said it is starting");
+        report(heard, peers.get(peers.size() - 1), shard.ref(), false);
+        assertTrue(fresh.becomeReady(shard), "no member has the shard's state: it is a new shard");
+        fresh.close();
+    }
+
+    @Test
+    void aMemberThatHasTheStateOrAnOldReportIsNotAgreement() {
+        PeerReports heard = new PeerReports();
+        List<NodeAddress> peers = membership.map().shardMembers(membership.map().shardOf(self)).stream()
+                .filter(p -> !p.equals(self)).toList();
+        ShardRef ref = new ShardRef(membership.map().shardOf(self), membership.map().layout().epoch());
+        report(heard, peers.get(0), ref, false); // heard before the replica was made: may be stale
+        clock.incrementAndGet();
+        ShardHost fresh = starting(heard);
+        clock.incrementAndGet();
+        for (int i = 1; i < peers.size(); i++) {
+            report(heard, peers.get(i), ref, false);
+        }
+        assertFalse(fresh.becomeReady(fresh.current()), "a report from before this replica existed does not count");
+        report(heard, peers.get(0), ref, true);
+        assertFalse(fresh.becomeReady(fresh.current()), "a member has the shard's state: fetch it, do not start empty");
+        report(heard, peers.get(0), new ShardRef(ref.shard(), ref.epoch() + 1), false);
+        assertFalse(fresh.becomeReady(fresh.current()), "a replica of another layout says nothing about this one");
+        fresh.close();
     }
 }

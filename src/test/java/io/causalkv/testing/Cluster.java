@@ -17,6 +17,9 @@ import java.util.stream.Collectors;
  */
 public final class Cluster implements Nodes, AutoCloseable {
 
+    /** A started cluster is ready within this (a new cluster: once the members have heard one another). */
+    private static final java.time.Duration READY_BOUND = java.time.Duration.ofSeconds(15);
+
     private final List<Integer> ports = new ArrayList<>();
     private EmbeddedNode[] nodes;
     private final NetworkFaults faults = new NetworkFaults();
@@ -70,6 +73,12 @@ public final class Cluster implements Nodes, AutoCloseable {
             }
             if (failure[0] != null) {
                 throw failure[0];
+            }
+            // A new cluster's replicas are ready once every member has heard the others start.
+            for (int i = 0; i < size; i++) {
+                int index = i;
+                Await.until(READY_BOUND, "node " + i + " answers /ready",
+                        () -> Http.send("GET", cluster.url(index, "/ready")).status() == 200);
             }
         } catch (Exception e) {
             cluster.close();
