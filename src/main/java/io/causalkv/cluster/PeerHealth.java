@@ -48,6 +48,11 @@ public final class PeerHealth {
         lastHeard = now;
     }
 
+    /** Whether the peer has answered or called this node since this node started. */
+    public synchronized boolean wasSeenAlive() {
+        return seenAlive;
+    }
+
     /** When the peer last called this node (nanoTime), or long ago. */
     public synchronized long lastHeard() {
         return lastHeard;

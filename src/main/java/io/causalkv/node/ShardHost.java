@@ -3,11 +3,13 @@ package io.causalkv.node;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.PeerHealth;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.transport.PeerClient;
 import java.lang.System.Logger.Level;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -21,6 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
  * writes that reached it late. One lock (this object's) orders all of it.
  */
 final class ShardHost implements AutoCloseable {
+
+    /**
+     * How long a starting replica waits for a member it has never heard from before presuming
+     * it not started yet (a new cluster whose nodes start one by one): as long as failure
+     * detection gives a member that stopped answering. Without a disk a restarted node cannot
+     * tell such a member from one that holds the shard but is cut off (issue 18).
+     */
+    static final long UNHEARD_MEMBER_WAIT_NANOS = PeerHealth.FAILED_AFTER_NANOS;
 
     private static final System.Logger LOG = System.getLogger(ShardHost.class.getName());
 
@@ -182,8 +192,9 @@ final class ShardHost implements AutoCloseable {
      * fetch from a member (only a ready replica answers a sync), or, when every other member of
      * the shard reports a replica of it that is still starting too, as it is (a new cluster, or
      * a shard whose every member lost its state). Otherwise it stays not ready, so it serves
-     * nothing and is no one's source, and the next round tries again: a member that was out of
-     * reach at the first try is waited for until it answers or failure detection removes it.
+     * nothing and is no one's source, and the next round tries again. A member out of reach is
+     * waited for until it answers or failure detection removes it; one never heard from since
+     * this node started, for {@link #UNHEARD_MEMBER_WAIT_NANOS}.
      */
     boolean becomeReady(LocalShard shard) {
         if (shard.isReady()) {
@@ -198,10 +209,18 @@ final class ShardHost implements AutoCloseable {
                 return true;
             }
         }
-        if (reports.allStarting(shard.peers(), shard.ref(), since)) {
+        boolean waitedEnough = membership.now() - since >= UNHEARD_MEMBER_WAIT_NANOS;
+        List<NodeAddress> unheard = waitedEnough
+                ? shard.peers().stream().filter(peer -> !membership.health(peer).wasSeenAlive()).toList()
+                : List.of();
+        List<NodeAddress> others = new ArrayList<>(shard.peers());
+        others.removeAll(unheard);
+        if (reports.allStarting(others, shard.ref(), since)) {
             shard.markReady();
             LOG.log(Level.INFO, "{0}: {1} starts as it is: {2}", self, shard.ref(),
-                    shard.peers().isEmpty() ? "no other member" : "every other member is starting too");
+                    shard.peers().isEmpty() ? "no other member"
+                            : unheard.isEmpty() ? "every other member is starting too"
+                            : "never heard from " + unheard + ", every other member is starting too");
         }
         return shard.isReady();
     }

@@ -156,11 +156,29 @@ class ShardHostTest {
     }
 
     @Test
-    void aReplicaWhosePeersHaveNotBeenHeardFromWaitsForThem() {
+    void aReplicaWaitsForAMemberItHeardFromUntilThatOneSaysItIsStarting() {
+        PeerReports heard = new PeerReports();
+        Membership own = new Membership(self, membership.map(), clock::get);
+        ShardHost fresh = new ShardHost(self, "fresh", null, own, heard);
+        fresh.follow();
+        LocalShard shard = fresh.current();
+        for (NodeAddress peer : shard.peers()) {
+            own.health(peer).heardFrom(clock.get()); // alive, but has not reported its replica
+        }
+        assertFalse(fresh.becomeReady(shard), "its peers may hold the shard: it must not serve an empty replica");
+        clock.addAndGet(60_000_000_000L); // however long (until failure detection removes them)
+        assertFalse(fresh.becomeReady(shard));
+        fresh.close();
+    }
+
+    @Test
+    void aMemberNeverHeardFromIsPresumedNotStartedAfterTheWait() {
         ShardHost fresh = starting(new PeerReports());
-        assertFalse(fresh.becomeReady(fresh.current()), "its peers may hold the shard: it must not serve an empty replica");
-        clock.addAndGet(60_000_000_000L); // however long it waits (until failure detection removes them)
+        assertFalse(fresh.becomeReady(fresh.current()), "a member may hold the shard and just have missed the probe");
+        clock.addAndGet(ShardHost.UNHEARD_MEMBER_WAIT_NANOS - 1);
         assertFalse(fresh.becomeReady(fresh.current()));
+        clock.incrementAndGet();
+        assertTrue(fresh.becomeReady(fresh.current()), "never heard from since this node started: a new cluster's node not started yet");
         fresh.close();
     }
 
