@@ -121,7 +121,7 @@ final class LayoutStaging {
         if (!source.isReady() && !host.becomeReady(source)) {
             return false; // it might lack keys that only it would hand over
         }
-        StateDelta snapshot = source.replica().changesSince(VectorClock.EMPTY);
+        StateDelta snapshot = source.replica().changesSince(VectorClock.EMPTY, true);
         boolean delivered = handOver.deliver(snapshot.entries(), proposed, participants::contains);
         if (delivered) {
             synchronized (host) {

@@ -8,6 +8,7 @@ import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.transport.PeerHandler;
+import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
 import io.causalkv.transport.ReshardStep;
@@ -53,11 +54,11 @@ final class PeerReceiver implements PeerHandler {
     }
 
     @Override
-    public Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since) {
+    public Optional<StateDelta> onSync(PeerOperation.SyncRequest request) {
         LocalShard here = cluster.get().host().current();
         // Only a replica that has its shard's state may hand it out (a new one has not, yet).
-        if (here != null && here.ref().equals(shard) && here.isReady()) {
-            return Optional.of(here.replica().changesSince(since));
+        if (here != null && here.ref().equals(request.shard()) && here.isReady()) {
+            return Optional.of(here.replica().changesSince(request.since(), !request.holdsImported()));
         }
         return Optional.empty();
     }

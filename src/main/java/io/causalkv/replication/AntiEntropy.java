@@ -4,11 +4,13 @@ import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.PeerUnreachableException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -25,9 +27,12 @@ public final class AntiEntropy {
     private final ShardReplica replica;
     private final Supplier<List<NodeAddress>> peers;
     private final Map<NodeAddress, VectorClock> peerClocks = new ConcurrentHashMap<>();
+    private final BooleanSupplier holdsImported;
 
+    /** @param holdsImported whether the replica has its shard's state, handed-over entries included (it is ready) */
     public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica,
-                       Supplier<List<NodeAddress>> peers) {
+                       Supplier<List<NodeAddress>> peers, BooleanSupplier holdsImported) {
+        this.holdsImported = holdsImported;
         this.self = self;
         this.client = client;
         this.membership = membership;
@@ -58,7 +63,7 @@ public final class AntiEntropy {
      * {@code satisfied} holds or {@code deadlineNanos} passes; each pull gets only the time left.
      * A pull that times out here is no verdict on the peer: it may just be slow.
      */
-    public boolean catchUp(java.util.function.BooleanSupplier satisfied, long deadlineNanos) {
+    public boolean catchUp(BooleanSupplier satisfied, long deadlineNanos) {
         for (NodeAddress peer : peers.get()) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0 || satisfied.getAsBoolean()) {
@@ -68,13 +73,16 @@ public final class AntiEntropy {
                 continue;
             }
             try {
-                client.sync(peer, self, replica.ref(), replica.applied(), java.time.Duration.ofNanos(left))
-                        .ifPresent(replica::merge);
+                client.sync(peer, request(), java.time.Duration.ofNanos(left)).ifPresent(replica::merge);
             } catch (PeerUnreachableException e) {
                 // try the next peer
             }
         }
         return satisfied.getAsBoolean();
+    }
+
+    private PeerOperation.SyncRequest request() {
+        return new PeerOperation.SyncRequest(self, replica.ref(), replica.applied(), holdsImported.getAsBoolean());
     }
 
     /**
@@ -83,7 +91,7 @@ public final class AntiEntropy {
      */
     public boolean pullFrom(NodeAddress peer) {
         try {
-            Optional<StateDelta> delta = client.sync(peer, self, replica.ref(), replica.applied());
+            Optional<StateDelta> delta = client.sync(peer, request());
             delta.ifPresent(replica::merge);
             return delta.isPresent();
         } catch (PeerUnreachableException e) {

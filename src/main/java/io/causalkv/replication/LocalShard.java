@@ -30,7 +30,7 @@ public final class LocalShard implements AutoCloseable {
         this.self = self;
         this.replica = new ShardReplica(replicaId, ref.shard(), ref.epoch());
         this.replicator = new Replicator(self, ref, client, membership);
-        this.antiEntropy = new AntiEntropy(self, client, membership, replica, () -> peers);
+        this.antiEntropy = new AntiEntropy(self, client, membership, replica, () -> peers, () -> ready);
     }
 
     public ShardRef ref() {

@@ -169,13 +169,18 @@ public final class ShardReplica {
         return accepted;
     }
 
-    /** The entries that {@code theirs} does not cover, with this replica's clock. */
-    public StateDelta changesSince(VectorClock theirs) {
+    /**
+     * The entries that {@code theirs} does not cover, with this replica's clock; the entries
+     * imported from an older layout only {@code withImported} (no clock covers them, so without
+     * this a replica that holds them would be sent them on every pull).
+     */
+    public StateDelta changesSince(VectorClock theirs, boolean withImported) {
         // The clock is read first: every write it covers is already in the store (or superseded there).
         VectorClock clock = applied;
         List<StateDelta.KeyedEntry> missing = new ArrayList<>();
         store.forEach((key, entry) -> {
-            if (!theirs.covers(entry.replica(), entry.seq())) {
+            boolean imported = !epochReplicas.contains(entry.replica());
+            if ((withImported || !imported) && !theirs.covers(entry.replica(), entry.seq())) {
                 missing.add(new StateDelta.KeyedEntry(key, entry));
             }
         });

@@ -1,9 +1,11 @@
 package io.causalkv.transport;
 
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.replication.StateDelta;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
@@ -36,6 +38,7 @@ public final class CountingPeerClient implements PeerClient {
     private final Map<Call, LongAdder> calls = new EnumMap<>(Call.class);
     private final LongAdder replicatedWrites = new LongAdder();
     private final LongAdder handedOverEntries = new LongAdder();
+    private final LongAdder syncedEntries = new LongAdder();
 
     public CountingPeerClient(PeerClient inner) {
         this.inner = inner;
@@ -59,6 +62,11 @@ public final class CountingPeerClient implements PeerClient {
         return handedOverEntries.sum();
     }
 
+    /** Entries received in sync answers so far (anti-entropy and state fetches). */
+    public long syncedEntries() {
+        return syncedEntries.sum();
+    }
+
     private void count(Call call) {
         calls.get(call).increment();
     }
@@ -72,7 +80,11 @@ public final class CountingPeerClient implements PeerClient {
         } else if (request instanceof PeerOperation.Handoff handoff) {
             handedOverEntries.add(handoff.entries().size());
         }
-        return inner.call(to, operation, request, timeout);
+        A answer = inner.call(to, operation, request, timeout);
+        if (answer instanceof Optional<?> delta && delta.orElse(null) instanceof StateDelta d) {
+            syncedEntries.add(d.entries().size());
+        }
+        return answer;
     }
 
     @Override

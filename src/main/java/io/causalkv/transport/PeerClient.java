@@ -46,16 +46,15 @@ public interface PeerClient extends AutoCloseable {
                 PeerOperation.REPLICATE.timeout());
     }
 
-    /** The peer's entries of {@code shard} that {@code since} does not cover; empty if it holds no such replica. */
-    default Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since)
-            throws PeerUnreachableException {
-        return sync(to, from, shard, since, PeerOperation.SYNC.timeout());
+    /** The peer's entries of the request's shard that it lacks; empty if the peer holds no such replica. */
+    default Optional<StateDelta> sync(NodeAddress to, PeerOperation.SyncRequest request) throws PeerUnreachableException {
+        return sync(to, request, PeerOperation.SYNC.timeout());
     }
 
-    /** Like {@link #sync(NodeAddress, NodeAddress, ShardRef, VectorClock)}, waiting at most {@code timeout}. */
-    default Optional<StateDelta> sync(NodeAddress to, NodeAddress from, ShardRef shard, VectorClock since,
-                                      Duration timeout) throws PeerUnreachableException {
-        return call(to, PeerOperation.SYNC, new PeerOperation.SyncRequest(from, shard, since), timeout);
+    /** Like {@link #sync(NodeAddress, PeerOperation.SyncRequest)}, waiting at most {@code timeout}. */
+    default Optional<StateDelta> sync(NodeAddress to, PeerOperation.SyncRequest request, Duration timeout)
+            throws PeerUnreachableException {
+        return call(to, PeerOperation.SYNC, request, timeout);
     }
 
     default ClusterMap join(NodeAddress to, NodeAddress joiner) throws PeerUnreachableException {

@@ -17,8 +17,8 @@ public interface PeerHandler {
     /** Takes replicated writes; false when they cannot be taken now (the sender retries). */
     boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes);
 
-    /** The entries {@code since} does not cover, for anti-entropy and state transfer; empty if no such replica. */
-    Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since);
+    /** The entries the request's clock does not cover, for anti-entropy and state transfer; empty if no such replica. */
+    Optional<StateDelta> onSync(PeerOperation.SyncRequest request);
 
     /** A node announces itself (API.md 9.6); answers the resulting map. */
     ClusterMap onJoin(NodeAddress joiner);

@@ -41,8 +41,12 @@ public final class PeerOperation<Q, A> {
         }
     }
 
-    /** A request for the entries of a shard that {@code since} does not cover. */
-    public record SyncRequest(NodeAddress from, ShardRef shard, VectorClock since) {
+    /**
+     * A request for the entries of a shard that {@code since} does not cover. {@code holdsImported}:
+     * the requester has every entry the shard's layout change handed over (it is ready), so those,
+     * which no clock covers, are left out; a replica still fetching its shard gets them.
+     */
+    public record SyncRequest(NodeAddress from, ShardRef shard, VectorClock since, boolean holdsImported) {
     }
 
     /** Keys handed over by a reshard to a member of their shard in the new layout. */
@@ -80,12 +84,13 @@ public final class PeerOperation<Q, A> {
 
     public static final PeerOperation<SyncRequest, Optional<StateDelta>> SYNC = new PeerOperation<>("sync", Duration.ofMillis(4_000),
             s -> object().put("from", s.from().toString()).<ObjectNode>set("shard", Wire.shardRef(s.shard()))
-                    .set("since", Wire.clock(s.since())),
+                    .<ObjectNode>set("since", Wire.clock(s.since())).put("holds-imported", s.holdsImported()),
+            // A sender that does not say gets everything (the safe side).
             json -> new SyncRequest(address(json, "from"), Wire.decodeShardRef(json.get("shard")),
-                    Wire.decodeClock(json.get("since"))),
+                    Wire.decodeClock(json.get("since")), json.path("holds-imported").asBoolean(false)),
             delta -> delta.map(Wire::delta).orElseGet(PeerOperation::object),
             json -> json.has("clock") ? Optional.of(Wire.decodeDelta(json)) : Optional.empty(),
-            (handler, s) -> handler.onSync(s.from(), s.shard(), s.since()));
+            PeerHandler::onSync);
 
     public static final PeerOperation<NodeAddress, ClusterMap> JOIN = new PeerOperation<>("join", Duration.ofMillis(1_000),
             joiner -> object().put("address", joiner.toString()),

@@ -317,7 +317,7 @@ class ShardReplicaTest {
         assertEquals(1, b.buffered());
         assertEquals(1, b.liveKeyCount());
 
-        StateDelta delta = a.changesSince(b.applied());
+        StateDelta delta = a.changesSince(b.applied(), true);
         assertEquals(4, delta.entries().size(), "the newest version of every key, none covered by b");
         b.merge(delta);
 
@@ -337,12 +337,12 @@ class ShardReplicaTest {
         a.put("k2", "2", CausalContext.EMPTY, NO_REPLICATION); // a:2
         a.put("k1", "3", CausalContext.EMPTY, NO_REPLICATION); // a:3
 
-        StateDelta delta = a.changesSince(VectorClock.EMPTY.with("a", 2));
+        StateDelta delta = a.changesSince(VectorClock.EMPTY.with("a", 2), true);
 
         assertEquals(a.applied(), delta.clock());
         assertEquals(List.of("k1"), delta.entries().stream().map(StateDelta.KeyedEntry::key).toList());
         assertEquals(new Dot("a", 3), delta.entries().get(0).entry().dot());
-        assertTrue(a.changesSince(a.applied()).entries().isEmpty());
+        assertTrue(a.changesSince(a.applied(), true).entries().isEmpty());
     }
 
     @Test
@@ -355,7 +355,7 @@ class ShardReplicaTest {
         b.put("only-b", "x", CausalContext.EMPTY, NO_REPLICATION);  // b:2
         a.put("only-a", "y", CausalContext.EMPTY, NO_REPLICATION);  // a:2
 
-        b.merge(a.changesSince(VectorClock.EMPTY)); // sends a:1 again, too
+        b.merge(a.changesSince(VectorClock.EMPTY, true)); // sends a:1 again, too
 
         assertEquals("from b", value(b, "k"));
         assertEquals("x", value(b, "only-b"));
@@ -363,7 +363,7 @@ class ShardReplicaTest {
         assertEquals(VectorClock.of(Map.of("a", 2L, "b", 2L)), b.applied());
         assertEquals(3, b.liveKeyCount());
 
-        a.merge(b.changesSince(a.applied()));
+        a.merge(b.changesSince(a.applied(), true));
         assertSameState(a, b, List.of("k", "only-a", "only-b"));
     }
 
@@ -372,7 +372,7 @@ class ShardReplicaTest {
         ShardReplica a = replica("a");
         ShardReplica b = replica("b");
         a.put("x", "1", CausalContext.EMPTY, NO_REPLICATION); // a:1
-        StateDelta upToA1 = a.changesSince(VectorClock.EMPTY);
+        StateDelta upToA1 = a.changesSince(VectorClock.EMPTY, true);
         Write a2 = a.put("y", "2", readContext(a, "x"), NO_REPLICATION).write();
 
         b.receive(List.of(a2));
@@ -395,7 +395,7 @@ class ShardReplicaTest {
         for (int i = 0; i < 5; i++) {
             z.put("k", "z" + i, CausalContext.EMPTY, NO_REPLICATION); // Lamport times 1..5
         }
-        a.merge(z.changesSince(VectorClock.EMPTY));
+        a.merge(z.changesSince(VectorClock.EMPTY, true));
 
         ShardReplica.LocalWrite write = a.put("k", "a", readContext(a, "k"), NO_REPLICATION);
 

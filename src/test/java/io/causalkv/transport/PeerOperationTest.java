@@ -54,8 +54,8 @@ class PeerOperationTest {
         }
 
         @Override
-        public Optional<StateDelta> onSync(NodeAddress from, ShardRef shard, VectorClock since) {
-            received.add(new PeerOperation.SyncRequest(from, shard, since));
+        public Optional<StateDelta> onSync(PeerOperation.SyncRequest request) {
+            received.add(request);
             return Optional.of(new StateDelta(CLOCK, List.of(ENTRY)));
         }
 
@@ -99,7 +99,7 @@ class PeerOperationTest {
         assertEquals(new ShardStatus(SHARD, CLOCK, 12, true), reply.status());
         assertEquals(true, roundTrip(PeerOperation.REPLICATE, new PeerOperation.Replication(A, SHARD, List.of(WRITE)), receiver));
         assertEquals(Optional.of(new StateDelta(CLOCK, List.of(ENTRY))),
-                roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK), receiver));
+                roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK, true), receiver));
         assertEquals(MAP, roundTrip(PeerOperation.JOIN, B, receiver));
         assertEquals(true, roundTrip(PeerOperation.HANDOFF, new PeerOperation.Handoff(SHARD, List.of(ENTRY)), receiver));
         ReshardStep step = new ReshardStep(ReshardStep.Phase.TRANSFER, MAP, List.of(A, B), "a/1");
@@ -107,7 +107,7 @@ class PeerOperationTest {
         assertEquals(42, roundTrip(PeerOperation.KEY_COUNT, SHARD, receiver));
 
         assertEquals(List.of(new Ping(A, MAP), new PeerOperation.Replication(A, SHARD, List.of(WRITE)),
-                new PeerOperation.SyncRequest(A, SHARD, CLOCK), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
+                new PeerOperation.SyncRequest(A, SHARD, CLOCK, true), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
                 step, SHARD), receiver.received);
     }
 

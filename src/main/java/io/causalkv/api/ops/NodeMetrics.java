@@ -57,6 +57,9 @@ public final class NodeMetrics {
                     .description("CPU time this process has used")
                     .register(registry);
         }
+        FunctionCounter.builder("causalkv.sync.entries.received", node.peerTraffic(), CountingPeerClient::syncedEntries)
+                .description("Entries received in sync answers (anti-entropy, state fetches): what repair costs")
+                .register(registry);
         FunctionCounter.builder("causalkv.handoff.entries.sent", node.peerTraffic(), CountingPeerClient::handedOverEntries)
                 .description("Entries sent to new owners in reshards and view changes (once per receiving member)")
                 .register(registry);
