@@ -4,9 +4,11 @@ import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.AntiEntropy;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
+import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerHandler;
 import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.Ping;
@@ -58,7 +60,11 @@ final class PeerReceiver implements PeerHandler {
         LocalShard here = cluster.get().host().current();
         // Only a replica that has its shard's state may hand it out (a new one has not, yet).
         if (here != null && here.ref().equals(request.shard()) && here.isReady()) {
-            return Optional.of(here.replica().changesSince(request.since(), !request.holdsImported()));
+            boolean withImported = !request.holdsImported();
+            return Optional.of(request.pageEntries() == 0
+                    ? here.replica().changesSince(request.since(), withImported)
+                    : here.replica().changesSince(request.since(), withImported, request.after(),
+                            Math.min(request.pageEntries(), AntiEntropy.PAGE_ENTRIES), PeerClient.BATCH_BYTES));
         }
         return Optional.empty();
     }

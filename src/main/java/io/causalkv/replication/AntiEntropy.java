@@ -6,6 +6,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.PeerUnreachableException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -20,6 +21,11 @@ import java.util.function.Supplier;
  * at once (API.md 10.3). Peers' clocks learned from heartbeats spare a pull when nothing is new.
  */
 public final class AntiEntropy {
+
+    /** Entries per sync answer at most (and {@link PeerClient#BATCH_BYTES}): a shard comes in pages. */
+    public static final int PAGE_ENTRIES = 2_000;
+    /** A pull, all of its pages, takes this long at most; the next round goes on. */
+    static final Duration PULL_BOUND = Duration.ofSeconds(60);
 
     private final NodeAddress self;
     private final PeerClient client;
@@ -65,15 +71,14 @@ public final class AntiEntropy {
      */
     public boolean catchUp(BooleanSupplier satisfied, long deadlineNanos) {
         for (NodeAddress peer : peers.get()) {
-            long left = deadlineNanos - System.nanoTime();
-            if (left <= 0 || satisfied.getAsBoolean()) {
+            if (System.nanoTime() >= deadlineNanos || satisfied.getAsBoolean()) {
                 break;
             }
             if (!membership.health(peer).isReachable()) {
                 continue;
             }
             try {
-                client.sync(peer, request(), java.time.Duration.ofNanos(left)).ifPresent(replica::merge);
+                pull(peer, deadlineNanos);
             } catch (PeerUnreachableException e) {
                 // try the next peer
             }
@@ -81,26 +86,50 @@ public final class AntiEntropy {
         return satisfied.getAsBoolean();
     }
 
-    private PeerOperation.SyncRequest request() {
-        return new PeerOperation.SyncRequest(self, replica.ref(), replica.applied(), holdsImported.getAsBoolean());
-    }
-
     /**
      * Pulls everything {@code peer} has that this replica lacks; false if the peer did not
-     * answer or holds no replica of this shard.
+     * answer in time or holds no replica of this shard.
      */
     public boolean pullFrom(NodeAddress peer) {
         try {
-            Optional<StateDelta> delta = client.sync(peer, request());
-            delta.ifPresent(replica::merge);
-            return delta.isPresent();
+            return pull(peer, System.nanoTime() + PULL_BOUND.toNanos());
         } catch (PeerUnreachableException e) {
-            // A whole shard can take longer than the timeout to send: only a peer that could not
-            // be reached at all is a verdict (heartbeats judge the rest).
+            // A page can take longer than the timeout to come: only a peer that could not be
+            // reached at all is a verdict (heartbeats judge the rest).
             if (!e.mayHaveArrived()) {
                 membership.health(peer).failed();
             }
             return false;
+        }
+    }
+
+    /**
+     * Asks {@code peer} for what this replica lacks, page by page until the last or {@code
+     * deadlineNanos}. Each page's entries are applied as they come (under the replica's lock for
+     * one page only); the first page's clock is merged after the last page, when every write it
+     * covers is here. False if the peer holds no such replica or the deadline came first.
+     */
+    private boolean pull(NodeAddress peer, long deadlineNanos) throws PeerUnreachableException {
+        PeerOperation.SyncRequest request = new PeerOperation.SyncRequest(self, replica.ref(), replica.applied(),
+                holdsImported.getAsBoolean(), PAGE_ENTRIES);
+        VectorClock first = null;
+        while (true) {
+            long left = deadlineNanos - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            Duration timeout = Duration.ofNanos(Math.min(left, PeerOperation.SYNC.timeout().toNanos()));
+            Optional<StateDelta> answer = client.sync(peer, request, timeout);
+            if (answer.isEmpty()) {
+                return false;
+            }
+            StateDelta page = answer.get();
+            first = first == null ? page.clock() : first;
+            replica.merge(page.isPartial() ? page : new StateDelta(first, page.entries()));
+            if (!page.isPartial()) {
+                return true;
+            }
+            request = request.after(page.next());
         }
     }
 }

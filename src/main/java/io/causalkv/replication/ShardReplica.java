@@ -5,12 +5,15 @@ import io.causalkv.causal.DeliveryBuffer;
 import io.causalkv.causal.Dot;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.store.EncodedSize;
 import io.causalkv.store.Entry;
 import io.causalkv.store.VersionedStore;
 import io.causalkv.store.WriteOutcome;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
@@ -179,12 +182,52 @@ public final class ShardReplica {
         VectorClock clock = applied;
         List<StateDelta.KeyedEntry> missing = new ArrayList<>();
         store.forEach((key, entry) -> {
-            boolean imported = !epochReplicas.contains(entry.replica());
-            if ((withImported || !imported) && !theirs.covers(entry.replica(), entry.seq())) {
+            if (isMissing(entry, theirs, withImported)) {
                 missing.add(new StateDelta.KeyedEntry(key, entry));
             }
         });
         return new StateDelta(clock, missing);
+    }
+
+    /**
+     * One page of {@link #changesSince(VectorClock, boolean)}: the first {@code limit} missing
+     * entries after {@code after} (null: from the start) in {@link SyncCursor#ORDER}, cut at
+     * {@code maxBytes} (one entry at least), with this replica's clock and the cursor of the
+     * next page, if any. The receiver merges the <em>first</em> page's clock after the last page:
+     * a later page's clock may cover writes to keys of pages already sent. A full scan per page,
+     * but memory and message size stay bounded whatever the shard's size.
+     */
+    public StateDelta changesSince(VectorClock theirs, boolean withImported, SyncCursor after, int limit, long maxBytes) {
+        VectorClock clock = applied;
+        // The entries after the cursor with the smallest keys in page order, in a heap whose top is the largest.
+        PriorityQueue<StateDelta.KeyedEntry> page = new PriorityQueue<>(limit + 1,
+                Comparator.comparing(StateDelta.KeyedEntry::key, SyncCursor.ORDER).reversed());
+        boolean[] more = {false};
+        store.forEach((key, entry) -> {
+            if ((after == null || after.precedes(key)) && isMissing(entry, theirs, withImported)) {
+                page.add(new StateDelta.KeyedEntry(key, entry));
+                if (page.size() > limit) {
+                    page.poll();
+                    more[0] = true;
+                }
+            }
+        });
+        List<StateDelta.KeyedEntry> sorted = new ArrayList<>(page);
+        sorted.sort(Comparator.comparing(StateDelta.KeyedEntry::key, SyncCursor.ORDER));
+        int end = 0;
+        long bytes = 0;
+        while (end < sorted.size() && (end == 0 || bytes + EncodedSize.of(sorted.get(end).key(), sorted.get(end).entry()) <= maxBytes)) {
+            bytes += EncodedSize.of(sorted.get(end).key(), sorted.get(end).entry());
+            end++;
+        }
+        List<StateDelta.KeyedEntry> sent = sorted.subList(0, end);
+        boolean last = !more[0] && end == sorted.size();
+        return new StateDelta(clock, List.copyOf(sent), last ? null : SyncCursor.at(sent.get(sent.size() - 1).key()));
+    }
+
+    private boolean isMissing(Entry entry, VectorClock theirs, boolean withImported) {
+        boolean imported = !epochReplicas.contains(entry.replica());
+        return (withImported || !imported) && !theirs.covers(entry.replica(), entry.seq());
     }
 
     /**
@@ -203,16 +246,21 @@ public final class ShardReplica {
         return late;
     }
 
-    /** Applies another replica's delta (newest version of each key wins) and merges its clock. */
+    /**
+     * Applies another replica's delta (newest version of each key wins) and, unless more pages
+     * follow, merges its clock: only after the last page is every write it covers here.
+     */
     public synchronized void merge(StateDelta delta) {
         epochReplicas.addAll(delta.clock().entries().keySet());
         for (StateDelta.KeyedEntry keyed : delta.entries()) {
             store.applyIfNewer(keyed.key(), keyed.entry());
             lamport = Math.max(lamport, keyed.entry().lamport());
         }
-        applied = applied.merge(delta.clock());
-        drainBuffer();
-        wakeWaiters();
+        if (!delta.isPartial()) {
+            applied = applied.merge(delta.clock());
+            drainBuffer();
+            wakeWaiters();
+        }
     }
 
     /**

@@ -9,6 +9,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
+import io.causalkv.replication.SyncCursor;
 import io.causalkv.replication.Write;
 import io.causalkv.wire.Wire;
 import java.time.Duration;
@@ -45,8 +46,20 @@ public final class PeerOperation<Q, A> {
      * A request for the entries of a shard that {@code since} does not cover. {@code holdsImported}:
      * the requester has every entry the shard's layout change handed over (it is ready), so those,
      * which no clock covers, are left out; a replica still fetching its shard gets them.
+     * {@code pageEntries} > 0 asks for the answer in pages of at most that many entries, starting
+     * after {@code after} (null: the first page); 0 asks for the whole delta at once.
      */
-    public record SyncRequest(NodeAddress from, ShardRef shard, VectorClock since, boolean holdsImported) {
+    public record SyncRequest(NodeAddress from, ShardRef shard, VectorClock since, boolean holdsImported,
+                              SyncCursor after, int pageEntries) {
+
+        /** The first page of a paged request. */
+        public SyncRequest(NodeAddress from, ShardRef shard, VectorClock since, boolean holdsImported, int pageEntries) {
+            this(from, shard, since, holdsImported, null, pageEntries);
+        }
+
+        public SyncRequest after(SyncCursor cursor) {
+            return new SyncRequest(from, shard, since, holdsImported, cursor, pageEntries);
+        }
     }
 
     /** Keys handed over by a reshard to a member of their shard in the new layout. */
@@ -84,10 +97,12 @@ public final class PeerOperation<Q, A> {
 
     public static final PeerOperation<SyncRequest, Optional<StateDelta>> SYNC = new PeerOperation<>("sync", Duration.ofMillis(4_000),
             s -> object().put("from", s.from().toString()).<ObjectNode>set("shard", Wire.shardRef(s.shard()))
-                    .<ObjectNode>set("since", Wire.clock(s.since())).put("holds-imported", s.holdsImported()),
-            // A sender that does not say gets everything (the safe side).
+                    .<ObjectNode>set("since", Wire.clock(s.since())).put("holds-imported", s.holdsImported())
+                    .put("page-entries", s.pageEntries()).set("after", Wire.cursor(s.after())),
+            // A sender that does not say gets everything (the safe side), in one answer.
             json -> new SyncRequest(address(json, "from"), Wire.decodeShardRef(json.get("shard")),
-                    Wire.decodeClock(json.get("since")), json.path("holds-imported").asBoolean(false)),
+                    Wire.decodeClock(json.get("since")), json.path("holds-imported").asBoolean(false),
+                    Wire.decodeCursor(json.get("after")), Math.max(0, json.path("page-entries").asInt(0))),
             delta -> delta.map(Wire::delta).orElseGet(PeerOperation::object),
             json -> json.has("clock") ? Optional.of(Wire.decodeDelta(json)) : Optional.empty(),
             PeerHandler::onSync);

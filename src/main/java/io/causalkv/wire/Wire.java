@@ -18,6 +18,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
+import io.causalkv.replication.SyncCursor;
 import io.causalkv.replication.Write;
 import io.causalkv.store.Entry;
 import java.util.ArrayList;
@@ -169,11 +170,27 @@ public final class Wire {
         ObjectNode node = MAPPER.createObjectNode();
         node.set("clock", clock(delta.clock()));
         node.set("entries", entries(delta.entries()));
+        if (delta.next() != null) {
+            node.set("next", cursor(delta.next()));
+        }
         return node;
     }
 
     public static StateDelta decodeDelta(JsonNode node) {
-        return new StateDelta(decodeClock(node.get("clock")), decodeEntries(node.get("entries")));
+        return new StateDelta(decodeClock(node.get("clock")), decodeEntries(node.get("entries")), decodeCursor(node.get("next")));
+    }
+
+    /** {@code {"h":hash,"k":key}}, or null. */
+    public static JsonNode cursor(SyncCursor cursor) {
+        return cursor == null ? MAPPER.nullNode() : MAPPER.createObjectNode().put("h", cursor.hash()).put("k", cursor.key());
+    }
+
+    public static SyncCursor decodeCursor(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        require(node.path("k").isTextual(), "a cursor needs a key");
+        return SyncCursor.at(node.get("k").asText());
     }
 
     public static ArrayNode entries(List<StateDelta.KeyedEntry> keyedEntries) {

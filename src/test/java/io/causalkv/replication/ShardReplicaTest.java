@@ -346,6 +346,50 @@ class ShardReplicaTest {
     }
 
     @Test
+    void aPagedDeltaSendsEveryMissingEntryOnceInBoundedPagesAndTheFirstClockLast() {
+        ShardReplica a = replica("a");
+        for (int i = 0; i < 5_000; i++) {
+            a.put("key" + i, "\"" + i + "\"", CausalContext.EMPTY, NO_REPLICATION);
+        }
+        ShardReplica b = replica("b");
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        VectorClock first = null;
+        SyncCursor after = null;
+        int pages = 0;
+        do {
+            StateDelta page = a.changesSince(b.applied(), true, after, 700, Long.MAX_VALUE);
+            pages++;
+            assertTrue(page.entries().size() <= 700, "a page holds " + page.entries().size() + " entries");
+            page.entries().forEach(e -> assertTrue(seen.add(e.key()), e.key() + " sent twice"));
+            first = first == null ? page.clock() : first;
+            if (pages == 2) {
+                a.put("late", "1", CausalContext.EMPTY, NO_REPLICATION); // a write during the pull
+            }
+            b.merge(page.isPartial() ? page : new StateDelta(first, page.entries()));
+            assertEquals(page.isPartial() ? VectorClock.EMPTY : first, b.applied(), "the clock is merged after the last page only");
+            after = page.next();
+        } while (after != null && pages < 100);
+        assertEquals(8, pages, "5,000 entries in pages of 700");
+        assertEquals(5_000, b.liveKeyCount() - (b.read("late") == null ? 0 : 1), "every entry arrived");
+        assertFalse(b.applied().covers(new Dot("a", 5_001)), "the write made during the pull is not claimed");
+        assertEquals(List.of("late"), a.changesSince(b.applied(), true).entries().stream().map(StateDelta.KeyedEntry::key).toList(),
+                "the next round sends only it");
+    }
+
+    @Test
+    void aPageIsCutAtItsByteBoundButHoldsOneEntryAtLeast() {
+        ShardReplica a = replica("a");
+        for (int i = 0; i < 10; i++) {
+            a.put("key" + i, "\"" + "x".repeat(1_000) + "\"", CausalContext.EMPTY, NO_REPLICATION);
+        }
+        StateDelta one = a.changesSince(VectorClock.EMPTY, true, null, 2_000, 10);
+        assertEquals(1, one.entries().size(), "a single entry larger than the bound still goes");
+        assertTrue(one.isPartial());
+        StateDelta some = a.changesSince(VectorClock.EMPTY, true, null, 2_000, 3_500);
+        assertTrue(some.entries().size() >= 2 && some.entries().size() < 10, some.entries().size() + " entries of ~1 KB in 3,500 bytes");
+    }
+
+    @Test
     void mergeKeepsTheReceiversNewerVersionsAndItsOwnWrites() {
         ShardReplica a = replica("a");
         ShardReplica b = replica("b");

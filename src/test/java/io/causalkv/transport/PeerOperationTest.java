@@ -13,6 +13,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
+import io.causalkv.replication.SyncCursor;
 import io.causalkv.replication.Write;
 import io.causalkv.store.Entry;
 import io.causalkv.wire.Wire;
@@ -56,7 +57,7 @@ class PeerOperationTest {
         @Override
         public Optional<StateDelta> onSync(PeerOperation.SyncRequest request) {
             received.add(request);
-            return Optional.of(new StateDelta(CLOCK, List.of(ENTRY)));
+            return Optional.of(new StateDelta(CLOCK, List.of(ENTRY), SyncCursor.at("k")));
         }
 
         @Override
@@ -98,8 +99,8 @@ class PeerOperationTest {
         assertEquals(MAP, reply.map());
         assertEquals(new ShardStatus(SHARD, CLOCK, 12, true), reply.status());
         assertEquals(true, roundTrip(PeerOperation.REPLICATE, new PeerOperation.Replication(A, SHARD, List.of(WRITE)), receiver));
-        assertEquals(Optional.of(new StateDelta(CLOCK, List.of(ENTRY))),
-                roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK, true), receiver));
+        assertEquals(Optional.of(new StateDelta(CLOCK, List.of(ENTRY), SyncCursor.at("k"))),
+                roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500), receiver));
         assertEquals(MAP, roundTrip(PeerOperation.JOIN, B, receiver));
         assertEquals(true, roundTrip(PeerOperation.HANDOFF, new PeerOperation.Handoff(SHARD, List.of(ENTRY)), receiver));
         ReshardStep step = new ReshardStep(ReshardStep.Phase.TRANSFER, MAP, List.of(A, B), "a/1");
@@ -107,7 +108,7 @@ class PeerOperationTest {
         assertEquals(42, roundTrip(PeerOperation.KEY_COUNT, SHARD, receiver));
 
         assertEquals(List.of(new Ping(A, MAP), new PeerOperation.Replication(A, SHARD, List.of(WRITE)),
-                new PeerOperation.SyncRequest(A, SHARD, CLOCK, true), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
+                new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
                 step, SHARD), receiver.received);
     }
 
