@@ -283,7 +283,7 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
     boolean onReshard(ReshardStep step) {
         return switch (step.phase()) {
             case STAGE -> host.stage(step.proposed(), step.proposal());
-            case TRANSFER -> host.transfer(step.proposed(), step.participants());
+            case TRANSFER -> host.transfer(step);
             case ABORT -> host.abort(step.proposed(), step.proposal());
         };
     }

@@ -7,6 +7,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.StateDelta;
+import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -101,10 +102,15 @@ final class LayoutStaging {
 
     /**
      * Hands every key of the current (frozen) replica to every participant that is a member of
-     * the key's shard in {@code proposed}. False if any of them did not take all of its keys, or
-     * if this replica has not fetched its own shard's state yet and cannot now.
+     * the key's shard in the proposed layout, if this node is its old shard's sender: it first
+     * pulls from the shard's other participants what it lacks (they record what that covers, for
+     * their late hand-over). A participant that is not the sender hands nothing over now. False
+     * if a pull failed, if any target did not take all of its keys, or if this replica has not
+     * fetched its own shard's state yet and cannot now.
      */
-    boolean transfer(ClusterMap proposed, List<NodeAddress> participants) {
+    boolean transfer(ReshardStep step) {
+        ClusterMap proposed = step.proposed();
+        List<NodeAddress> participants = step.participants();
         LocalShard source;
         Staged mine;
         synchronized (host) {
@@ -121,6 +127,16 @@ final class LayoutStaging {
         if (!source.isReady() && !host.becomeReady(source)) {
             return false; // it might lack keys that only it would hand over
         }
+        if (!step.sends(self)) {
+            return true; // the sender pulls what this replica holds
+        }
+        long epoch = proposed.layout().epoch();
+        for (NodeAddress peer : source.peers()) {
+            if (participants.contains(peer) && !step.senders().isEmpty() && !source.antiEntropy().pullForHandOver(peer, epoch)) {
+                LOG.log(Level.INFO, "{0}: could not pull {1}''s keys to hand them over", self, peer);
+                return false;
+            }
+        }
         StateDelta snapshot = source.replica().changesSince(VectorClock.EMPTY, true);
         boolean delivered = handOver.deliver(snapshot.entries(), proposed, participants::contains);
         if (delivered) {
@@ -131,6 +147,19 @@ final class LayoutStaging {
         LOG.log(Level.INFO, "{0}: handed over {1} keys for layout e{2}: {3}", self, snapshot.entries().size(),
                 proposed.layout().epoch(), delivered ? "done" : "incomplete");
         return delivered;
+    }
+
+    /**
+     * Records that this node's replica, up to {@code covered}, is being handed over by its old
+     * shard's sender for the staged layout of {@code epoch}; its retired replica then hands over
+     * only what came later. The sender's transfer fails if it does not get it all.
+     */
+    void pulledForHandOver(long epoch, VectorClock covered) {
+        synchronized (host) {
+            if (staged != null && staged.proposed.layout().epoch() == epoch) {
+                staged.handedOver = covered;
+            }
+        }
     }
 
     /** Drops a staged layout (the coordinator gave up) and lets client writes in again. */

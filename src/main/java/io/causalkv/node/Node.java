@@ -106,6 +106,11 @@ public final class Node implements AutoCloseable {
                 cluster == null ? Map.of() : shardOperations.peerStates());
     }
 
+    /** Entries this node has taken from reshard hand-overs so far (0 outside a cluster). */
+    public long handedOverEntriesReceived() {
+        return cluster == null ? 0 : cluster.host().handedOverEntriesIn();
+    }
+
     private ShardReplica replica() {
         if (cluster == null) {
             return standalone;

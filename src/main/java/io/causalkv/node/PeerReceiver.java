@@ -61,10 +61,15 @@ final class PeerReceiver implements PeerHandler {
         // Only a replica that has its shard's state may hand it out (a new one has not, yet).
         if (here != null && here.ref().equals(request.shard()) && here.isReady()) {
             boolean withImported = !request.holdsImported();
-            return Optional.of(request.pageEntries() == 0
+            StateDelta answer = request.pageEntries() == 0
                     ? here.replica().changesSince(request.since(), withImported)
                     : here.replica().changesSince(request.since(), withImported, request.after(),
-                            Math.min(request.pageEntries(), AntiEntropy.PAGE_ENTRIES), PeerClient.BATCH_BYTES));
+                            Math.min(request.pageEntries(), AntiEntropy.PAGE_ENTRIES), PeerClient.BATCH_BYTES);
+            if (request.handOverEpoch() > 0 && request.after() == null) {
+                // The first page's clock is what the puller merges once it has every page.
+                cluster.get().host().pulledForHandOver(request.handOverEpoch(), answer.clock());
+            }
+            return Optional.of(answer);
         }
         return Optional.empty();
     }

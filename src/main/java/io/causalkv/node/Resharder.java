@@ -6,6 +6,7 @@ import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,9 +127,11 @@ final class Resharder {
             return Outcome.UNAVAILABLE;
         }
         // Handed-over keys are imported, not replicated: every node that staged must get all of
-        // its keys from every other, or its new replica would miss some for good.
-        List<NodeAddress> transferred = with(everyone(staged, step(ReshardStep.Phase.TRANSFER, proposed, staged, proposal),
-                stepWaitMillis), Answer.DONE);
+        // its keys, or its new replica would miss some for good. One sender per old shard (issue
+        // 16, item 6): it pulls what the shard's other participants have and it lacks, then sends.
+        List<NodeAddress> senders = senders(before, staged);
+        List<NodeAddress> transferred = with(everyone(staged,
+                new ReshardStep(ReshardStep.Phase.TRANSFER, proposed, staged, proposal, senders), stepWaitMillis), Answer.DONE);
         if (!transferred.containsAll(staged) || !everyOldShardHandedOver(before, transferred)) {
             abort(members, staged, proposed, proposal, stepWaitMillis);
             LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: keys could not be handed over in full",
@@ -171,6 +174,15 @@ final class Resharder {
             }
         }
         return OptionalInt.empty();
+    }
+
+    /** Per old shard, its first member (in cluster order) that staged. */
+    private static List<NodeAddress> senders(ClusterMap before, List<NodeAddress> staged) {
+        List<NodeAddress> senders = new ArrayList<>();
+        for (int shard : before.shardIds()) {
+            before.shardMembers(shard).stream().filter(staged::contains).findFirst().ifPresent(senders::add);
+        }
+        return senders;
     }
 
     private static boolean everyOldShardHandedOver(ClusterMap before, List<NodeAddress> transferred) {

@@ -1,5 +1,6 @@
 package io.causalkv.node;
 
+import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
@@ -8,10 +9,12 @@ import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Which shard this node hosts, and the moves between shards. The current {@link LocalShard}
@@ -41,6 +44,8 @@ final class ShardHost implements AutoCloseable {
     private final HandOver handOver;
     private final PeerReports reports;
     private final AtomicInteger generation = new AtomicInteger();
+    /** Entries taken from hand-overs (reshards), from peers or from this node itself. */
+    private final LongAdder handedOverIn = new LongAdder();
 
     private volatile LocalShard current;
     private volatile long currentSince;
@@ -151,8 +156,13 @@ final class ShardHost implements AutoCloseable {
         return staging.stage(proposed, proposal);
     }
 
-    boolean transfer(ClusterMap proposed, List<NodeAddress> participants) {
-        return staging.transfer(proposed, participants);
+    boolean transfer(ReshardStep step) {
+        return staging.transfer(step);
+    }
+
+    /** Another participant pulled this node's keys to hand them over to the layout of {@code epoch}. */
+    void pulledForHandOver(long epoch, VectorClock covered) {
+        staging.pulledForHandOver(epoch, covered);
     }
 
     boolean abort(ClusterMap proposed, String proposal) {
@@ -172,7 +182,13 @@ final class ShardHost implements AutoCloseable {
             return false;
         }
         target.replica().importEntries(entries);
+        handedOverIn.add(entries.size());
         return true;
+    }
+
+    /** Entries this node has taken from hand-overs so far (copies of keys a reshard moved here). */
+    long handedOverEntriesIn() {
+        return handedOverIn.sum();
     }
 
     // ---- background --------------------------------------------------------------------------

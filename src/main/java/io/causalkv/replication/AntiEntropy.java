@@ -104,14 +104,31 @@ public final class AntiEntropy {
     }
 
     /**
+     * Pulls what {@code peer}, a replica of the same shard, has and this one lacks, before this
+     * one hands the shard's keys over to the layout of {@code epoch} on behalf of both.
+     */
+    public boolean pullForHandOver(NodeAddress peer, long epoch) {
+        try {
+            // Within the reshard step's own bound: usually nothing or a few late writes come.
+            return pull(peer, System.nanoTime() + PeerOperation.SYNC.timeout().toNanos(), epoch);
+        } catch (PeerUnreachableException e) {
+            return false;
+        }
+    }
+
+    /**
      * Asks {@code peer} for what this replica lacks, page by page until the last or {@code
      * deadlineNanos}. Each page's entries are applied as they come (under the replica's lock for
      * one page only); the first page's clock is merged after the last page, when every write it
      * covers is here. False if the peer holds no such replica or the deadline came first.
      */
     private boolean pull(NodeAddress peer, long deadlineNanos) throws PeerUnreachableException {
+        return pull(peer, deadlineNanos, 0);
+    }
+
+    private boolean pull(NodeAddress peer, long deadlineNanos, long handOverEpoch) throws PeerUnreachableException {
         PeerOperation.SyncRequest request = new PeerOperation.SyncRequest(self, replica.ref(), replica.applied(),
-                holdsImported.getAsBoolean(), PAGE_ENTRIES);
+                holdsImported.getAsBoolean(), PAGE_ENTRIES).forHandOver(handOverEpoch);
         VectorClock first = null;
         while (true) {
             long left = deadlineNanos - System.nanoTime();

@@ -48,17 +48,23 @@ public final class PeerOperation<Q, A> {
      * which no clock covers, are left out; a replica still fetching its shard gets them.
      * {@code pageEntries} > 0 asks for the answer in pages of at most that many entries, starting
      * after {@code after} (null: the first page); 0 asks for the whole delta at once.
+     * {@code handOverEpoch} > 0: the asker hands this shard's keys over to the layout of that
+     * epoch on behalf of the answering replica too, which records what the pull covers.
      */
     public record SyncRequest(NodeAddress from, ShardRef shard, VectorClock since, boolean holdsImported,
-                              SyncCursor after, int pageEntries) {
+                              SyncCursor after, int pageEntries, long handOverEpoch) {
 
         /** The first page of a paged request. */
         public SyncRequest(NodeAddress from, ShardRef shard, VectorClock since, boolean holdsImported, int pageEntries) {
-            this(from, shard, since, holdsImported, null, pageEntries);
+            this(from, shard, since, holdsImported, null, pageEntries, 0);
         }
 
         public SyncRequest after(SyncCursor cursor) {
-            return new SyncRequest(from, shard, since, holdsImported, cursor, pageEntries);
+            return new SyncRequest(from, shard, since, holdsImported, cursor, pageEntries, handOverEpoch);
+        }
+
+        public SyncRequest forHandOver(long epoch) {
+            return new SyncRequest(from, shard, since, holdsImported, after, pageEntries, epoch);
         }
     }
 
@@ -98,11 +104,13 @@ public final class PeerOperation<Q, A> {
     public static final PeerOperation<SyncRequest, Optional<StateDelta>> SYNC = new PeerOperation<>("sync", Duration.ofMillis(4_000),
             s -> object().put("from", s.from().toString()).<ObjectNode>set("shard", Wire.shardRef(s.shard()))
                     .<ObjectNode>set("since", Wire.clock(s.since())).put("holds-imported", s.holdsImported())
-                    .put("page-entries", s.pageEntries()).set("after", Wire.cursor(s.after())),
+                    .put("page-entries", s.pageEntries()).put("hand-over-epoch", s.handOverEpoch())
+                    .set("after", Wire.cursor(s.after())),
             // A sender that does not say gets everything (the safe side), in one answer.
             json -> new SyncRequest(address(json, "from"), Wire.decodeShardRef(json.get("shard")),
                     Wire.decodeClock(json.get("since")), json.path("holds-imported").asBoolean(false),
-                    Wire.decodeCursor(json.get("after")), Math.max(0, json.path("page-entries").asInt(0))),
+                    Wire.decodeCursor(json.get("after")), Math.max(0, json.path("page-entries").asInt(0)),
+                    json.path("hand-over-epoch").asLong(0)),
             delta -> delta.map(Wire::delta).orElseGet(PeerOperation::object),
             json -> json.has("clock") ? Optional.of(Wire.decodeDelta(json)) : Optional.empty(),
             PeerHandler::onSync);
@@ -129,13 +137,17 @@ public final class PeerOperation<Q, A> {
                         .set("map", Wire.map(step.proposed()));
                 ArrayNode participants = body.putArray("participants");
                 step.participants().forEach(node -> participants.add(node.toString()));
+                ArrayNode senders = body.putArray("senders");
+                step.senders().forEach(node -> senders.add(node.toString()));
                 return body;
             },
             json -> {
                 List<NodeAddress> participants = new ArrayList<>();
                 json.path("participants").forEach(a -> participants.add(NodeAddress.parse(a.asText())));
+                List<NodeAddress> senders = new ArrayList<>();
+                json.path("senders").forEach(a -> senders.add(NodeAddress.parse(a.asText())));
                 return new ReshardStep(ReshardStep.Phase.valueOf(json.path("phase").asText()),
-                        Wire.decodeMap(json.get("map")), participants, json.path("proposal").asText(""));
+                        Wire.decodeMap(json.get("map")), participants, json.path("proposal").asText(""), senders);
             },
             done -> object().put("done", done),
             json -> json.path("done").asBoolean(false),

@@ -4,6 +4,9 @@ import io.causalkv.testing.Await;
 import io.causalkv.testing.Cluster;
 import io.causalkv.testing.Http;
 import io.causalkv.transport.FaultyHttpTransport;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -16,8 +19,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code --nodes} in-process nodes (real HTTP on 127.0.0.1) in {@code --from} shards, then
  * {@code PUT /shard/reshard} to {@code --to} shards, timed, and every key written again, which
  * proves it survived ("replaced": true) and names its new shard. Reports the fraction of keys that
- * changed shard against the ideal ((to - from) / to), the reshard's time, and the entries handed
- * over (from the nodes' /metrics).
+ * changed shard against the ideal ((to - from) / to), the reshard's time, the entries handed
+ * over (from the nodes' /metrics: sent to peers, and taken by the new replicas, which gives the
+ * copies per new replica) and the heap's peak while it ran.
  *
  * <pre>MAVEN_OPTS=-Xmx3g mvn -q exec:java -Dexec.mainClass=io.causalkv.bench.ReshardBench -Dexec.classpathScope=test \
  *     -Dexec.args="--keys 100000 --nodes 6 --from 2 --to 3"</pre>
@@ -48,7 +52,10 @@ public final class ReshardBench {
             long loadStart = System.nanoTime();
             writeAll(cluster, keys, value, before, false);
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            long handedBefore = handedOver(cluster);
+            long handedBefore = counted(cluster, "causalkv_handoff_entries_sent_total");
+            long receivedBefore = counted(cluster, "causalkv_handoff_entries_received_total");
+            System.gc();
+            ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
 
             long start = System.nanoTime();
             Http.Reply reshard = Http.send("PUT", cluster.url(0, "/shard/reshard"), "{\"shard-count\":" + to + "}");
@@ -60,7 +67,10 @@ public final class ReshardBench {
             Await.until(Duration.ofSeconds(60), "the key counts of the new shards add up to " + keys,
                     () -> countedKeys(cluster, to) == keys);
             double settledSeconds = (System.nanoTime() - start) / 1e9;
-            long handed = handedOver(cluster) - handedBefore;
+            long handed = counted(cluster, "causalkv_handoff_entries_sent_total") - handedBefore;
+            long received = counted(cluster, "causalkv_handoff_entries_received_total") - receivedBefore;
+            long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                    .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
 
             int[] after = new int[keys];
             writeAll(cluster, keys, value, after, true);
@@ -76,8 +86,13 @@ public final class ReshardBench {
                     reshardSeconds, settledSeconds);
             System.out.printf(Locale.ROOT, "  keys that changed shard: %d = %.4f of all; ideal %.4f; ratio %.3f%n", moved, fraction,
                     ideal, fraction / ideal);
-            System.out.printf(Locale.ROOT, "  entries handed over: %d = %.2f per key; none lost (every key replaced after)%n",
+            System.out.printf(Locale.ROOT, "  entries handed over: %d sent to peers = %.2f per key; none lost (every key replaced after)%n",
                     handed, handed / (double) keys);
+            int replicasPerShard = cluster.size() / to;
+            System.out.printf(Locale.ROOT, "  entries taken by new replicas (from peers or themselves): %d = %.2f copies per new replica"
+                    + " (%d replicas per new shard)%n", received, received / (double) keys / replicasPerShard, replicasPerShard);
+            System.out.printf(Locale.ROOT, "  heap peak from the reshard to settled (this JVM: %d nodes and the client): %.0f MiB%n",
+                    cluster.size(), heapPeak / 1048576.0);
         }
     }
 
@@ -126,10 +141,10 @@ public final class ReshardBench {
         return total;
     }
 
-    private static long handedOver(Cluster cluster) {
+    private static long counted(Cluster cluster, String counter) {
         long total = 0;
         for (int i = 0; i < cluster.size(); i++) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^causalkv_handoff_entries_sent_total ([0-9.eE+]+)$")
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + counter + " ([0-9.eE+]+)$")
                     .matcher(Http.send("GET", cluster.url(i, "/metrics")).body());
             total += m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         }

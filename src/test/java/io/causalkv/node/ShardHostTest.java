@@ -94,7 +94,7 @@ class ShardHostTest {
         ShardRef staged = new ShardRef(shard, intoThree.layout().epoch());
         assertFalse(host.receiveHandoff(new ShardRef(shard + 1, staged.epoch()), List.of()), "not this node's shard");
         // The only participant is this node: its keys go to itself, the other members are not sent anything.
-        assertTrue(host.transfer(intoThree, List.of(self)));
+        assertTrue(host.transfer(new io.causalkv.transport.ReshardStep(io.causalkv.transport.ReshardStep.Phase.TRANSFER, intoThree, List.of(self), "p3")));
         boolean oldIsMine = intoThree.layout().shardOf("old") == shard;
 
         membership.propose(m -> m.merge(intoThree));
@@ -128,7 +128,7 @@ class ShardHostTest {
         fresh.follow(); // not ready: it has not fetched its shard yet, and no peer answers here
         ClusterMap intoThree = membership.map().resharded(3);
         assertTrue(fresh.stage(intoThree, "p3"));
-        assertFalse(fresh.transfer(intoThree, List.of(self)), "it might lack keys that only it would hand over");
+        assertFalse(fresh.transfer(new io.causalkv.transport.ReshardStep(io.causalkv.transport.ReshardStep.Phase.TRANSFER, intoThree, List.of(self), "p3")), "it might lack keys that only it would hand over");
         fresh.close();
     }
 

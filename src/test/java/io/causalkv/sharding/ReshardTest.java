@@ -136,11 +136,48 @@ class ReshardTest extends ClusterTestBase {
                 "node 3 received " + received + " entries by anti-entropy for 10 missing writes (" + handedOver + " handed over)");
     }
 
-    private double syncEntriesReceived(int node) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^causalkv_sync_entries_received_total\\s+([0-9.E+-]+)$")
+    /**
+     * Issue 16, item 6: one sender per old shard, so each new replica gets one copy of each of its
+     * keys (every old replica sending to every new member gave three). 6 nodes, 2 -> 3 shards.
+     */
+    @Test
+    void aReshardHandsEachNewReplicaOneCopyOfEachKey() throws Exception {
+        cluster = Cluster.start(6, FaultyHttpTransport::new, Map.of("SHARD_COUNT", "2"));
+        for (int i = 0; i < 6; i++) {
+            int node = i;
+            Await.until(FIVE_SECONDS, "node " + node + " has two shards", () -> shardIds(cluster, node).size() == 2);
+        }
+        ShardedClient client = new ShardedClient(cluster);
+        int entries = 90; // tombstones move too
+        Map<String, String> live = writeKeys(client, entries);
+        String metadata = client.metadata();
+        Http.Reply reshard = Http.send("PUT", cluster.url(0, "/shard/reshard"), "{\"shard-count\":3}");
+        assertEquals(200, reshard.status(), reshard.body());
+        for (int i = 0; i < 6; i++) {
+            int node = i;
+            Await.until(TWENTY_SECONDS, "node " + node + " has 3 shards", () -> shardIds(cluster, node).size() == 3);
+        }
+        for (int i = 0; i < 6; i++) {
+            assertKeys(i, live, entries, metadata);
+        }
+        double received = 0;
+        for (int i = 0; i < 6; i++) {
+            received += counter(i, "causalkv_handoff_entries_received_total");
+        }
+        int replicas = entries * 2; // each key to both members of its new shard
+        assertTrue(received >= replicas && received <= 1.2 * replicas,
+                received + " entries handed over for " + entries + " keys into shards of 2: " + received / replicas + " copies per new replica");
+    }
+
+    private double counter(int node, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "\\s+([0-9.E+-]+)$")
                 .matcher(Http.send("GET", cluster.url(node, "/metrics")).body());
-        assertTrue(m.find(), "node " + node + " reports causalkv_sync_entries_received_total");
+        assertTrue(m.find(), "node " + node + " reports " + name);
         return Double.parseDouble(m.group(1));
+    }
+
+    private double syncEntriesReceived(int node) {
+        return counter(node, "causalkv_sync_entries_received_total");
     }
 
     @Test

@@ -100,15 +100,15 @@ class PeerOperationTest {
         assertEquals(new ShardStatus(SHARD, CLOCK, 12, true), reply.status());
         assertEquals(true, roundTrip(PeerOperation.REPLICATE, new PeerOperation.Replication(A, SHARD, List.of(WRITE)), receiver));
         assertEquals(Optional.of(new StateDelta(CLOCK, List.of(ENTRY), SyncCursor.at("k"))),
-                roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500), receiver));
+                roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500, 7), receiver));
         assertEquals(MAP, roundTrip(PeerOperation.JOIN, B, receiver));
         assertEquals(true, roundTrip(PeerOperation.HANDOFF, new PeerOperation.Handoff(SHARD, List.of(ENTRY)), receiver));
-        ReshardStep step = new ReshardStep(ReshardStep.Phase.TRANSFER, MAP, List.of(A, B), "a/1");
+        ReshardStep step = new ReshardStep(ReshardStep.Phase.TRANSFER, MAP, List.of(A, B), "a/1", List.of(B));
         assertEquals(true, roundTrip(PeerOperation.RESHARD, step, receiver));
         assertEquals(42, roundTrip(PeerOperation.KEY_COUNT, SHARD, receiver));
 
         assertEquals(List.of(new Ping(A, MAP), new PeerOperation.Replication(A, SHARD, List.of(WRITE)),
-                new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
+                new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500, 7), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
                 step, SHARD), receiver.received);
     }
 

@@ -60,6 +60,9 @@ public final class NodeMetrics {
         FunctionCounter.builder("causalkv.sync.entries.received", node.peerTraffic(), CountingPeerClient::syncedEntries)
                 .description("Entries received in sync answers (anti-entropy, state fetches): what repair costs")
                 .register(registry);
+        FunctionCounter.builder("causalkv.handoff.entries.received", node, Node::handedOverEntriesReceived)
+                .description("Entries this node took from reshard hand-overs (from peers or itself): copies of moved keys")
+                .register(registry);
         FunctionCounter.builder("causalkv.handoff.entries.sent", node.peerTraffic(), CountingPeerClient::handedOverEntries)
                 .description("Entries sent to new owners in reshards and view changes (once per receiving member)")
                 .register(registry);
