@@ -197,6 +197,18 @@ public final class ClusterMap {
         return member.shardEpoch() == layout.epoch() && layout.hasShard(member.shard()) ? member.shard() : NO_SHARD;
     }
 
+    /**
+     * The nodes that hold a place in the layout: the members of its shards, and the nodes removed
+     * by failure detection, which keep theirs (a cut-off node may be alive on the other side).
+     * A change of layout needs most of them, so two sides of a partition cannot both make one.
+     */
+    public List<NodeAddress> layoutHolders() {
+        return entries.entrySet().stream()
+                .filter(e -> e.getValue().status() != Status.DEPARTED && assignedShard(e.getKey()) != NO_SHARD)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
     /** The members of a shard, in cluster order. */
     public List<NodeAddress> shardMembers(int shard) {
         if (shard < 1 || shard > layout.shardCount()) {

@@ -43,15 +43,27 @@ final class LayoutStaging {
         final ClusterMap proposed;
         final LocalShard shard;
         final long since;
+        /** The node that proposed it (the id's first part), or null if the id does not say. */
+        final NodeAddress coordinator;
         /** Told to transfer: a participant, to which every other participant hands its keys. */
         boolean participant;
         /** The clock of this node's replica when its keys were handed over in full; null until then. */
         VectorClock handedOver;
 
-        Staged(ClusterMap proposed, LocalShard shard, long since) {
+        Staged(ClusterMap proposed, LocalShard shard, long since, String proposal) {
             this.proposed = proposed;
             this.shard = shard;
             this.since = since;
+            this.coordinator = coordinatorOf(proposal);
+        }
+
+        private static NodeAddress coordinatorOf(String proposal) {
+            int slash = proposal.indexOf('/');
+            try {
+                return slash > 0 ? NodeAddress.parse(proposal.substring(0, slash)) : null;
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
         }
     }
 
@@ -90,7 +102,7 @@ final class LayoutStaging {
             }
             int shard = proposed.shardOf(self);
             LocalShard replica = shard == ClusterMap.NO_SHARD ? null : host.newShard(new ShardRef(shard, epoch));
-            staged = new Staged(proposed, replica, membership.now());
+            staged = new Staged(proposed, replica, membership.now(), proposal);
             LocalShard current = host.current();
             if (current != null) {
                 current.replica().freeze();
@@ -176,12 +188,24 @@ final class LayoutStaging {
         }
     }
 
-    /** Drops a stage that was neither committed nor abandoned in time (a coordinator that died). */
+    /**
+     * Drops a staged layout that was neither committed nor abandoned in time, or whose coordinator
+     * has failed (silent for failure detection's 3 s) without this node hearing of a commit: a
+     * commit spreads with every heartbeat's map, so any node that adopted it would have passed it
+     * on by then, and if none did, no one serves it. A node cut off from all of them drops the stage
+     * too; when it hears of the commit later, its old replica hands over what it took meanwhile.
+     */
     void expire() {
         synchronized (host) {
-            if (staged != null && membership.now() - staged.since > STAGE_EXPIRY_NANOS) {
-                LOG.log(Level.WARNING, "{0}: staged layout e{1} never committed; dropped", self,
-                        staged.proposed.layout().epoch());
+            if (staged == null) {
+                return;
+            }
+            long now = membership.now();
+            NodeAddress coordinator = staged.coordinator;
+            boolean orphaned = coordinator != null && !coordinator.equals(self) && membership.health(coordinator).hasFailed(now);
+            if (orphaned || now - staged.since > STAGE_EXPIRY_NANOS) {
+                LOG.log(Level.WARNING, "{0}: staged layout e{1} never committed ({2}); dropped", self,
+                        staged.proposed.layout().epoch(), orphaned ? "its coordinator " + coordinator + " failed" : "expired");
                 drop();
             }
         }

@@ -117,6 +117,15 @@ final class Resharder {
                     runtime.self(), proposed.layout().epoch());
             return Outcome.UNAVAILABLE;
         }
+        // Most of the layout's holders must take part: the other side of a partition, which has
+        // removed these nodes from its view, could otherwise change the layout too (issue 16, item 5).
+        List<NodeAddress> holders = before.layoutHolders();
+        if (!holders.isEmpty() && holders.stream().filter(staged::contains).count() * 2 <= holders.size()) {
+            abort(members, staged, proposed, proposal, stepWaitMillis); // before any key is copied
+            LOG.log(Level.WARNING, "{0}: layout e{1} abandoned: {2} of the {3} nodes of the current layout answered, not most",
+                    runtime.self(), proposed.layout().epoch(), holders.stream().filter(staged::contains).count(), holders.size());
+            return Outcome.UNAVAILABLE;
+        }
         // A new shard none of whose members staged would get its keys nowhere: committing would
         // retire every old replica of them, and the shard would come back empty (issue 16).
         OptionalInt unreached = shardWithoutStagedMember(proposed, staged);

@@ -51,6 +51,16 @@ class ClusterMapTest {
     }
 
     @Test
+    void theLayoutsHoldersKeepNodesRemovedByFailureDetectionButNotDepartedOrUnassignedOnes() {
+        ClusterMap map = ClusterMap.initial(view(4), 2).withMember(NEWCOMER); // the newcomer is unassigned
+        ClusterMap removed = map.withoutMember(view(4).get(1), false).withoutMember(view(4).get(2), true);
+        java.util.Set<NodeAddress> holders = new java.util.HashSet<>(removed.layoutHolders());
+        assertEquals(java.util.Set.of(view(4).get(0), view(4).get(1), view(4).get(3)), holders,
+                "a removed node keeps its place (it may be alive across a partition); a departed one does not");
+        assertEquals(4, ClusterMap.initial(view(4)).layoutHolders().size(), "a replicated cluster: every node");
+    }
+
+    @Test
     void theInitialMapKeepsTheViewOrder() {
         assertEquals(List.of(C, A, B), ClusterMap.initial(List.of(C, A, B)).members());
     }

@@ -85,6 +85,23 @@ class ShardHostTest {
     }
 
     @Test
+    void aStageWhoseCoordinatorFailedIsDroppedOnceFailureDetectionGivesUpOnIt() {
+        LocalShard before = host.current();
+        NodeAddress coordinator = view.get(1);
+        membership.health(coordinator).succeeded(clock.get());
+        ClusterMap intoThree = membership.map().resharded(3);
+        assertTrue(host.stage(intoThree, coordinator + "/1"));
+        membership.health(coordinator).failed(); // it stopped answering
+        clock.addAndGet(io.causalkv.cluster.PeerHealth.FAILED_AFTER_NANOS - 1);
+        host.maintain();
+        assertThrows(ReplicaFrozenException.class, () -> write(before, "k"), "not yet: it may only be slow");
+        clock.incrementAndGet();
+        host.maintain();
+        write(before, "k"); // the stage is dropped: writes are taken again
+        assertSame(before, host.current());
+    }
+
+    @Test
     void theCommittedLayoutServesFromTheStagedReplicaWithTheHandedOverKeys() {
         LocalShard before = host.current();
         write(before, "old");
