@@ -4,6 +4,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.ShardStatus;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -25,7 +26,7 @@ final class PeerReports {
 
     /** The latest report of each peer. */
     Map<NodeAddress, ShardStatus> latest() {
-        Map<NodeAddress, ShardStatus> latest = new java.util.HashMap<>();
+        Map<NodeAddress, ShardStatus> latest = new HashMap<>();
         reports.forEach((peer, report) -> latest.put(peer, report.status()));
         return Map.copyOf(latest);
     }

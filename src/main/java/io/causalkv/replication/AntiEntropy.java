@@ -105,46 +105,50 @@ public final class AntiEntropy {
 
     /**
      * Pulls what {@code peer}, a replica of the same shard, has and this one lacks, before this
-     * one hands the shard's keys over to the layout of {@code epoch} on behalf of both.
+     * one hands the shard's keys over to the layout of {@code epoch} on behalf of both. True also
+     * when the peer has no ready replica of the shard: it took no client write, and what was
+     * replicated to it came to this replica too (its retired replica hands all it has over later).
      */
     public boolean pullForHandOver(NodeAddress peer, long epoch) {
         try {
             // Within the reshard step's own bound: usually nothing or a few late writes come.
-            return pull(peer, System.nanoTime() + PeerOperation.SYNC.timeout().toNanos(), epoch);
+            return pull(peer, System.nanoTime() + PeerOperation.SYNC.timeout().toNanos(), epoch) != Pull.TIMED_OUT;
         } catch (PeerUnreachableException e) {
             return false;
         }
     }
 
+    private enum Pull { DONE, NO_REPLICA, TIMED_OUT }
+
     /**
      * Asks {@code peer} for what this replica lacks, page by page until the last or {@code
      * deadlineNanos}. Each page's entries are applied as they come (under the replica's lock for
      * one page only); the first page's clock is merged after the last page, when every write it
-     * covers is here. False if the peer holds no such replica or the deadline came first.
+     * covers is here.
      */
     private boolean pull(NodeAddress peer, long deadlineNanos) throws PeerUnreachableException {
-        return pull(peer, deadlineNanos, 0);
+        return pull(peer, deadlineNanos, 0) == Pull.DONE;
     }
 
-    private boolean pull(NodeAddress peer, long deadlineNanos, long handOverEpoch) throws PeerUnreachableException {
+    private Pull pull(NodeAddress peer, long deadlineNanos, long handOverEpoch) throws PeerUnreachableException {
         PeerOperation.SyncRequest request = new PeerOperation.SyncRequest(self, replica.ref(), replica.applied(),
                 holdsImported.getAsBoolean(), PAGE_ENTRIES).forHandOver(handOverEpoch);
         VectorClock first = null;
         while (true) {
             long left = deadlineNanos - System.nanoTime();
             if (left <= 0) {
-                return false;
+                return Pull.TIMED_OUT;
             }
             Duration timeout = Duration.ofNanos(Math.min(left, PeerOperation.SYNC.timeout().toNanos()));
             Optional<StateDelta> answer = client.sync(peer, request, timeout);
             if (answer.isEmpty()) {
-                return false;
+                return Pull.NO_REPLICA;
             }
             StateDelta page = answer.get();
             first = first == null ? page.clock() : first;
             replica.merge(page.isPartial() ? page : new StateDelta(first, page.entries()));
             if (!page.isPartial()) {
-                return true;
+                return Pull.DONE;
             }
             request = request.after(page.next());
         }

@@ -32,6 +32,8 @@ class NetnsFaultSuiteIT {
     private static final Duration VIEWS_AGREE = Duration.ofSeconds(10);
     private static final Duration STUTTER_FOR = Duration.ofSeconds(3);
     private static final Duration STALL = Duration.ofMillis(200);
+    /** Failure detection (3 s) plus a maintenance round and a client retry; a stage expires after 30 s. */
+    private static final Duration WRITES_BACK = Duration.ofSeconds(7);
 
     @BeforeAll
     static void namespaces() {
@@ -177,6 +179,42 @@ class NetnsFaultSuiteIT {
     void sixNodesReshardWhileTheNewShardsMembersAreStalled() throws Exception {
         reshardWithoutTheNewShard("faults-new-stalled", "stalled", (cluster, newShard) -> newShard.forEach(cluster::pause),
                 (cluster, newShard) -> newShard.forEach(cluster::resume));
+    }
+
+    /**
+     * Issue 16, item 5: the coordinator of a reshard is killed after STAGE froze the other nodes'
+     * writes (node 3 is paused, so STAGE waits for it and the reshard goes no further). The staged
+     * nodes must take writes again once failure detection gives up on the coordinator (3 s), not
+     * at the stage's 30 s expiry; the reshard never commits, and nothing is lost.
+     */
+    @Test
+    void fourNodesCoordinatorKilledAfterStage() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("faults-coordinator", 4, Map.of("SHARD_COUNT", "2"))) {
+            FaultSuiteIT.run("reshard's coordinator killed after STAGE (2 -> 1 shards, netns)", "4 nodes, 2 shards", cluster, false, h -> {
+                long[] mark = cluster.logMark();
+                cluster.pause(3);
+                Thread reshard = new Thread(() -> Http.send("PUT", cluster.url(0, "/shard/reshard"), "{\"shard-count\":1}"));
+                reshard.start();
+                Await.until(Duration.ofSeconds(10), "nodes 1 and 2 staged the proposed layout",
+                        () -> cluster.loggedSince(1, mark, "staged layout") && cluster.loggedSince(2, mark, "staged layout"));
+                cluster.kill9(0);
+                long killed = System.nanoTime();
+                List<Long> back = new ArrayList<>();
+                for (int node : List.of(1, 2)) {
+                    Await.until(WRITES_BACK, "node " + node + " takes a write again after its coordinator died",
+                            () -> Http.send("PUT", cluster.url(node, "/kvs/after-coordinator" + node),
+                                    "{\"value\":1,\"causal-metadata\":null}").status() / 100 == 2);
+                    back.add((System.nanoTime() - killed) / 1_000_000);
+                }
+                reshard.join(10_000);
+                cluster.resume(3);
+                cluster.restart(0);
+                Replicas.Layout layout = Await.value(Duration.ofSeconds(15), "every node in one layout again",
+                        () -> Replicas.agreedLayout(cluster), l -> l != null && l.members().size() == 4);
+                assertEquals(2, layout.shards().size(), "the orphaned reshard was never committed: " + layout);
+                return new FaultSuiteIT.Heal(System.nanoTime(), "staged nodes took writes again " + back + " ms after the coordinator's kill");
+            });
+        }
     }
 
     interface NodesFault {

@@ -267,6 +267,28 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
         return state.resolve("logs");
     }
 
+    /** How far each node's log goes now, for {@link #loggedSince}. */
+    public long[] logMark() {
+        long[] sizes = new long[processes.length];
+        for (int i = 0; i < processes.length; i++) {
+            java.io.File log = logs().resolve("node-" + i + ".log").toFile();
+            sizes[i] = log.length(); // 0 when there is none yet
+        }
+        return sizes;
+    }
+
+    /** Whether node {@code i} has logged {@code text} since {@code mark} was taken. */
+    public boolean loggedSince(int i, long[] mark, String text) {
+        try (java.io.RandomAccessFile log = new java.io.RandomAccessFile(logs().resolve("node-" + i + ".log").toFile(), "r")) {
+            log.seek(mark[i]);
+            byte[] rest = new byte[(int) Math.max(0, log.length() - mark[i])];
+            log.readFully(rest);
+            return new String(rest, java.nio.charset.StandardCharsets.UTF_8).contains(text);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public int size() {
         return processes.length;
