@@ -32,6 +32,7 @@ class TomcatIT {
     void aSingleNodeServesTheDialectsWithTheContractsAnswers() throws Exception {
         int port = FreePorts.reserve();
         try (TomcatNode node = TomcatNode.start(home(), Path.of("target/tomcat-nodes/single"), port, Map.of())) {
+            node.awaitReady();
             assertEquals(Http.json("{\"message\":\"world\"}"), Http.send("GET", node.url("/hello")).json());
             Http.Reply put = Http.send("PUT", node.url("/kvs/colour"), "{\"value\":\"blue\"}");
             assertEquals(201, put.status(), put.body());
@@ -66,6 +67,7 @@ class TomcatIT {
                 nodes.add(TomcatNode.start(home(), Path.of("target/tomcat-nodes/node-" + i), ports.get(i),
                         Map.of("SOCKET_ADDRESS", addresses.get(i), "VIEW", view)));
             }
+            nodes.forEach(TomcatNode::awaitReady); // a new cluster: once the nodes have heard one another
             for (TomcatNode node : nodes) {
                 Await.until(Duration.ofSeconds(10), "node on " + node.port() + " lists every node",
                         () -> viewOf(node).containsAll(addresses));

@@ -42,10 +42,12 @@ final class TomcatNode implements AutoCloseable {
 
     private final Process process;
     private final int port;
+    private final Path base;
 
-    private TomcatNode(Process process, int port) {
+    private TomcatNode(Process process, int port, Path base) {
         this.process = process;
         this.port = port;
+        this.base = base;
     }
 
     /** Where Maven unpacked Tomcat, or null when the tests do not run under Maven's integration-test phase. */
@@ -87,15 +89,24 @@ final class TomcatNode implements AutoCloseable {
         // catalina.sh and setclasspath.sh must be executable: Maven's unpack may not keep the mode.
         home.resolve("bin/catalina.sh").toFile().setExecutable(true);
         home.resolve("bin/setclasspath.sh").toFile().setExecutable(true);
-        TomcatNode node = new TomcatNode(builder.start(), port);
+        TomcatNode node = new TomcatNode(builder.start(), port, base);
+        node.await("/health");
+        return node;
+    }
+
+    /** Waits until the node says it is ready: a cluster node, once it holds its shard's state. */
+    void awaitReady() {
+        await("/ready");
+    }
+
+    private void await(String path) {
         try {
-            Await.until(READY_WITHIN, "Tomcat node on port " + port + " is ready",
-                    () -> node.process.isAlive() && Http.send("GET", node.url("/ready")).status() == 200);
+            Await.until(READY_WITHIN, "Tomcat node on port " + port + " answers " + path,
+                    () -> process.isAlive() && Http.send("GET", url(path)).status() == 200);
         } catch (AssertionError e) {
-            node.close();
+            close();
             throw new AssertionError(e.getMessage() + "; its console: " + base.resolve("logs/console.log"), e);
         }
-        return node;
     }
 
     String url(String path) {

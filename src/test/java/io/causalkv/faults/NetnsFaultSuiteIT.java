@@ -56,11 +56,36 @@ class NetnsFaultSuiteIT {
         }
     }
 
+    /**
+     * {0,1,2} | {3,4,5}: each shard (0,2,4 and 1,3,5) is split 2 | 1. Once each side has removed
+     * the other, each is asked to reshard: neither holds most of the layout's nodes, so both must
+     * refuse (issue 16, item 5; before, each side committed a layout of its own in the same epoch).
+     */
     @Test
     void sixNodesBothShardsSplit() throws Exception {
-        // {0,1,2} | {3,4,5}: each shard (0,2,4 and 1,3,5) is split 2 | 1.
         try (NetnsCluster cluster = NetnsCluster.start("faults-split", 6, Map.of("SHARD_COUNT", "2"))) {
-            FaultSuiteIT.run("partition splitting the shards (netns)", "6 nodes, 2 shards", cluster, false, h -> partition(cluster, 0, 1, 2));
+            FaultSuiteIT.run("partition splitting the shards; a reshard asked on each side (netns)", "6 nodes, 2 shards", cluster, false, h -> {
+                cluster.partition(0, 1, 2);
+                List<Http.Reply> answers = new ArrayList<>();
+                try {
+                    Await.until(Duration.ofSeconds(10), "each side has removed the other from its view", () -> {
+                        String left = Http.send("GET", cluster.url(0, "/view")).body();
+                        String right = Http.send("GET", cluster.url(3, "/view")).body();
+                        return !left.contains(cluster.address(3)) && !left.contains(cluster.address(5))
+                                && !right.contains(cluster.address(0)) && !right.contains(cluster.address(2));
+                    });
+                    for (int coordinator : List.of(0, 3)) {
+                        answers.add(Http.send("PUT", cluster.url(coordinator, "/shard/reshard"), "{\"shard-count\":1}"));
+                    }
+                } finally {
+                    cluster.heal();
+                }
+                for (Http.Reply answer : answers) {
+                    assertEquals(503, answer.status(), "3 of the layout's 6 nodes changed it: " + answer.body());
+                    assertEquals(Http.json("{\"error\":\"Shard unavailable\"}"), answer.json(), answer.body());
+                }
+                return new FaultSuiteIT.Heal(System.nanoTime(), "cut until each side removed the other; a reshard on each side answered 503");
+            });
             viewsAgree(cluster);
         }
     }
