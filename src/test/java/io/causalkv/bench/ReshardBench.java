@@ -3,6 +3,7 @@ package io.causalkv.bench;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Cluster;
 import io.causalkv.testing.Http;
+import io.causalkv.testing.Metrics;
 import io.causalkv.transport.FaultyHttpTransport;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
@@ -52,8 +53,8 @@ public final class ReshardBench {
             long loadStart = System.nanoTime();
             writeAll(cluster, keys, value, before, false);
             double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
-            long handedBefore = counted(cluster, "causalkv_handoff_entries_sent_total");
-            long receivedBefore = counted(cluster, "causalkv_handoff_entries_received_total");
+            long handedBefore = (long) Metrics.sum(cluster, "causalkv_handoff_entries_sent_total");
+            long receivedBefore = (long) Metrics.sum(cluster, "causalkv_handoff_entries_received_total");
             System.gc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
 
@@ -67,8 +68,8 @@ public final class ReshardBench {
             Await.until(Duration.ofSeconds(60), "the key counts of the new shards add up to " + keys,
                     () -> countedKeys(cluster, to) == keys);
             double settledSeconds = (System.nanoTime() - start) / 1e9;
-            long handed = counted(cluster, "causalkv_handoff_entries_sent_total") - handedBefore;
-            long received = counted(cluster, "causalkv_handoff_entries_received_total") - receivedBefore;
+            long handed = (long) Metrics.sum(cluster, "causalkv_handoff_entries_sent_total") - handedBefore;
+            long received = (long) Metrics.sum(cluster, "causalkv_handoff_entries_received_total") - receivedBefore;
             long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                     .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
 
@@ -137,16 +138,6 @@ public final class ReshardBench {
                 return -1;
             }
             total += reply.json().get("shard-key-count").asInt();
-        }
-        return total;
-    }
-
-    private static long counted(Cluster cluster, String counter) {
-        long total = 0;
-        for (int i = 0; i < cluster.size(); i++) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + counter + " ([0-9.eE+]+)$")
-                    .matcher(Http.send("GET", cluster.url(i, "/metrics")).body());
-            total += m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         }
         return total;
     }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Cluster;
 import io.causalkv.testing.Http;
+import io.causalkv.testing.Metrics;
 import io.causalkv.transport.FaultyHttpTransport;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -142,11 +143,7 @@ class ReshardTest extends ClusterTestBase {
      */
     @Test
     void aReshardHandsEachNewReplicaOneCopyOfEachKey() throws Exception {
-        cluster = Cluster.start(6, FaultyHttpTransport::new, Map.of("SHARD_COUNT", "2"));
-        for (int i = 0; i < 6; i++) {
-            int node = i;
-            Await.until(FIVE_SECONDS, "node " + node + " has two shards", () -> shardIds(cluster, node).size() == 2);
-        }
+        startSixNodesInTwoShards();
         ShardedClient client = new ShardedClient(cluster);
         int entries = 90; // tombstones move too
         Map<String, String> live = writeKeys(client, entries);
@@ -160,33 +157,27 @@ class ReshardTest extends ClusterTestBase {
         for (int i = 0; i < 6; i++) {
             assertKeys(i, live, entries, metadata);
         }
-        double received = 0;
-        for (int i = 0; i < 6; i++) {
-            received += counter(i, "causalkv_handoff_entries_received_total");
-        }
+        double received = Metrics.sum(cluster, "causalkv_handoff_entries_received_total");
         int replicas = entries * 2; // each key to both members of its new shard
         assertTrue(received >= replicas && received <= 1.2 * replicas,
                 received + " entries handed over for " + entries + " keys into shards of 2: " + received / replicas + " copies per new replica");
     }
 
-    private double counter(int node, String name) {
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^" + name + "\\s+([0-9.E+-]+)$")
-                .matcher(Http.send("GET", cluster.url(node, "/metrics")).body());
-        assertTrue(m.find(), "node " + node + " reports " + name);
-        return Double.parseDouble(m.group(1));
-    }
-
-    private double syncEntriesReceived(int node) {
-        return counter(node, "causalkv_sync_entries_received_total");
-    }
-
-    @Test
-    void aNodeDownDuringTheReshardJoinsItsNewShardWhenItReturns() throws Exception {
+    private void startSixNodesInTwoShards() throws Exception {
         cluster = Cluster.start(6, FaultyHttpTransport::new, Map.of("SHARD_COUNT", "2"));
         for (int i = 0; i < 6; i++) {
             int node = i;
             Await.until(FIVE_SECONDS, "node " + node + " has two shards", () -> shardIds(cluster, node).size() == 2);
         }
+    }
+
+    private double syncEntriesReceived(int node) {
+        return Metrics.value(cluster, node, "causalkv_sync_entries_received_total");
+    }
+
+    @Test
+    void aNodeDownDuringTheReshardJoinsItsNewShardWhenItReturns() throws Exception {
+        startSixNodesInTwoShards();
         ShardedClient client = new ShardedClient(cluster);
         Map<String, String> live = writeKeys(client, 90);
         String metadata = client.metadata();

@@ -7,6 +7,7 @@ import io.causalkv.replication.AntiEntropy;
 import io.causalkv.testing.Await;
 import io.causalkv.testing.Cluster;
 import io.causalkv.testing.Http;
+import io.causalkv.testing.Metrics;
 import io.causalkv.transport.FaultyHttpTransport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -15,8 +16,6 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,8 +26,6 @@ class StateFetchTest extends ClusterTestBase {
 
     /** More than one page holds. */
     private static final int KEYS = AntiEntropy.PAGE_ENTRIES + 300;
-    private static final Pattern SYNC_CALLS = Pattern.compile("(?m)^causalkv_peer_calls_total\\{call=\"sync\"}\\s+([0-9.E+-]+)$");
-    private static final Pattern SYNC_ENTRIES = Pattern.compile("(?m)^causalkv_sync_entries_received_total\\s+([0-9.E+-]+)$");
 
     @Test
     void aRestartedNodeFetchesALargeShardInPages() throws Exception {
@@ -53,16 +50,10 @@ class StateFetchTest extends ClusterTestBase {
         Await.until(Duration.ofSeconds(20), "the restarted node is ready",
                 () -> Http.send("GET", cluster.url(1, "/ready")).status() == 200);
         assertEquals(KEYS, ShardedClient.keyCount(cluster, 1, 1), "the restarted node holds every key");
-        double calls = metric(SYNC_CALLS);
-        double entries = metric(SYNC_ENTRIES);
+        double calls = Metrics.value(cluster, 1, "causalkv_peer_calls_total{call=\"sync\"}");
+        double entries = Metrics.value(cluster, 1, "causalkv_sync_entries_received_total");
         assertTrue(entries >= KEYS, entries + " entries received");
         assertTrue(calls >= Math.ceil((double) KEYS / AntiEntropy.PAGE_ENTRIES),
                 KEYS + " entries came in " + calls + " sync answers: a page holds " + AntiEntropy.PAGE_ENTRIES + " at most");
-    }
-
-    private double metric(Pattern pattern) {
-        Matcher m = pattern.matcher(Http.send("GET", cluster.url(1, "/metrics")).body());
-        assertTrue(m.find(), "node 1 reports " + pattern);
-        return Double.parseDouble(m.group(1));
     }
 }

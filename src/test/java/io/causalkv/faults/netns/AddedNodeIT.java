@@ -32,12 +32,7 @@ class AddedNodeIT {
     void aNodeStartedWithAViewThatListsItIsInEveryViewWithinFiveSeconds() throws Exception {
         try (NetnsCluster cluster = NetnsCluster.create("added-node", 5)) {
             Map<String, String> running = Map.of("VIEW", cluster.view(0, 1, 2, 3), "SHARD_COUNT", "2");
-            for (int i = 0; i < 4; i++) {
-                cluster.launch(i, running);
-            }
-            for (int i = 0; i < 4; i++) {
-                cluster.awaitReady(i);
-            }
+            cluster.launchTogether(4, "SOCKET_ADDRESS", running);
             String metadata = "null";
             List<String> keys = new ArrayList<>();
             for (int n = 0; n < 20; n++) {

@@ -32,12 +32,7 @@ class ViewChangeRetryIT {
     void aViewChangeAbandonedForAPausedMemberIsDoneWhenAskedAgain() throws Exception {
         try (NetnsCluster cluster = NetnsCluster.create("kvs-keys-retry", 4)) {
             Map<String, String> settings = Map.of("VIEW", cluster.view(0, 1, 2, 3), "REPL_FACTOR", "2");
-            for (int i = 0; i < 4; i++) {
-                cluster.launch(i, "ADDRESS", settings);
-            }
-            for (int i = 0; i < 4; i++) {
-                cluster.awaitReady(i);
-            }
+            cluster.launchTogether(4, "ADDRESS", settings);
             for (int n = 0; n < 20; n++) {
                 Http.Reply put = Http.send("PUT", cluster.url(n % 4, "/kvs/keys/k" + n), "{\"value\":" + n + "}");
                 assertEquals(201, put.status(), put.body());

@@ -130,17 +130,25 @@ public final class NetnsCluster implements CrashableNodes, AutoCloseable {
         try {
             Map<String, String> all = new LinkedHashMap<>(settings);
             all.put("VIEW", cluster.view(IntStream.range(0, slots).toArray()));
-            for (int i = 0; i < slots; i++) {
-                cluster.launch(i, all);
-            }
-            for (int i = 0; i < slots; i++) {
-                cluster.awaitReady(i);
-            }
+            cluster.launchTogether(slots, "SOCKET_ADDRESS", all);
         } catch (IOException | RuntimeException | Error e) {
             cluster.close();
             throw e;
         }
         return cluster;
+    }
+
+    /**
+     * Starts nodes 0 to {@code count - 1} at once with these settings (each its own address in
+     * {@code addressVariable}), then waits until every one is ready.
+     */
+    public void launchTogether(int count, String addressVariable, Map<String, String> settings) throws IOException {
+        for (int i = 0; i < count; i++) {
+            launch(i, addressVariable, settings);
+        }
+        for (int i = 0; i < count; i++) {
+            awaitReady(i);
+        }
     }
 
     /** A VIEW value listing these nodes. */
