@@ -11,12 +11,16 @@ import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints, on the JDK
  * HttpClient, which keeps a pool of keep-alive connections per peer. Each call has a timeout
- * covering connect and answer. With a {@link ClusterToken}, every peer call and every relay
+ * covering the whole exchange, the answer's body included. With a {@link ClusterToken}, every peer call and every relay
  * between nodes carries it.
  *
  * <p>Peer calls use the JDK client directly, not a Jersey client on top of it: heartbeats and
@@ -27,6 +31,9 @@ public final class HttpPeerClient implements PeerClient {
 
     /** Connecting to a live peer on a LAN takes well under this; a dead one fails at once. */
     static final Duration CONNECT_TIMEOUT = Duration.ofMillis(1_000);
+
+    /** How much longer than a call's timeout its whole answer may take before the call is abandoned. */
+    private static final long WHOLE_ANSWER_GRACE_MILLIS = 50;
 
     private static final System.Logger LOG = System.getLogger(HttpPeerClient.class.getName());
 
@@ -79,19 +86,45 @@ public final class HttpPeerClient implements PeerClient {
             // When this node stops waiting: a request that reaches the peer later (held in a
             // kernel while a link was down, or read by a process that was paused) is refused there.
             builder.header(PeerRequest.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));
-            HttpResponse<byte[]> response = http.send(builder.build(), HttpResponse.BodyHandlers.ofByteArray());
+            HttpResponse<byte[]> response = exchange(builder.build(), timeout);
             if (response.statusCode() == 503 && response.headers().firstValue(PeerRequest.EXPIRED_HEADER).isPresent()) {
                 // Read after this node stopped waiting: the answer came just as the time ran out.
                 throw PeerUnreachableException.notTaken(to, new IOException("refused as expired"));
             }
             return new PeerResponse(response.statusCode(), response.body());
-        } catch (IOException e) {
-            throw neverConnected(e) ? PeerUnreachableException.notSent(to, e) : new PeerUnreachableException(to, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) {
+                throw neverConnected(io) ? PeerUnreachableException.notSent(to, io) : new PeerUnreachableException(to, io);
+            }
+            if (cause instanceof IllegalArgumentException bad) {
+                throw PeerUnreachableException.notSent(to, bad);
+            }
+            throw new PeerUnreachableException(to, new IOException(cause));
+        } catch (TimeoutException e) {
+            throw new PeerUnreachableException(to, new IOException("no whole answer within " + request.timeout().toMillis() + " ms", e));
         } catch (IllegalArgumentException e) {
             throw PeerUnreachableException.notSent(to, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PeerUnreachableException(to, e);
+        }
+    }
+
+    /**
+     * Sends and reads the whole answer within {@code timeout} (plus a little, so that the client's
+     * own timeout, which says more, fires first when it applies). The JDK client's request timeout
+     * ends at the response headers (JDK-8208693, fixed only after 25): a peer that stalls mid-body
+     * would hold the caller, a replication sender or a probe, for as long as the connection lives.
+     * Cancelling the exchange closes its connection.
+     */
+    private HttpResponse<byte[]> exchange(HttpRequest request, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
+        try {
+            return answer.get(timeout.toMillis() + WHOLE_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
+        } finally {
+            answer.cancel(true); // a no-op once complete
         }
     }
 

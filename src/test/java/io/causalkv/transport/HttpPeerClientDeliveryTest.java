@@ -2,6 +2,7 @@ package io.causalkv.transport;
 
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.causalkv.cluster.NodeAddress;
@@ -79,6 +80,30 @@ class HttpPeerClientDeliveryTest {
             PeerUnreachableException e = assertThrows(PeerUnreachableException.class, () -> client.relay(addressOf(refusing),
                     new PeerRequest("PUT", "/kvs/k", "{}".getBytes(), Duration.ofSeconds(2), 1)));
             assertFalse(e.mayHaveArrived(), e.getMessage());
+        }
+    }
+
+    /**
+     * Issue 17 item 6: the JDK client's request timeout (17 and 25) ends at the response headers;
+     * a peer that sends them and then stalls mid-body held the calling thread (a sender, a relay, a
+     * probe) for as long as the connection stayed open. The call's bound covers the whole exchange.
+     */
+    @Test
+    void aPeerStallingMidBodyDoesNotHoldTheCallPastItsBound() throws Exception {
+        try (ServerSocket stalling = peer(connection -> {
+            connection.getInputStream().read(new byte[8192]);
+            connection.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: 1000\r\n\r\n{\"accepted\":").getBytes(StandardCharsets.US_ASCII));
+            connection.getOutputStream().flush();
+            Thread.sleep(20_000); // the rest of the body never comes
+        })) {
+            long start = System.nanoTime();
+            PeerUnreachableException e = assertTimeoutPreemptively(Duration.ofSeconds(5), () -> assertThrows(
+                    PeerUnreachableException.class, () -> client.relay(addressOf(stalling),
+                            new PeerRequest("PUT", "/kvs/k", "{}".getBytes(), Duration.ofMillis(300), 1))));
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(tookMillis < 1_500, "the call ended " + tookMillis + " ms after it began (bound 300 ms)");
+            assertTrue(e.mayHaveArrived(), e.getMessage());
         }
     }
 }
