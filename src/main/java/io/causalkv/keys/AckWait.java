@@ -3,8 +3,8 @@ package io.causalkv.keys;
 import java.time.Duration;
 
 /**
- * {@code KVS_WRITE_ACKS=2} (API.md 6.4): a write is answered once a peer of its shard holds it,
- * or after {@link #WAIT}, whichever comes first. Only the {@code kvs} dialect stacks it.
+ * {@code KVS_WRITE_ACKS=2} (API.md 6.4): a write is answered once a peer of its shard has applied
+ * it, or after {@link #WAIT}, whichever comes first (then it counts as single-copy). Only the {@code kvs} dialect stacks it.
  */
 public final class AckWait implements KeyStore {
 
@@ -12,16 +12,18 @@ public final class AckWait implements KeyStore {
     public static final Duration WAIT = Duration.ofMillis(200);
 
     private final KeyStore next;
+    private final Acknowledgements counted;
 
-    public AckWait(KeyStore next) {
+    public AckWait(KeyStore next, Acknowledgements counted) {
         this.next = next;
+        this.counted = counted;
     }
 
     @Override
     public KeyAnswer answer(KeyRequest request) {
         KeyAnswer answer = next.answer(request);
         if (answer instanceof KeyAnswer.Served served && served.written().isPresent()) {
-            request.at().shard().replicator().awaitAcknowledgement(served.written().get().dot().seq(), WAIT);
+            counted.record(request.at().shard().replicator().awaitAcknowledgement(served.written().get().dot().seq(), WAIT));
         }
         return answer;
     }

@@ -37,11 +37,14 @@ public final class KeyPaths {
         return new KeyPaths(rules -> path);
     }
 
-    /** {@code writeAcks}: {@code KVS_WRITE_ACKS}; 2 stacks the acknowledgement wait where a dialect asks for it. */
-    public static KeyPaths cluster(Placement placement, MemberRelay relay, int writeAcks) {
+    /**
+     * {@code writeAcks}: {@code KVS_WRITE_ACKS}; 2 stacks the acknowledgement wait where a dialect
+     * asks for it, counting its outcomes in {@code counted}.
+     */
+    public static KeyPaths cluster(Placement placement, MemberRelay relay, int writeAcks, Acknowledgements counted) {
         return new KeyPaths(rules -> {
             KeyStore replica = new ReplicaStore();
-            KeyStore acked = rules.waitsForAcks() && writeAcks == 2 ? new AckWait(replica) : replica;
+            KeyStore acked = rules.waitsForAcks() && writeAcks == 2 ? new AckWait(replica, counted) : replica;
             KeyStore gated = switch (rules.gate()) {
                 case REFUSE -> DependencyGate.refuse(acked);
                 case AWAIT -> DependencyGate.await(rules.bound(), acked);

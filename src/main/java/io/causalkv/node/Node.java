@@ -1,6 +1,7 @@
 package io.causalkv.node;
 
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.keys.Acknowledgements;
 import io.causalkv.keys.KeyPaths;
 import io.causalkv.keys.KeyRules;
 import io.causalkv.keys.KeyStore;
@@ -31,6 +32,7 @@ public final class Node implements AutoCloseable {
     /** The view and shard operations; null in standalone and forwarding modes. */
     private final ShardOperations shardOperations;
     private volatile boolean ready;
+    private final Acknowledgements acknowledgements = new Acknowledgements();
 
     public Node(NodeConfig config, PeerTransport transport) {
         this.config = config;
@@ -43,7 +45,7 @@ public final class Node implements AutoCloseable {
         this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, incarnation);
         if (cluster != null) {
             MemberRelay relay = new MemberRelay(peers, cluster);
-            this.keyPaths = KeyPaths.cluster(cluster, relay, config.writeAcks());
+            this.keyPaths = KeyPaths.cluster(cluster, relay, config.writeAcks(), acknowledgements);
             this.shardOperations = new ShardOperations(cluster, peers, new Resharder(cluster), relay);
         } else {
             this.keyPaths = config.mode() == NodeMode.FORWARDING
@@ -104,6 +106,11 @@ public final class Node implements AutoCloseable {
         LocalShard here = cluster == null ? null : cluster.hosted();
         return NodeGauges.of(replica(), here == null ? null : here.replicator(),
                 cluster == null ? Map.of() : shardOperations.peerStates());
+    }
+
+    /** How this node's writes under {@code KVS_WRITE_ACKS=2} were acknowledged so far. */
+    public Acknowledgements acknowledgements() {
+        return acknowledgements;
     }
 
     /** Entries this node has taken from reshard hand-overs so far (0 outside a cluster). */

@@ -5,6 +5,7 @@ import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.AntiEntropy;
 import io.causalkv.replication.LocalShard;
+import io.causalkv.replication.Receipt;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.transport.PeerClient;
@@ -43,7 +44,7 @@ final class PeerReceiver implements PeerHandler {
     }
 
     @Override
-    public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
+    public Receipt onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
         LocalShard here = cluster.get().host().current();
         if (here != null && here.ref().equals(shard)) {
             return here.replica().receive(writes);
@@ -51,7 +52,7 @@ final class PeerReceiver implements PeerHandler {
         // Not taken, so not acknowledged: writes of an older layout reach the new one through
         // their coordinator's hand-over, and writes of a layout this node has not adopted yet
         // are resent later.
-        return false;
+        return Receipt.REFUSED;
     }
 
     @Override

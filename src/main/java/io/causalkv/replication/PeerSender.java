@@ -31,15 +31,15 @@ final class PeerSender implements AutoCloseable {
     private final ShardRef shard;
     private final PeerClient client;
     private final Membership membership;
-    /** Told the first and last sequence numbers of each batch the peer stored. */
+    /** Told each run of this node's writes the peer is newly known to have applied. */
     private final Acknowledged acknowledged;
     /**
-     * The run of this node's writes the peer is known to hold from this sender, as sequence
-     * numbers; {@code ackedTo < ackedFrom} while none. Writes queued before the sender existed, or
-     * dropped with an overflowing queue, are outside it whatever later batches say.
+     * How far the peer has applied this node's writes, as it last said (a sequence number). Only
+     * applied writes count: one the peer merely buffered waits there for writes it lacks, which
+     * may be on no replica but this one (issue 17: after a long cut, a new write was acknowledged
+     * on such a copy and lost with this node).
      */
-    private long ackedFrom = 1;
-    private long ackedTo;
+    private long peerApplied;
     /** Writes to send, in order, each with the spell of contact with the peer it was queued in. */
     private final ArrayDeque<Queued> queue = new ArrayDeque<>();
     /** When the queue last went from empty to not empty (System.nanoTime), for the replication lag. */
@@ -76,15 +76,15 @@ final class PeerSender implements AutoCloseable {
         notifyAll();
     }
 
-    /** Receives the sequence numbers of the first and last write of each batch a peer stored. */
+    /** Receives the sequence numbers of the first and last of a run of writes a peer newly applied. */
     @FunctionalInterface
     interface Acknowledged {
         void batch(long firstSeq, long lastSeq);
     }
 
-    /** True when the peer stored the write with sequence {@code seq} from this sender. */
+    /** True when the peer said it has applied the write with sequence {@code seq}. */
     synchronized boolean holds(long seq) {
-        return seq >= ackedFrom && seq <= ackedTo;
+        return seq <= peerApplied;
     }
 
     /** A write waiting to be sent; {@code contact}: the spell of contact it was queued in (-1: none). */
@@ -125,12 +125,10 @@ final class PeerSender implements AutoCloseable {
                 continue;
             }
             try {
-                if (client.replicate(peer, self, shard, batch)) {
+                Receipt receipt = client.replicate(peer, self, shard, batch);
+                if (receipt.accepted()) {
                     removeSent(batch);
-                    long first = batch.get(0).dot().seq();
-                    long last = batch.get(batch.size() - 1).dot().seq();
-                    stored(first, last);
-                    acknowledged.batch(first, last);
+                    peerApplied(receipt.applied());
                 } else {
                     pause(RETRY_MILLIS);
                 }
@@ -193,11 +191,16 @@ final class PeerSender implements AutoCloseable {
         return batch;
     }
 
-    private synchronized void stored(long first, long last) {
-        if (first != ackedTo + 1) {
-            ackedFrom = first; // the first batch, or one after writes were dropped: a new run
+    private void peerApplied(long applied) {
+        long before;
+        synchronized (this) {
+            before = peerApplied;
+            if (applied <= before) {
+                return;
+            }
+            peerApplied = applied;
         }
-        ackedTo = last;
+        acknowledged.batch(before + 1, applied);
     }
 
     private synchronized void removeSent(List<Write> batch) {

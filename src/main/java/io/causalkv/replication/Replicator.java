@@ -19,7 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Spreads the writes this node coordinates to the other replicas of its shard, one
- * {@link PeerSender} per peer, and lets a client write wait (boundedly) until one peer holds it.
+ * {@link PeerSender} per peer, and lets a client write wait (boundedly) until one peer has applied
+ * it (a peer that only buffers it does not hold it: see {@link Receipt}).
  */
 public final class Replicator implements AutoCloseable {
 
@@ -59,7 +60,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * Waits until a peer has stored the write with sequence {@code seq}, at most {@code bound};
+     * Waits until a peer has applied the write with sequence {@code seq}, at most {@code bound};
      * returns at once when no peer can take it promptly: none is reachable, or each reachable one
      * has just reconnected and still has missed writes held back before this one (API.md 6.4,
      * 10.3). True when acknowledged.
@@ -86,7 +87,7 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** A peer stored this node's writes {@code first..last} (one batch of its sender's). */
+    /** A peer newly applied this node's writes {@code first..last}. */
     private void acknowledged(long first, long last) {
         waiting.subMap(first, true, last, true).values().forEach(f -> f.complete(null));
     }

@@ -3,6 +3,7 @@ package io.causalkv.replication;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.DeliveryBuffer;
 import io.causalkv.causal.Dot;
+import io.causalkv.causal.HybridTime;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.store.EncodedSize;
@@ -17,6 +18,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * This node's replica of its shard: the versioned store, the clock of applied writes, a Lamport
@@ -41,10 +43,18 @@ public final class ShardReplica {
     /** Requests waiting in {@link #awaitSatisfied}; applies wake them only when there are some. */
     private int waiting;
 
+    /** Milliseconds since the epoch: the physical part of write times (HybridTime). */
+    private final LongSupplier wallClock;
+
     public ShardReplica(String replicaId, int shard, long epoch) {
+        this(replicaId, shard, epoch, System::currentTimeMillis);
+    }
+
+    public ShardReplica(String replicaId, int shard, long epoch, LongSupplier wallClock) {
         this.replicaId = replicaId;
         this.shard = shard;
         this.epoch = epoch;
+        this.wallClock = wallClock;
     }
 
     /** The outcome of a client write coordinated here. */
@@ -152,9 +162,10 @@ public final class ShardReplica {
 
     /**
      * Takes writes replicated from another replica: applies those whose dependencies are met,
-     * buffers the rest. False when the buffer is full (the sender keeps them and retries).
+     * buffers the rest. Not accepted when the buffer is full (the sender keeps them and retries);
+     * the receipt says how far the origin of the last write is applied here.
      */
-    public synchronized boolean receive(List<Write> writes) {
+    public synchronized Receipt receive(List<Write> writes) {
         boolean accepted = true;
         for (Write write : writes) {
             if (applied.covers(write.dot())) {
@@ -169,7 +180,7 @@ public final class ShardReplica {
             }
         }
         drainBuffer();
-        return accepted;
+        return new Receipt(accepted, writes.isEmpty() ? 0 : applied.get(writes.get(writes.size() - 1).dot().replica()));
     }
 
     /**
@@ -313,12 +324,14 @@ public final class ShardReplica {
         // shards' is kept. A write accepted before its dependencies arrived (kvs-keys, API.md 8.6)
         // keeps them too, so that whoever reads it learns that it depends on them.
         // The write's own Lamport time exceeds the context's, so the stored history needs no time.
-        CausalContext foreign = (applied.covers(deps) ? context.without(shard) : context).withoutLamport();
-        // Later than everything the client has seen, here or not (see CausalContext). A client may
-        // claim a time close to the maximum: the write is then stamped at most the maximum, never
-        // a time the next request's metadata would be refused for (found by the bad-input fuzz test:
-        // one PUT with "l" just under 2^53 made every later answer's metadata invalid at that shard).
-        long time = Math.min(Math.max(lamport, context.lamport()) + 1, CausalContext.MAX_LAMPORT);
+        // A history of an epoch this replica has not reached is not kept: readers of the key would
+        // inherit it and be refused at every shard until that epoch came, if ever (a client can
+        // send any epoch). The write's time still follows it, as far as HybridTime allows.
+        CausalContext kept = context.epoch() > epoch ? CausalContext.EMPTY : context;
+        CausalContext foreign = (applied.covers(deps) ? kept.without(shard) : kept).withoutLamport();
+        // Later than everything the client has seen, here or not (see CausalContext), as far as
+        // the client's claim is believable (HybridTime).
+        long time = HybridTime.next(lamport, context.lamport(), wallClock.getAsLong());
         return new Write(key, value, new Dot(replicaId, seq), time, deps, foreign);
     }
 

@@ -3,6 +3,7 @@ package io.causalkv.transport;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.Receipt;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import java.time.Duration;
@@ -38,8 +39,8 @@ public interface PeerClient extends AutoCloseable {
         return call(to, PeerOperation.PING, ping, PeerOperation.PING.timeout());
     }
 
-    /** Replicates writes of {@code shard}; false when the peer cannot take them now (retry later). */
-    default boolean replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes)
+    /** Replicates writes of {@code shard}; not accepted when the peer cannot take them now (retry later). */
+    default Receipt replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes)
             throws PeerUnreachableException {
         return call(to, PeerOperation.REPLICATE, new PeerOperation.Replication(from, shard, writes),
                 PeerOperation.REPLICATE.timeout());

@@ -3,6 +3,7 @@ package io.causalkv.transport;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.Receipt;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import java.util.List;
@@ -14,7 +15,7 @@ public interface PeerHandler {
     PingReply onPing(Ping ping);
 
     /** Takes replicated writes; false when they cannot be taken now (the sender retries). */
-    boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes);
+    Receipt onReplicate(NodeAddress from, ShardRef shard, List<Write> writes);
 
     /** The entries the request's clock does not cover, for anti-entropy and state transfer; empty if no such replica. */
     Optional<StateDelta> onSync(PeerOperation.SyncRequest request);

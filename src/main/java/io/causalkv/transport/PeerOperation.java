@@ -7,6 +7,7 @@ import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.Receipt;
 import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.SyncCursor;
@@ -85,7 +86,7 @@ public final class PeerOperation<Q, A> {
             json -> new PingReply(Wire.decodeMap(json.get("map")), Wire.decodeShardStatus(json.get("status"))),
             PeerHandler::onPing);
 
-    public static final PeerOperation<Replication, Boolean> REPLICATE = new PeerOperation<>("replicate", Duration.ofMillis(1_000),
+    public static final PeerOperation<Replication, Receipt> REPLICATE = new PeerOperation<>("replicate", Duration.ofMillis(1_000),
             r -> {
                 ObjectNode body = object().put("from", r.from().toString()).set("shard", Wire.shardRef(r.shard()));
                 ArrayNode writes = body.putArray("writes");
@@ -97,8 +98,9 @@ public final class PeerOperation<Q, A> {
                 json.get("writes").forEach(w -> writes.add(Wire.decodeWrite(w)));
                 return new Replication(address(json, "from"), Wire.decodeShardRef(json.get("shard")), writes);
             },
-            accepted -> object().put("accepted", accepted),
-            json -> json.path("accepted").asBoolean(false),
+            receipt -> object().put("accepted", receipt.accepted()).put("applied", receipt.applied()),
+            // A peer that does not say how far it applied holds nothing for the acknowledgement.
+            json -> new Receipt(json.path("accepted").asBoolean(false), json.path("applied").asLong(0)),
             (handler, r) -> handler.onReplicate(r.from(), r.shard(), r.writes()));
 
     public static final PeerOperation<SyncRequest, Optional<StateDelta>> SYNC = new PeerOperation<>("sync", Duration.ofMillis(4_000),

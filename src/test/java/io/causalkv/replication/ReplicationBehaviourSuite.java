@@ -127,6 +127,30 @@ abstract class ReplicationBehaviourSuite {
 
     // ---- causality ---------------------------------------------------------------------------
 
+    /**
+     * Issue 17 item 4: one request claiming the latest Lamport time pinned every replica's clock
+     * there for good; from then on writes tied, the replica id decided, and a client's later write
+     * lost to its own earlier one at another node in one rotation of three. A client's claimed
+     * time now moves a shard's clock no further than physical time plus the allowed skew.
+     */
+    @Test
+    void aClaimedFarFutureTimeCannotMakeAClientsLaterWriteLoseToItsEarlierOne() throws Exception {
+        com.fasterxml.jackson.databind.node.ObjectNode forged =
+                (com.fasterxml.jackson.databind.node.ObjectNode) put(0, "pin", "0", "null").json().get("causal-metadata");
+        forged.put("l", 9007199254740992L);
+        assertEquals(200, putRetrying(0, "pin", "1", forged.toString()).status());
+        for (int from = 0; from < cluster.size(); from++) {
+            int to = (from + 1) % cluster.size();
+            String key = "later-" + from;
+            String first = metadataOf(putRetrying(from, key, "1", "null"));
+            Http.Reply second = putRetrying(to, key, "2", first);
+            assertEquals(200, second.status(), second.body());
+            for (int i = 0; i < cluster.size(); i++) {
+                awaitValue(i, key, metadataOf(second), "2", FIVE_SECONDS);
+            }
+        }
+    }
+
     @Test
     void aReplicaMissingADependencyAnswers503AndNeverTheOldValue() {
         String m0 = metadataOf(put(0, "x", "\"old\"", "null"));

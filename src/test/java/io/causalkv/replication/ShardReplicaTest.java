@@ -52,6 +52,36 @@ class ShardReplicaTest {
         }
     }
 
+    // ---------------------------------------------------------------- what a client may claim
+
+    @Test
+    void aClientsClaimedTimeMovesTheClockNoFurtherThanPhysicalTimePlusTheSkew() {
+        long[] now = {1_000_000};
+        ShardReplica a = new ShardReplica("a", SHARD, EPOCH, () -> now[0]);
+        CausalContext forged = CausalContext.of(EPOCH, Map.of(), CausalContext.MAX_LAMPORT);
+        long pinned = a.put("k", "1", forged, NO_REPLICATION).write().lamport();
+        assertTrue(pinned <= io.causalkv.causal.HybridTime.ceiling(now[0]) + 1, "stamped " + pinned);
+        // A believable claim is still honoured: the next write is after it.
+        long claimed = io.causalkv.causal.HybridTime.ceiling(now[0]) - 5;
+        assertTrue(a.put("k", "2", CausalContext.of(EPOCH, Map.of(), claimed), NO_REPLICATION).write().lamport() > claimed);
+        // Once the wall clock passes a pinned time, writes follow it again.
+        now[0] += io.causalkv.causal.HybridTime.ALLOWED_SKEW_MILLIS + 1_000;
+        long later = a.put("k", "3", CausalContext.EMPTY, NO_REPLICATION).write().lamport();
+        assertEquals(io.causalkv.causal.HybridTime.floor(now[0]), later);
+    }
+
+    @Test
+    void aWriteNeverStoresAHistoryOfANewerEpochThanItsReplicas() {
+        // kvs-keys takes writes ahead of their dependencies; a history of an epoch this replica
+        // has not reached made every reader of the key unsatisfiable everywhere (issue 17 item 4).
+        ShardReplica a = replica("a");
+        CausalContext future = contextOf(OTHER_SHARD, EPOCH + 97, "z", 5);
+        a.put("k", "1", future, NO_REPLICATION);
+        CausalContext reader = readContext(a, "k");
+        assertTrue(reader.epoch() <= EPOCH, "a reader of k was handed epoch " + reader.epoch());
+        assertTrue(a.satisfies(reader), "a reader of k is satisfied where k was read");
+    }
+
     // ---------------------------------------------------------------- local writes
 
     @Test
@@ -241,14 +271,14 @@ class ShardReplicaTest {
         Write effect = b.put("y", "2", readContext(b, "x"), NO_REPLICATION).write();
         assertEquals(VectorClock.EMPTY.with("a", 1), effect.deps());
 
-        assertTrue(c.receive(List.of(effect)));
+        assertEquals(new Receipt(true, 0), c.receive(List.of(effect)), "buffered: nothing of b's applied");
         assertNull(c.read("y"), "y depends on x, which c has not applied");
         assertEquals(1, c.buffered());
         assertEquals(VectorClock.EMPTY, c.applied());
         assertEquals(0, c.liveKeyCount());
         assertFalse(c.satisfies(readContext(b, "y")));
 
-        assertTrue(c.receive(List.of(cause)));
+        assertEquals(new Receipt(true, 1), c.receive(List.of(cause)), "a's write applied");
         assertEquals("1", value(c, "x"));
         assertEquals("2", value(c, "y"));
         assertEquals(0, c.buffered());
@@ -286,11 +316,11 @@ class ShardReplicaTest {
         for (long seq = 2; seq <= capacity + 1; seq++) {
             waiting.add(new Write("k" + seq, "1", new Dot("a", seq), seq, VectorClock.EMPTY, CausalContext.EMPTY));
         }
-        assertTrue(b.receive(waiting));
+        assertEquals(new Receipt(true, 0), b.receive(waiting));
         assertEquals(capacity, b.buffered(), "every write waits for a:1");
         Write gap = new Write("k1", "1", new Dot("a", 1), 1, VectorClock.EMPTY, CausalContext.EMPTY);
 
-        boolean accepted = b.receive(List.of(gap));
+        boolean accepted = b.receive(List.of(gap)).accepted();
 
         assertTrue(b.applied().covers(gap.dot()), "a:1 is deliverable and must not be refused");
         assertTrue(accepted);

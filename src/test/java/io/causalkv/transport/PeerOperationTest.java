@@ -12,6 +12,7 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.ShardStatus;
+import io.causalkv.replication.Receipt;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.SyncCursor;
 import io.causalkv.replication.Write;
@@ -49,9 +50,9 @@ class PeerOperationTest {
         }
 
         @Override
-        public boolean onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
+        public Receipt onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
             received.add(new PeerOperation.Replication(from, shard, writes));
-            return true;
+            return new Receipt(true, 7);
         }
 
         @Override
@@ -98,7 +99,7 @@ class PeerOperationTest {
         PingReply reply = roundTrip(PeerOperation.PING, new Ping(A, MAP), receiver);
         assertEquals(MAP, reply.map());
         assertEquals(new ShardStatus(SHARD, CLOCK, 12, true), reply.status());
-        assertEquals(true, roundTrip(PeerOperation.REPLICATE, new PeerOperation.Replication(A, SHARD, List.of(WRITE)), receiver));
+        assertEquals(new Receipt(true, 7), roundTrip(PeerOperation.REPLICATE, new PeerOperation.Replication(A, SHARD, List.of(WRITE)), receiver));
         assertEquals(Optional.of(new StateDelta(CLOCK, List.of(ENTRY), SyncCursor.at("k"))),
                 roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500, 7), receiver));
         assertEquals(MAP, roundTrip(PeerOperation.JOIN, B, receiver));

@@ -1,5 +1,6 @@
 package io.causalkv.api.ops;
 
+import io.causalkv.keys.Acknowledgements;
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeGauges;
 import io.causalkv.node.NodeStatus;
@@ -62,6 +63,14 @@ public final class NodeMetrics {
                 .register(registry);
         FunctionCounter.builder("causalkv.handoff.entries.received", node, Node::handedOverEntriesReceived)
                 .description("Entries this node took from reshard hand-overs (from peers or itself): copies of moved keys")
+                .register(registry);
+        FunctionCounter.builder("causalkv.writes.acknowledged", node.acknowledgements(), Acknowledgements::peerHeld)
+                .description("Writes acknowledged under KVS_WRITE_ACKS=2, by copies held when answered: applied at a peer too")
+                .tag("copies", "2")
+                .register(registry);
+        FunctionCounter.builder("causalkv.writes.acknowledged", node.acknowledgements(), Acknowledgements::singleCopy)
+                .description("Writes acknowledged under KVS_WRITE_ACKS=2, by copies held when answered: applied at a peer too")
+                .tag("copies", "1")
                 .register(registry);
         FunctionCounter.builder("causalkv.handoff.entries.sent", node.peerTraffic(), CountingPeerClient::handedOverEntries)
                 .description("Entries sent to new owners in reshards and view changes (once per receiving member)")
