@@ -7,4 +7,7 @@ public interface CausalMessage {
 
     /** Writes (of this shard) that must be applied first; never includes {@link #dot()} itself. */
     VectorClock deps();
+
+    /** At least the bytes it takes: buffers of messages are bounded by bytes, not only by count. */
+    long encodedSize();
 }

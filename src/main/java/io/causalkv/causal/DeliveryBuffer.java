@@ -10,17 +10,21 @@ import java.util.TreeMap;
 /**
  * Replicated writes that arrived before their dependencies, waiting for causal delivery. A
  * message is deliverable when it is the next one of its origin (FIFO per replica) and the applied
- * clock covers its dependencies. Bounded: a full buffer refuses, and the sender keeps the write
- * and retries (API.md 6.4: never dropped). Not thread-safe; the replica's lock guards it.
+ * clock covers its dependencies. Bounded by count and by bytes (writes are up to 1 MiB each: a
+ * bound by count alone let it grow to 100 GB): a full buffer refuses, and the sender keeps the
+ * write and retries (API.md 6.4: never dropped). Not thread-safe; the replica's lock guards it.
  */
 public final class DeliveryBuffer<M extends CausalMessage> {
 
     private final int capacity;
+    private final long maxBytes;
     private final Map<String, TreeMap<Long, M>> byOrigin = new HashMap<>();
     private int size;
+    private long bytes;
 
-    public DeliveryBuffer(int capacity) {
+    public DeliveryBuffer(int capacity, long maxBytes) {
         this.capacity = capacity;
+        this.maxBytes = maxBytes;
     }
 
     /** Adds a message; false when the buffer is full. A message already buffered is accepted again. */
@@ -29,7 +33,8 @@ public final class DeliveryBuffer<M extends CausalMessage> {
         if (queue.containsKey(message.dot().seq())) {
             return true;
         }
-        if (size >= capacity) {
+        // An empty buffer takes a message of any size: one larger than the bound must not wait for ever.
+        if (size >= capacity || (size > 0 && bytes + message.encodedSize() > maxBytes)) {
             if (queue.isEmpty()) {
                 byOrigin.remove(message.dot().replica());
             }
@@ -37,6 +42,7 @@ public final class DeliveryBuffer<M extends CausalMessage> {
         }
         queue.put(message.dot().seq(), message);
         size++;
+        bytes += message.encodedSize();
         return true;
     }
 
@@ -56,13 +62,14 @@ public final class DeliveryBuffer<M extends CausalMessage> {
                 TreeMap<Long, M> queue = origin.getValue();
                 long have = clock.get(origin.getKey());
                 while (!queue.isEmpty() && queue.firstKey() <= have) {
-                    queue.pollFirstEntry();
+                    bytes -= queue.pollFirstEntry().getValue().encodedSize();
                     size--;
                 }
                 while (!queue.isEmpty() && queue.firstKey() == clock.get(origin.getKey()) + 1
                         && clock.covers(queue.firstEntry().getValue().deps())) {
                     M next = queue.pollFirstEntry().getValue();
                     size--;
+                    bytes -= next.encodedSize();
                     out.add(next);
                     clock = clock.with(origin.getKey(), next.dot().seq());
                     progress = true;
@@ -77,5 +84,16 @@ public final class DeliveryBuffer<M extends CausalMessage> {
 
     public int size() {
         return size;
+    }
+
+    /** Whether the message {@code seq} of {@code origin} waits here. */
+    public boolean holds(String origin, long seq) {
+        TreeMap<Long, M> queue = byOrigin.get(origin);
+        return queue != null && queue.containsKey(seq);
+    }
+
+    /** The bytes of the messages it holds, as their {@link CausalMessage#encodedSize()} counts them. */
+    public long bytes() {
+        return bytes;
     }
 }

@@ -1,6 +1,7 @@
 package io.causalkv.cluster;
 
 import io.causalkv.transport.PeerClient;
+import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.PeerUnreachableException;
 import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
@@ -39,6 +40,8 @@ public final class FailureDetector implements AutoCloseable {
     /** A peer heard from within this window (more than a period: pings arrive a period apart, give or take) is not probed. */
     public static final long HEARD_WINDOW_MILLIS = PERIOD_MILLIS * 3 / 2;
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
+    /** A failed probe that took longer than this (its timeout and then some) failed late. */
+    static final long LATE_AFTER_NANOS = PeerOperation.PING.timeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
 
     private final Membership membership;
     private final boolean removesFailed;
@@ -48,6 +51,8 @@ public final class FailureDetector implements AutoCloseable {
     private final ScheduledExecutorService rounds;
     private final ExecutorService probes;
     private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
+    /** Peers whose last probe failed late, with no verdict: the next failure counts. */
+    private final Set<NodeAddress> excusedOnce = ConcurrentHashMap.newKeySet();
 
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
         this(membership, client, onReply, () -> ShardStatus.NONE, true);
@@ -98,15 +103,42 @@ public final class FailureDetector implements AutoCloseable {
         return !health.isReachable() || now - health.lastHeard() >= TimeUnit.MILLISECONDS.toNanos(HEARD_WINDOW_MILLIS);
     }
 
+    /**
+     * A peer this node does not count as reachable has just called it: probes it now rather than
+     * at the next round, so that writes go to it again at once (issue 17: up to a round of
+     * single-copy acknowledgements after every heal). Its call alone proves nothing of this
+     * node's way to it (a one-way cut), so it takes a probe.
+     */
+    public void probeSoon(NodeAddress peer) {
+        if (!membership.health(peer).isReachable() && inFlight.add(peer)) {
+            try {
+                probes.execute(() -> probe(peer));
+            } catch (java.util.concurrent.RejectedExecutionException stopping) {
+                inFlight.remove(peer);
+            }
+        }
+    }
+
     /** Probes one peer now; true when it answered. */
     public boolean probe(NodeAddress peer) {
+        long start = membership.now();
         try {
             PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map(), status.get()));
             membership.health(peer).succeeded(membership.now());
+            excusedOnce.remove(peer);
             membership.adopt(reply.map());
             onReply.accept(peer, reply);
             return true;
         } catch (PeerUnreachableException e) {
+            if (membership.now() - start > LATE_AFTER_NANOS && excusedOnce.add(peer)) {
+                // The answer was awaited far past its timeout: this node itself stalled (a GC
+                // pause, CPU starvation, SIGSTOP), and may not have read an answer that came in
+                // time. No verdict once (issue 17: a 400 ms stall made a node suspect every peer
+                // and acknowledge its next writes on one copy); a second failure in a row counts.
+                LOG.log(Level.DEBUG, "probe of {0} failed {1} ms late: no verdict", peer,
+                        (membership.now() - start - LATE_AFTER_NANOS) / 1_000_000);
+                return false;
+            }
             membership.health(peer).failed();
             return false;
         } catch (RuntimeException e) {

@@ -70,8 +70,8 @@ public final class PeerHealth {
 
     /**
      * The current spell of contact, or -1 when the peer is not reachable. A write queued for the
-     * peer during this spell is not one it missed while cut off, so it need not wait for the peer
-     * to be stable (API.md 6.4 wants it stored there; 10.3 holds back only the missed ones).
+     * peer before this spell is one it missed while cut off: it is held unseen there until their
+     * contact is stable (API.md 10.3); one queued during it is shown at once.
      */
     public synchronized long contact() {
         return reachable ? contact : -1;
@@ -80,6 +80,15 @@ public final class PeerHealth {
     /** Reachable and answering continuously for long enough to resume deliveries. */
     public synchronized boolean isStable(long now) {
         return reachable && now - upSince >= STABLE_AFTER_NANOS;
+    }
+
+    /**
+     * Seen alive, and not in stable contact now: the writes it missed while cut off from this
+     * node, which it sends flagged, are held unseen (API.md 10.3: a replica that lost contact must
+     * still lack them 1 s after it is back). A node never seen alive is no reconnection.
+     */
+    public synchronized boolean isReconnecting(long now) {
+        return seenAlive && !isStable(now);
     }
 
     /**

@@ -3,8 +3,8 @@ package io.causalkv.keys;
 import java.time.Duration;
 
 /**
- * {@code KVS_WRITE_ACKS=2} (API.md 6.4): a write is answered once a peer of its shard has applied
- * it, or after {@link #WAIT}, whichever comes first (then it counts as single-copy). Only the {@code kvs} dialect stacks it.
+ * {@code KVS_WRITE_ACKS=2} (API.md 6.4): a write is answered once a peer of its shard holds it
+ * ({@link io.causalkv.replication.Receipt}), or after {@link #WAIT}, whichever comes first (then it counts as single-copy). Only the {@code kvs} dialect stacks it.
  */
 public final class AckWait implements KeyStore {
 

@@ -4,7 +4,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * How this node's {@code KVS_WRITE_ACKS=2} writes were acknowledged (API.md 6.4): once a peer
- * had applied them, or without a peer copy (no peer could take them promptly, or none did within
+ * held them (applied, or held unseen until its contact with this node is stable), or without a peer copy (no peer could take them promptly, or none did within
  * the wait). A single-copy write is lost if this node dies before its replication catches up;
  * {@code /metrics} reports both, so that the window is measured, not assumed.
  */

@@ -140,6 +140,15 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
         return fanout;
     }
 
+    /** Runs {@code work} on the node's pool for peer calls (done at once, undone, once the node is stopping). */
+    java.util.concurrent.CompletableFuture<Void> inBackground(Runnable work) {
+        try {
+            return java.util.concurrent.CompletableFuture.runAsync(work, peerCalls);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            return java.util.concurrent.CompletableFuture.completedFuture(null);
+        }
+    }
+
     FailureDetector failureDetector() {
         return failureDetector;
     }

@@ -26,6 +26,9 @@ import java.util.function.Supplier;
  */
 final class PeerReceiver implements PeerHandler {
 
+    /** How long a replication answer waits for a pull of the writes the receiver lacks before them. */
+    private static final long GAP_PULL_WAIT_MILLIS = 150;
+
     private final Supplier<ClusterRuntime> cluster;
 
     /** @param cluster the node's cluster side; throws when the node is not in a cluster */
@@ -38,21 +41,49 @@ final class PeerReceiver implements PeerHandler {
         ClusterRuntime c = cluster.get();
         c.membership().learn(ping.from());
         c.membership().health(ping.from()).heardFrom(c.membership().now());
+        c.failureDetector().probeSoon(ping.from());
         c.membership().adopt(ping.map());
         c.observe(ping.from(), ping.status());
         return new PingReply(c.membership().map(), c.status());
     }
 
     @Override
-    public Receipt onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
-        LocalShard here = cluster.get().host().current();
+    public Receipt onReplicate(PeerOperation.Replication replication) {
+        NodeAddress from = replication.from();
+        List<Write> writes = replication.writes();
+        ShardRef shard = replication.shard();
+        ClusterRuntime c = cluster.get();
+        c.failureDetector().probeSoon(from);
+        LocalShard here = c.host().current();
         if (here != null && here.ref().equals(shard)) {
-            return here.replica().receive(writes);
+            // API.md 10.3 at the receiving end: the writes this node missed while cut off from the
+            // sender are held unseen while their contact is not stable again (the maintenance
+            // round shows them later), and count as held for the sender's acknowledgement all the same.
+            Receipt receipt = replication.missed() && c.membership().health(from).isReconnecting(c.membership().now())
+                    ? here.replica().stage(from, writes) : here.replica().receiveFrom(from, writes);
+            if (receipt.accepted() && !writes.isEmpty() && receipt.held() < writes.get(writes.size() - 1).dot().seq()) {
+                // Writes it lacks before these: pulled from the sender now, and if they come
+                // within a short wait, this answer already counts these as held (the sender's
+                // client is waiting for it, up to 200 ms).
+                awaitBriefly(c.inBackground(() -> here.antiEntropy().fillGapFrom(from)));
+                receipt = here.replica().receipt(receipt.accepted(), writes);
+            }
+            return receipt;
         }
         // Not taken, so not acknowledged: writes of an older layout reach the new one through
         // their coordinator's hand-over, and writes of a layout this node has not adopted yet
         // are resent later.
         return Receipt.REFUSED;
+    }
+
+    private static void awaitBriefly(java.util.concurrent.CompletableFuture<Void> work) {
+        try {
+            work.get(GAP_PULL_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            // it goes on in the background; the sender's next batch learns of it
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Override

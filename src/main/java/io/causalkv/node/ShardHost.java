@@ -201,6 +201,18 @@ final class ShardHost implements AutoCloseable {
         }
         staging.expire();
         retired.handOverLate();
+        if (now != null) {
+            releaseStagedWrites(now);
+        }
+    }
+
+    /**
+     * Shows the writes held from peers that are stable again (API.md 10.3 is over for them) or
+     * have failed (what is held is then the only other copy of their writes, so it is shown).
+     */
+    private void releaseStagedWrites(LocalShard shard) {
+        long now = membership.now();
+        shard.replica().releaseStaged(node -> !membership.health(node).isReconnecting(now) || membership.health(node).hasFailed(now));
     }
 
     /**

@@ -34,6 +34,7 @@ public final class AntiEntropy {
     private final Supplier<List<NodeAddress>> peers;
     private final Map<NodeAddress, VectorClock> peerClocks = new ConcurrentHashMap<>();
     private final BooleanSupplier holdsImported;
+    private final java.util.Set<NodeAddress> gapPulls = ConcurrentHashMap.newKeySet();
 
     /** @param holdsImported whether the replica has its shard's state, handed-over entries included (it is ready) */
     public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica,
@@ -115,6 +116,54 @@ public final class AntiEntropy {
             return pull(peer, System.nanoTime() + PeerOperation.SYNC.timeout().toNanos(), epoch) != Pull.TIMED_OUT;
         } catch (PeerUnreachableException e) {
             return false;
+        }
+    }
+
+    /**
+     * A write from {@code peer} reached this replica but follows writes of the peer's that this
+     * one lacks (it was cut off longer than the removal time, took writes meanwhile, and rejoined
+     * with new senders): this replica can only buffer it, and it would be on one replica alone.
+     * Pulls what the peer has at once; while the peer is not stable, the pull is held unseen
+     * ({@link StagedWrites}, API.md 10.3) and still counts for the peer's acknowledgements.
+     * One at a time per peer; bounded like a page.
+     */
+    public void fillGapFrom(NodeAddress peer) {
+        if (!gapPulls.add(peer)) {
+            return;
+        }
+        try {
+            long deadline = System.nanoTime() + PeerOperation.SYNC.timeout().toNanos();
+            if (!membership.health(peer).isReconnecting(membership.now())) {
+                pull(peer, deadline);
+            } else {
+                pullUnseen(peer, deadline);
+            }
+        } catch (PeerUnreachableException e) {
+            // anti-entropy repairs it later
+        } finally {
+            gapPulls.remove(peer);
+        }
+    }
+
+    private void pullUnseen(NodeAddress peer, long deadlineNanos) throws PeerUnreachableException {
+        PeerOperation.SyncRequest request = new PeerOperation.SyncRequest(self, replica.ref(), replica.applied(),
+                holdsImported.getAsBoolean(), PAGE_ENTRIES);
+        VectorClock first = null;
+        List<StateDelta.KeyedEntry> entries = new java.util.ArrayList<>();
+        while (System.nanoTime() < deadlineNanos) {
+            Duration timeout = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
+            Optional<StateDelta> answer = client.sync(peer, request, timeout);
+            if (answer.isEmpty()) {
+                return;
+            }
+            StateDelta page = answer.get();
+            first = first == null ? page.clock() : first;
+            entries.addAll(page.entries());
+            if (!page.isPartial()) {
+                replica.stage(peer, new StateDelta(first, entries));
+                return;
+            }
+            request = request.after(page.next());
         }
     }
 

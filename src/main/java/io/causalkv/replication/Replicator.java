@@ -19,8 +19,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * Spreads the writes this node coordinates to the other replicas of its shard, one
- * {@link PeerSender} per peer, and lets a client write wait (boundedly) until one peer has applied
- * it (a peer that only buffers it does not hold it: see {@link Receipt}).
+ * {@link PeerSender} per peer, and lets a client write wait (boundedly) until one peer holds it
+ * (a peer that only buffers it does not: see {@link Receipt}).
  */
 public final class Replicator implements AutoCloseable {
 
@@ -56,14 +56,14 @@ public final class Replicator implements AutoCloseable {
     }
 
     public void replicate(Write write) {
-        senders.values().forEach(sender -> sender.offer(write));
+        long size = write.encodedSize();
+        senders.values().forEach(sender -> sender.offer(write, size));
     }
 
     /**
-     * Waits until a peer has applied the write with sequence {@code seq}, at most {@code bound};
-     * returns at once when no peer can take it promptly: none is reachable, or each reachable one
-     * has just reconnected and still has missed writes held back before this one (API.md 6.4,
-     * 10.3). True when acknowledged.
+     * Waits until a peer holds the write with sequence {@code seq} (applied it, or holds it unseen
+     * until their contact is stable: {@link Receipt}), at most {@code bound}; returns at once when
+     * no peer is reachable (API.md 6.4, 10.2). True when acknowledged.
      */
     public boolean awaitAcknowledgement(long seq, Duration bound) {
         if (senders.values().stream().noneMatch(PeerSender::deliversPromptly)) {
@@ -87,7 +87,7 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** A peer newly applied this node's writes {@code first..last}. */
+    /** A peer newly holds this node's writes {@code first..last}. */
     private void acknowledged(long first, long last) {
         waiting.subMap(first, true, last, true).values().forEach(f -> f.complete(null));
     }
@@ -95,6 +95,11 @@ public final class Replicator implements AutoCloseable {
     /** Writes waiting to be sent, over all peers. */
     public int queued() {
         return senders.values().stream().mapToInt(PeerSender::queued).sum();
+    }
+
+    /** The bytes of the writes waiting to be sent, over all peers. */
+    public long queuedBytes() {
+        return senders.values().stream().mapToLong(PeerSender::queuedBytes).sum();
     }
 
     /** How long the oldest unsent write has waited, over all peers (an upper bound; 0 if none). */

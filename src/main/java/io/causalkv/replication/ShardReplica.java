@@ -4,7 +4,9 @@ import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.DeliveryBuffer;
 import io.causalkv.causal.Dot;
 import io.causalkv.causal.HybridTime;
+import io.causalkv.causal.Interner;
 import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.store.EncodedSize;
 import io.causalkv.store.Entry;
@@ -19,6 +21,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
  * This node's replica of its shard: the versioned store, the clock of applied writes, a Lamport
@@ -29,12 +32,20 @@ public final class ShardReplica {
 
     /** Writes that may wait for their dependencies at once; more are refused and resent later. */
     public static final int DELIVERY_BUFFER_CAPACITY = 100_000;
+    /** ... and their bytes (so are the writes held unseen, {@link StagedWrites}). */
+    public static final long DELIVERY_BUFFER_BYTES = 64L * 1024 * 1024;
 
     private final String replicaId;
     private final int shard;
     private final long epoch;
     private final VersionedStore store = new VersionedStore();
-    private final DeliveryBuffer<Write> buffer = new DeliveryBuffer<>(DELIVERY_BUFFER_CAPACITY);
+    private final DeliveryBuffer<Write> buffer = new DeliveryBuffer<>(DELIVERY_BUFFER_CAPACITY, DELIVERY_BUFFER_BYTES);
+    /**
+     * The histories in other shards that stored entries carry, one instance each: a client's
+     * writes to many keys carry the same one, and each entry kept its own copy (issue 17).
+     */
+    private final Interner<CausalContext> histories = new Interner<>(1_024);
+    private final StagedWrites staged = new StagedWrites(DELIVERY_BUFFER_CAPACITY, DELIVERY_BUFFER_BYTES);
     private volatile VectorClock applied = VectorClock.EMPTY;
     /** Replica ids that coordinate writes in this epoch (added before their first write is stored). */
     private final Set<String> epochReplicas = ConcurrentHashMap.newKeySet();
@@ -162,25 +173,101 @@ public final class ShardReplica {
 
     /**
      * Takes writes replicated from another replica: applies those whose dependencies are met,
-     * buffers the rest. Not accepted when the buffer is full (the sender keeps them and retries);
-     * the receipt says how far the origin of the last write is applied here.
+     * buffers the rest. Not accepted when the buffer is full (the sender keeps them and retries).
      */
     public synchronized Receipt receive(List<Write> writes) {
         boolean accepted = true;
         for (Write write : writes) {
-            if (applied.covers(write.dot())) {
-                continue;
-            }
-            if (isDeliverable(write)) {
-                // Applied at once: a deliverable write never depends on room in the buffer.
-                apply(write);
-                drainBuffer();
-            } else if (!buffer.offer(write)) {
-                accepted = false;
-            }
+            accepted &= deliver(write);
         }
         drainBuffer();
-        return new Receipt(accepted, writes.isEmpty() ? 0 : applied.get(writes.get(writes.size() - 1).dot().replica()));
+        return receipt(accepted, writes);
+    }
+
+    /**
+     * Takes writes from {@code from}, a peer in stable contact: first whatever was held from it,
+     * then these (they follow the held ones in its order).
+     */
+    public synchronized Receipt receiveFrom(NodeAddress from, List<Write> writes) {
+        releaseStaged(from::equals);
+        return receive(writes);
+    }
+
+    /**
+     * Holds writes from {@code from}, a peer not in stable contact, without showing them (see
+     * {@link StagedWrites}). Not accepted when full.
+     */
+    public synchronized Receipt stage(NodeAddress from, List<Write> writes) {
+        if (frozen) {
+            return receive(writes); // see freeze()
+        }
+        boolean accepted = true;
+        for (Write write : writes) {
+            if (!applied.covers(write.dot())) {
+                accepted &= staged.stage(from, write);
+            }
+        }
+        return receipt(accepted, writes);
+    }
+
+    /**
+     * Holds unseen a whole pull from {@code from}, a peer not in stable contact: what it had that
+     * this replica lacked, typically the writes it took while cut off, which its later writes
+     * depend on (so only with them do those count as held here). False when it does not fit.
+     */
+    public synchronized boolean stage(NodeAddress from, StateDelta pulled) {
+        if (frozen) {
+            merge(pulled); // see freeze()
+            return true;
+        }
+        return staged.stage(from, pulled);
+    }
+
+    /** Shows the writes held from the peers {@code releasable} accepts (stable again, or failed). */
+    public synchronized void releaseStaged(Predicate<NodeAddress> releasable) {
+        staged.release(releasable, this::merge, this::deliver); // a write the full buffer refuses stays held
+        drainBuffer();
+    }
+
+    /** The nodes this replica holds writes from that it does not show yet. */
+    public synchronized List<NodeAddress> stagedOrigins() {
+        return staged.origins();
+    }
+
+    public synchronized int stagedCount() {
+        return staged.size();
+    }
+
+    /** Applies {@code write}, or buffers it until its dependencies arrive; false when the buffer is full. */
+    private boolean deliver(Write write) {
+        if (applied.covers(write.dot())) {
+            return true;
+        }
+        if (isDeliverable(write)) {
+            // Applied at once: a deliverable write never depends on room in the buffer.
+            apply(write);
+            drainBuffer();
+            return true;
+        }
+        return buffer.offer(write);
+    }
+
+    /**
+     * How far the origin of the last of {@code writes} is held here: applied, then an unbroken
+     * run of its writes held unseen (shown when its node is stable or has failed) or waiting in
+     * the buffer for writes of other origins. A gap ends the run: what follows it waits for a
+     * write of the origin's that may be on no other replica, and would die with the origin.
+     */
+    public synchronized Receipt receipt(boolean accepted, List<Write> writes) {
+        if (writes.isEmpty()) {
+            return new Receipt(accepted, 0);
+        }
+        String origin = writes.get(writes.size() - 1).dot().replica();
+        long held = Math.max(applied.get(origin), staged.pulledThrough(origin));
+        while (staged.holds(origin, held + 1) || buffer.holds(origin, held + 1)) {
+            held++;
+        }
+        return new Receipt(accepted, held);
     }
 
     /**
@@ -264,7 +351,7 @@ public final class ShardReplica {
     public synchronized void merge(StateDelta delta) {
         epochReplicas.addAll(delta.clock().entries().keySet());
         for (StateDelta.KeyedEntry keyed : delta.entries()) {
-            store.applyIfNewer(keyed.key(), keyed.entry());
+            store.applyIfNewer(keyed.key(), shared(keyed.entry()));
             lamport = Math.max(lamport, keyed.entry().lamport());
         }
         if (!delta.isPartial()) {
@@ -280,7 +367,7 @@ public final class ShardReplica {
      */
     public synchronized void importEntries(List<StateDelta.KeyedEntry> entries) {
         for (StateDelta.KeyedEntry keyed : entries) {
-            store.applyIfNewer(keyed.key(), keyed.entry());
+            store.applyIfNewer(keyed.key(), shared(keyed.entry()));
             lamport = Math.max(lamport, keyed.entry().lamport());
         }
     }
@@ -291,6 +378,10 @@ public final class ShardReplica {
      */
     public synchronized void freeze() {
         frozen = true;
+        // The layout is changing and this replica's keys move with what it shows: held writes
+        // go now, or they would reach the new owners only by a late hand-over (the first attempt
+        // at holding writes here released them into a retired replica: 9.7 s to converge).
+        releaseStaged(node -> true);
         wakeWaiters(); // requests waiting for dependencies here go to the new layout instead
     }
 
@@ -335,6 +426,12 @@ public final class ShardReplica {
         return new Write(key, value, new Dot(replicaId, seq), time, deps, foreign);
     }
 
+    /** The entry with its history shared with equal ones already stored. */
+    private Entry shared(Entry entry) {
+        CausalContext history = histories.intern(entry.foreign());
+        return history == entry.foreign() ? entry : entry.withForeign(history);
+    }
+
     private void requireNotFrozen() {
         if (frozen) {
             throw new ReplicaFrozenException(ref());
@@ -343,7 +440,8 @@ public final class ShardReplica {
 
     private Entry apply(Write write) {
         epochReplicas.add(write.dot().replica());
-        Entry previous = store.applyIfNewer(write.key(), write.toEntry());
+        Entry previous = store.applyIfNewer(write.key(), new Entry(write.value(), write.dot(), write.lamport(),
+                histories.intern(write.foreign())));
         applied = applied.with(write.dot().replica(), write.dot().seq());
         lamport = Math.max(lamport, write.lamport());
         wakeWaiters();

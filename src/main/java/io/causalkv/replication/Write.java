@@ -20,6 +20,6 @@ public record Write(String key, String value, Dot dot, long lamport, VectorClock
 
     /** At least the bytes this write takes in a replication message (see {@link EncodedSize}). */
     public long encodedSize() {
-        return EncodedSize.of(key, toEntry()) + EncodedSize.clock(deps);
+        return EncodedSize.of(key, value, dot.replica(), foreign) + EncodedSize.clock(deps);
     }
 }

@@ -22,9 +22,17 @@ public final class EncodedSize {
 
     /** An entry of {@code key}: the key, the value's JSON text, its dot, and its history in other shards. */
     public static long of(String key, Entry entry) {
-        long size = ENTRY_FIXED + (long) MAX_ESCAPED_CHAR * key.length() + utf8(entry.dot().replica()) + context(entry.foreign());
         // The value is JSON text already: it goes out as it is.
-        return entry.value() == null ? size : size + utf8(entry.value());
+        return of(key, entry.replica(), entry.foreign()) + entry.valueBytes();
+    }
+
+    /** The same for a write's parts, its value as JSON text (null for a deletion). */
+    public static long of(String key, String value, String replica, CausalContext foreign) {
+        return of(key, replica, foreign) + (value == null ? 0 : utf8(value));
+    }
+
+    private static long of(String key, String replica, CausalContext foreign) {
+        return ENTRY_FIXED + (long) MAX_ESCAPED_CHAR * key.length() + utf8(replica) + context(foreign);
     }
 
     public static long context(CausalContext context) {

@@ -25,16 +25,30 @@ public final class Entry {
     private final CausalContext foreign;
 
     public Entry(String value, Dot dot, long lamport, CausalContext foreign) {
-        this.value = value == null ? null : value.getBytes(StandardCharsets.UTF_8);
-        this.replica = dot.replica();
-        this.seq = dot.seq();
+        this(value == null ? null : value.getBytes(StandardCharsets.UTF_8), dot.replica(), dot.seq(), lamport, foreign);
+    }
+
+    private Entry(byte[] value, String replica, long seq, long lamport, CausalContext foreign) {
+        this.value = value;
+        this.replica = replica;
+        this.seq = seq;
         this.lamport = lamport;
         this.foreign = Objects.requireNonNull(foreign);
+    }
+
+    /** The same entry with an equal history (a shared instance of it), its value not copied. */
+    public Entry withForeign(CausalContext equalHistory) {
+        return new Entry(value, replica, seq, lamport, equalHistory);
     }
 
     /** The value's JSON text, or null for a tombstone (decoded on each call: reads are rarer than keys). */
     public String value() {
         return value == null ? null : new String(value, StandardCharsets.UTF_8);
+    }
+
+    /** The bytes of the value's UTF-8 JSON text (0 for a tombstone), without decoding it. */
+    public int valueBytes() {
+        return value == null ? 0 : value.length;
     }
 
     public boolean isLive() {

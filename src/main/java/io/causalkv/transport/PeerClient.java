@@ -39,10 +39,13 @@ public interface PeerClient extends AutoCloseable {
         return call(to, PeerOperation.PING, ping, PeerOperation.PING.timeout());
     }
 
-    /** Replicates writes of {@code shard}; not accepted when the peer cannot take them now (retry later). */
-    default Receipt replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes)
+    /**
+     * Replicates writes of {@code shard}; not accepted when the peer cannot take them now (retry
+     * later). {@code missed}: writes the peer missed while cut off, to hold unseen until contact is stable.
+     */
+    default Receipt replicate(NodeAddress to, NodeAddress from, ShardRef shard, List<Write> writes, boolean missed)
             throws PeerUnreachableException {
-        return call(to, PeerOperation.REPLICATE, new PeerOperation.Replication(from, shard, writes),
+        return call(to, PeerOperation.REPLICATE, new PeerOperation.Replication(from, shard, writes, missed),
                 PeerOperation.REPLICATE.timeout());
     }
 

@@ -15,7 +15,7 @@ public interface PeerHandler {
     PingReply onPing(Ping ping);
 
     /** Takes replicated writes; false when they cannot be taken now (the sender retries). */
-    Receipt onReplicate(NodeAddress from, ShardRef shard, List<Write> writes);
+    Receipt onReplicate(PeerOperation.Replication replication);
 
     /** The entries the request's clock does not cover, for anti-entropy and state transfer; empty if no such replica. */
     Optional<StateDelta> onSync(PeerOperation.SyncRequest request);

@@ -37,7 +37,8 @@ import java.util.stream.Collectors;
 public final class PeerOperation<Q, A> {
 
     /** Writes of a shard for a peer replica. */
-    public record Replication(NodeAddress from, ShardRef shard, List<Write> writes) {
+    /** {@code missed}: writes the receiver missed while cut off from the sender (see {@code StagedWrites}). */
+    public record Replication(NodeAddress from, ShardRef shard, List<Write> writes, boolean missed) {
         public Replication {
             writes = List.copyOf(writes);
         }
@@ -88,7 +89,8 @@ public final class PeerOperation<Q, A> {
 
     public static final PeerOperation<Replication, Receipt> REPLICATE = new PeerOperation<>("replicate", Duration.ofMillis(1_000),
             r -> {
-                ObjectNode body = object().put("from", r.from().toString()).set("shard", Wire.shardRef(r.shard()));
+                ObjectNode body = object().put("from", r.from().toString()).put("missed", r.missed())
+                        .set("shard", Wire.shardRef(r.shard()));
                 ArrayNode writes = body.putArray("writes");
                 r.writes().forEach(w -> writes.add(Wire.write(w)));
                 return body;
@@ -96,12 +98,13 @@ public final class PeerOperation<Q, A> {
             json -> {
                 List<Write> writes = new ArrayList<>();
                 json.get("writes").forEach(w -> writes.add(Wire.decodeWrite(w)));
-                return new Replication(address(json, "from"), Wire.decodeShardRef(json.get("shard")), writes);
+                return new Replication(address(json, "from"), Wire.decodeShardRef(json.get("shard")), writes,
+                        json.path("missed").asBoolean(false));
             },
-            receipt -> object().put("accepted", receipt.accepted()).put("applied", receipt.applied()),
-            // A peer that does not say how far it applied holds nothing for the acknowledgement.
-            json -> new Receipt(json.path("accepted").asBoolean(false), json.path("applied").asLong(0)),
-            (handler, r) -> handler.onReplicate(r.from(), r.shard(), r.writes()));
+            receipt -> object().put("accepted", receipt.accepted()).put("held", receipt.held()),
+            // A peer that does not say how far it holds the writes holds nothing for the acknowledgement.
+            json -> new Receipt(json.path("accepted").asBoolean(false), json.path("held").asLong(0)),
+            (handler, r) -> handler.onReplicate(r));
 
     public static final PeerOperation<SyncRequest, Optional<StateDelta>> SYNC = new PeerOperation<>("sync", Duration.ofMillis(4_000),
             s -> object().put("from", s.from().toString()).<ObjectNode>set("shard", Wire.shardRef(s.shard()))

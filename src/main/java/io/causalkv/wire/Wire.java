@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.Dot;
+import io.causalkv.causal.Interner;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Layout;
@@ -106,7 +107,7 @@ public final class Wire {
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             require(!e.getKey().isEmpty(), "empty replica id");
-            entries.put(e.getKey(), positive(e.getValue(), false));
+            entries.put(Interner.REPLICA_IDS.intern(e.getKey()), positive(e.getValue(), false));
         }
         return VectorClock.of(entries);
     }
@@ -268,7 +269,7 @@ public final class Wire {
     }
 
     private static Dot dotOf(JsonNode entry) {
-        return new Dot(entry.get("r").asText(), entry.path("q").asLong());
+        return new Dot(Interner.REPLICA_IDS.intern(entry.get("r").asText()), entry.path("q").asLong());
     }
 
     private static CausalContext foreignOf(JsonNode entry) {

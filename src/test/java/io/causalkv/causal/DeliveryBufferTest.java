@@ -21,6 +21,11 @@ class DeliveryBufferTest {
     /** A bare causal message, printed compactly in failure messages. */
     record Msg(Dot dot, VectorClock deps) implements CausalMessage {
         @Override
+        public long encodedSize() {
+            return 100;
+        }
+
+        @Override
         public String toString() {
             return dot.replica() + ":" + dot.seq() + " deps " + deps;
         }
@@ -41,7 +46,7 @@ class DeliveryBufferTest {
 
     @Test
     void outOfOrderArrivalFromOneOriginIsDeliveredInSequenceOrder() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10, Long.MAX_VALUE);
         Msg first = msg("a", 1);
         Msg second = msg("a", 2, clock("a", 1));
         Msg third = msg("a", 3, clock("a", 2));
@@ -58,7 +63,7 @@ class DeliveryBufferTest {
 
     @Test
     void fifoIsEnforcedEvenWhenDepsDoNotNameThePredecessor() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10, Long.MAX_VALUE);
         Msg second = msg("a", 2);
         buffer.offer(second);
         assertEquals(List.of(), buffer.takeDeliverable(VectorClock.EMPTY));
@@ -68,7 +73,7 @@ class DeliveryBufferTest {
 
     @Test
     void aMessageWaitsForADependencyOnAnotherOriginAndIsReleasedWhenItArrives() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10, Long.MAX_VALUE);
         Msg cause = msg("a", 1);
         Msg effect = msg("b", 1, clock("a", 1));
 
@@ -83,7 +88,7 @@ class DeliveryBufferTest {
 
     @Test
     void aMessageIsReleasedWhenTheAppliedClockAlreadyCoversItsDependency() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10, Long.MAX_VALUE);
         Msg effect = msg("b", 1, clock("a", 2));
         buffer.offer(effect);
         assertEquals(List.of(), buffer.takeDeliverable(clock("a", 1)));
@@ -93,7 +98,7 @@ class DeliveryBufferTest {
     @Test
     void dependencyChainsAcrossOriginsAreReleasedInOneCall() {
         // c:1 <- b:1 <- a:2, a:1 independent; the buffer must loop until no origin makes progress.
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10, Long.MAX_VALUE);
         Msg a1 = msg("a", 1);
         Msg c1 = msg("c", 1);
         Msg b1 = msg("b", 1, clock("c", 1));
@@ -114,7 +119,7 @@ class DeliveryBufferTest {
 
     @Test
     void aDuplicateOfABufferedMessageIsAcceptedButKeptOnce() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10, Long.MAX_VALUE);
         Msg waiting = msg("a", 2);
         assertTrue(buffer.offer(waiting));
         assertTrue(buffer.offer(waiting));
@@ -129,7 +134,7 @@ class DeliveryBufferTest {
 
     @Test
     void messagesAlreadyCoveredByTheAppliedClockAreDiscarded() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(10, Long.MAX_VALUE);
         buffer.offer(msg("a", 1));
         buffer.offer(msg("a", 2));
         buffer.offer(msg("a", 4)); // waits for a:3 even after the covered ones go
@@ -145,7 +150,7 @@ class DeliveryBufferTest {
 
     @Test
     void aFullBufferRefusesNewMessagesAndSizeStaysExact() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(3);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(3, Long.MAX_VALUE);
         assertTrue(buffer.offer(msg("a", 2)));
         assertTrue(buffer.offer(msg("a", 3)));
         assertTrue(buffer.offer(msg("b", 5)));
@@ -167,9 +172,31 @@ class DeliveryBufferTest {
         assertEquals(3, buffer.size());
     }
 
+    /** A message of a given size in bytes. */
+    record Sized(Dot dot, VectorClock deps, long encodedSize) implements CausalMessage {
+    }
+
+    /** Issue 17 item 5: bounded by count alone, a buffer of 100,000 writes of 1 MiB could hold 100 GB. */
+    @Test
+    void theBufferIsBoundedByBytesButAlwaysTakesOneMessage() {
+        DeliveryBuffer<Sized> buffer = new DeliveryBuffer<>(100, 1_000);
+        assertTrue(buffer.offer(new Sized(new Dot("a", 2), VectorClock.EMPTY, 5_000)), "alone, a message of any size");
+        assertFalse(buffer.offer(new Sized(new Dot("a", 3), VectorClock.EMPTY, 10)), "over the bytes");
+        assertEquals(5_000, buffer.bytes());
+        assertEquals(1, buffer.takeDeliverable(clock("a", 1)).size());
+        assertEquals(0, buffer.bytes());
+        assertTrue(buffer.offer(new Sized(new Dot("b", 2), VectorClock.EMPTY, 600)));
+        assertFalse(buffer.offer(new Sized(new Dot("b", 3), VectorClock.EMPTY, 600)), "600 + 600 > 1,000");
+        assertTrue(buffer.offer(new Sized(new Dot("b", 3), VectorClock.EMPTY, 400)));
+        assertEquals(1_000, buffer.bytes());
+        buffer.takeDeliverable(clock("b", 3)); // both covered: discarded
+        assertEquals(0, buffer.bytes());
+        assertEquals(0, buffer.size());
+    }
+
     @Test
     void discardingCoveredMessagesFreesCapacity() {
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(2);
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(2, Long.MAX_VALUE);
         buffer.offer(msg("a", 2));
         buffer.offer(msg("a", 3));
         assertFalse(buffer.offer(msg("b", 2)));
@@ -248,7 +275,7 @@ class DeliveryBufferTest {
         List<Msg> shuffled = new ArrayList<>(history);
         Collections.shuffle(shuffled, random);
 
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(history.size());
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(history.size(), Long.MAX_VALUE);
         for (Msg m : shuffled) {
             assertTrue(buffer.offer(m));
         }
@@ -271,7 +298,7 @@ class DeliveryBufferTest {
         }
         Collections.shuffle(arrivals, random);
 
-        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(history.size());
+        DeliveryBuffer<Msg> buffer = new DeliveryBuffer<>(history.size(), Long.MAX_VALUE);
         VectorClock applied = VectorClock.EMPTY;
         List<Msg> delivered = new ArrayList<>();
         for (Msg m : arrivals) {

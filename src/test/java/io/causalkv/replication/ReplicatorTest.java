@@ -130,4 +130,21 @@ class ReplicatorTest {
             assertTrue(replicator.awaitAcknowledgement(2, Duration.ofMillis(1)), "applied along with 3");
         }
     }
+
+    /** Issue 17 item 5: bounded by count alone (100,000), a queue of 1 MiB writes could hold 100 GB. */
+    @Test
+    void aQueueToAnUnreachablePeerIsBoundedByBytes() {
+        Membership membership = new Membership(SELF, ClusterMap.initial(List.of(SELF, PEER)), System::nanoTime);
+        FlakyPeer peer = new FlakyPeer(0); // never reached: the peer never answered a probe
+        String mebibyte = "\"" + "x".repeat(1024 * 1024 - 2) + "\"";
+        try (Replicator replicator = new Replicator(SELF, new ShardRef(1, 1), peer, membership)) {
+            replicator.replicateTo(List.of(PEER));
+            for (long seq = 1; seq <= 100; seq++) {
+                replicator.replicate(new Write("k" + seq, mebibyte, new Dot("r", seq), seq, VectorClock.EMPTY, CausalContext.EMPTY));
+            }
+            assertTrue(replicator.queuedBytes() <= PeerSender.MAX_QUEUE_BYTES, replicator.queuedBytes() + " bytes queued");
+            assertTrue(replicator.queued() < 100, replicator.queued() + " writes queued");
+            assertEquals(List.of(), peer.received);
+        }
+    }
 }

@@ -82,6 +82,70 @@ class ShardReplicaTest {
         assertTrue(a.satisfies(reader), "a reader of k is satisfied where k was read");
     }
 
+    // ---------------------------------------------------------------- writes held unseen
+
+    private static final io.causalkv.cluster.NodeAddress NODE_A = io.causalkv.cluster.NodeAddress.parse("127.0.0.1:1");
+
+    @Test
+    void writesFromAPeerNotYetStableAreHeldUnseenAndCountAsHeldUntilReleased() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        Write first = a.put("x", "1", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write second = a.put("y", "2", CausalContext.EMPTY, NO_REPLICATION).write();
+        assertEquals(new Receipt(true, 2), b.stage(NODE_A, List.of(first, second)), "both held, in an unbroken run");
+        assertNull(b.read("x"), "held unseen (API.md 10.3)");
+        assertEquals(2, b.stagedCount());
+        b.releaseStaged(node -> false);
+        assertNull(b.read("x"), "not released for another node's sake");
+        b.releaseStaged(NODE_A::equals);
+        assertEquals("1", value(b, "x"));
+        assertEquals("2", value(b, "y"));
+        assertEquals(0, b.stagedCount());
+    }
+
+    @Test
+    void aHeldWriteAfterAGapIsNotHeldUntilAPullFillsTheGap() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        a.put("x", "1", CausalContext.EMPTY, NO_REPLICATION); // never sent to b: a took it while cut off
+        Write later = a.put("y", "2", CausalContext.EMPTY, NO_REPLICATION).write();
+        assertEquals(new Receipt(true, 0), b.stage(NODE_A, List.of(later)), "a:1 is missing: a:2 is not certain to be shown");
+        assertTrue(b.stage(NODE_A, a.changesSince(b.applied(), true)));
+        assertEquals(new Receipt(true, 2), b.receipt(true, List.of(later)), "the pull covers a:1, a:2 follows it");
+        assertNull(b.read("x"), "still unseen");
+        b.releaseStaged(NODE_A::equals);
+        assertEquals("1", value(b, "x"));
+        assertEquals("2", value(b, "y"));
+        assertEquals(VectorClock.EMPTY.with("a", 2), b.applied());
+    }
+
+    @Test
+    void aLayoutChangeShowsHeldWritesSoThatTheyMoveWithTheKeys() {
+        ShardReplica a = replica("a");
+        ShardReplica b = replica("b");
+        b.stage(NODE_A, List.of(a.put("x", "1", CausalContext.EMPTY, NO_REPLICATION).write()));
+        b.freeze();
+        assertEquals("1", value(b, "x"), "a hand-over reads what the replica shows");
+        b.stage(NODE_A, List.of(a.put("y", "2", CausalContext.EMPTY, NO_REPLICATION).write()));
+        assertEquals("2", value(b, "y"), "a frozen replica holds nothing back");
+    }
+
+    // ---------------------------------------------------------------- memory
+
+    @Test
+    void entriesShareEqualHistoriesInOtherShardsInsteadOfACopyEach() {
+        // Issue 17 item 5: each entry kept its own copy of the client's clocks of other shards.
+        ShardReplica a = replica("a");
+        a.put("x", "1", contextOf(OTHER_SHARD, EPOCH, "z", 5), NO_REPLICATION);
+        a.put("y", "2", contextOf(OTHER_SHARD, EPOCH, "z", 5), NO_REPLICATION); // equal, not the same instance
+        assertTrue(a.read("x").foreign() == a.read("y").foreign(), "one shared history");
+        ShardReplica b = replica("b");
+        b.merge(a.changesSince(VectorClock.EMPTY, true));
+        b.receive(List.of(a.put("w", "3", contextOf(OTHER_SHARD, EPOCH, "z", 5), NO_REPLICATION).write()));
+        assertTrue(b.read("x").foreign() == b.read("y").foreign() && b.read("x").foreign() == b.read("w").foreign(),
+                "shared at a replica that received them too");
+    }
+
     // ---------------------------------------------------------------- local writes
 
     @Test
@@ -271,7 +335,8 @@ class ShardReplicaTest {
         Write effect = b.put("y", "2", readContext(b, "x"), NO_REPLICATION).write();
         assertEquals(VectorClock.EMPTY.with("a", 1), effect.deps());
 
-        assertEquals(new Receipt(true, 0), c.receive(List.of(effect)), "buffered: nothing of b's applied");
+        assertEquals(new Receipt(true, 1), c.receive(List.of(effect)),
+                "buffered, and held: it waits for a write of another replica's, not for one of b's");
         assertNull(c.read("y"), "y depends on x, which c has not applied");
         assertEquals(1, c.buffered());
         assertEquals(VectorClock.EMPTY, c.applied());

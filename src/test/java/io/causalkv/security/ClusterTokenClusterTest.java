@@ -70,7 +70,7 @@ class ClusterTokenClusterTest {
 
         // The same messages with the token do act: what stopped them above was the token alone.
         Map<String, String> right = Map.of(ClusterToken.HEADER, TOKEN);
-        assertEquals(Http.json("{\"accepted\":true,\"applied\":1}"), peerCall(0, "replicate", right).json());
+        assertEquals(Http.json("{\"accepted\":true,\"held\":1}"), peerCall(0, "replicate", right).json());
         assertEquals(200, Http.send("GET", cluster.url(0, "/kvs/forged")).status());
         assertEquals(200, peerCall(1, "ping", right).status());
         Await.until(FIVE_SECONDS, "the pinged map reaches node 1's view", () -> view(1).contains(FAKE_NODE));

@@ -50,8 +50,8 @@ class PeerOperationTest {
         }
 
         @Override
-        public Receipt onReplicate(NodeAddress from, ShardRef shard, List<Write> writes) {
-            received.add(new PeerOperation.Replication(from, shard, writes));
+        public Receipt onReplicate(PeerOperation.Replication replication) {
+            received.add(replication);
             return new Receipt(true, 7);
         }
 
@@ -99,7 +99,7 @@ class PeerOperationTest {
         PingReply reply = roundTrip(PeerOperation.PING, new Ping(A, MAP), receiver);
         assertEquals(MAP, reply.map());
         assertEquals(new ShardStatus(SHARD, CLOCK, 12, true), reply.status());
-        assertEquals(new Receipt(true, 7), roundTrip(PeerOperation.REPLICATE, new PeerOperation.Replication(A, SHARD, List.of(WRITE)), receiver));
+        assertEquals(new Receipt(true, 7), roundTrip(PeerOperation.REPLICATE, new PeerOperation.Replication(A, SHARD, List.of(WRITE), true), receiver));
         assertEquals(Optional.of(new StateDelta(CLOCK, List.of(ENTRY), SyncCursor.at("k"))),
                 roundTrip(PeerOperation.SYNC, new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500, 7), receiver));
         assertEquals(MAP, roundTrip(PeerOperation.JOIN, B, receiver));
@@ -108,7 +108,7 @@ class PeerOperationTest {
         assertEquals(true, roundTrip(PeerOperation.RESHARD, step, receiver));
         assertEquals(42, roundTrip(PeerOperation.KEY_COUNT, SHARD, receiver));
 
-        assertEquals(List.of(new Ping(A, MAP), new PeerOperation.Replication(A, SHARD, List.of(WRITE)),
+        assertEquals(List.of(new Ping(A, MAP), new PeerOperation.Replication(A, SHARD, List.of(WRITE), true),
                 new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500, 7), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
                 step, SHARD), receiver.received);
     }

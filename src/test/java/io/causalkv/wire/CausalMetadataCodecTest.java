@@ -36,6 +36,19 @@ class CausalMetadataCodecTest {
     }
 
     @Test
+    void decodedReplicaIdsAreOneSharedStringEach() throws Exception {
+        // Issue 17 item 5: every decoded write and clock made its own copy of each replica id,
+        // and a replica kept one per stored key.
+        String id = "10.0.0.1:8090@" + "shared";
+        JsonNode write = json("{\"k\":\"a\",\"v\":1,\"r\":\"" + id + "\",\"q\":1,\"l\":1}");
+        String first = Wire.decodeWrite(write).dot().replica();
+        String second = Wire.decodeWrite(json(write.toString())).dot().replica();
+        assertSame(first, second);
+        String inClock = Wire.decodeClock(json("{\"" + id + "\":3}")).entries().keySet().iterator().next();
+        assertSame(first, inClock);
+    }
+
+    @Test
     void noHistoryIsTheEmptyObject() {
         assertEquals("{}", Wire.compact(Wire.context(CausalContext.EMPTY)));
         assertEquals("{}", Wire.compact(Wire.context(CausalContext.of(3, Map.of(1, VectorClock.EMPTY)))));

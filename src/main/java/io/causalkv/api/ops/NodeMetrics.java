@@ -31,6 +31,8 @@ public final class NodeMetrics {
         gauge("causalkv.keys", "Live keys in this node's replica", node, NodeGauges::keys);
         gauge("causalkv.tombstones", "Deleted keys whose tombstones this replica keeps", node, NodeGauges::tombstones);
         gauge("causalkv.delivery.buffer", "Replicated writes waiting for their causal dependencies", node, NodeGauges::buffered);
+        gauge("causalkv.staged.writes", "Replicated writes held unseen until their sender is in stable contact (API.md 10.3)",
+                node, NodeGauges::staged);
         gauge("causalkv.replication.queue", "Writes waiting to be sent to the shard's other replicas", node,
                 NodeGauges::replicationQueue);
         gauge("causalkv.replication.lag.seconds", "How long the oldest unsent write has waited (upper bound)", node,
@@ -65,11 +67,11 @@ public final class NodeMetrics {
                 .description("Entries this node took from reshard hand-overs (from peers or itself): copies of moved keys")
                 .register(registry);
         FunctionCounter.builder("causalkv.writes.acknowledged", node.acknowledgements(), Acknowledgements::peerHeld)
-                .description("Writes acknowledged under KVS_WRITE_ACKS=2, by copies held when answered: applied at a peer too")
+                .description("Writes acknowledged under KVS_WRITE_ACKS=2, by copies held when answered (2: a peer held it too)")
                 .tag("copies", "2")
                 .register(registry);
         FunctionCounter.builder("causalkv.writes.acknowledged", node.acknowledgements(), Acknowledgements::singleCopy)
-                .description("Writes acknowledged under KVS_WRITE_ACKS=2, by copies held when answered: applied at a peer too")
+                .description("Writes acknowledged under KVS_WRITE_ACKS=2, by copies held when answered (2: a peer held it too)")
                 .tag("copies", "1")
                 .register(registry);
         FunctionCounter.builder("causalkv.handoff.entries.sent", node.peerTraffic(), CountingPeerClient::handedOverEntries)
