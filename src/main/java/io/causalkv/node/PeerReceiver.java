@@ -16,6 +16,10 @@ import io.causalkv.transport.PingReply;
 import io.causalkv.transport.ReshardStep;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -58,9 +62,12 @@ final class PeerReceiver implements PeerHandler {
         if (here != null && here.ref().equals(shard)) {
             // API.md 10.3 at the receiving end: the writes this node missed while cut off from the
             // sender are held unseen while their contact is not stable again (the maintenance
-            // round shows them later), and count as held for the sender's acknowledgement all the same.
-            Receipt receipt = replication.missed() && c.membership().health(from).isReconnecting(c.membership().now())
-                    ? here.replica().stage(from, writes) : here.replica().receiveFrom(from, writes);
+            // round shows them later), and count as held for the sender's acknowledgement all the
+            // same. Writes made since go to the replica, behind the held ones: they must not
+            // show them early.
+            boolean reconnecting = c.membership().health(from).isReconnecting(c.membership().now());
+            Receipt receipt = !reconnecting ? here.replica().receiveFrom(from, writes)
+                    : replication.missed() ? here.replica().stage(from, writes) : here.replica().receive(writes);
             if (receipt.accepted() && !writes.isEmpty() && receipt.held() < writes.get(writes.size() - 1).dot().seq()) {
                 // Writes it lacks before these: pulled from the sender now, and if they come
                 // within a short wait, this answer already counts these as held (the sender's
@@ -76,10 +83,10 @@ final class PeerReceiver implements PeerHandler {
         return Receipt.REFUSED;
     }
 
-    private static void awaitBriefly(java.util.concurrent.CompletableFuture<Void> work) {
+    private static void awaitBriefly(CompletableFuture<Void> work) {
         try {
-            work.get(GAP_PULL_WAIT_MILLIS, java.util.concurrent.TimeUnit.MILLISECONDS);
-        } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException e) {
+            work.get(GAP_PULL_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException | ExecutionException e) {
             // it goes on in the background; the sender's next batch learns of it
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -125,7 +125,6 @@ final class PeerSender implements AutoCloseable {
     }
 
     private void run() {
-        long sentAt = 0;
         while (running) {
             if (!awaitQueued()) {
                 continue;
@@ -136,8 +135,8 @@ final class PeerSender implements AutoCloseable {
                 pause(IDLE_POLL_MILLIS); // the peer is unreachable: wait for a probe to reach it
                 continue;
             }
+            long sentAt = System.nanoTime();
             try {
-                sentAt = System.nanoTime();
                 Receipt receipt = client.replicate(peer, self, shard, batch, next.missed());
                 if (receipt.accepted()) {
                     removeSent(batch);

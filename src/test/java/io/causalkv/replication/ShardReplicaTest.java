@@ -26,8 +26,9 @@ class ShardReplicaTest {
     private static final int OTHER_SHARD = 1;
     private static final long EPOCH = 2;
 
+    /** A replica whose wall clock stands still: write times then follow Lamport's rule alone, as these tests expect. */
     private static ShardReplica replica(String id) {
-        return new ShardReplica(id, SHARD, EPOCH);
+        return new ShardReplica(id, SHARD, EPOCH, () -> 0L);
     }
 
     private static String value(ShardReplica replica, String key) {
