@@ -51,6 +51,14 @@ public final class DeliveryBuffer<M extends CausalMessage> {
      * starting from {@code applied}; messages already covered by the clock are discarded.
      */
     public List<M> takeDeliverable(VectorClock applied) {
+        return takeDeliverable(applied, deps -> deps);
+    }
+
+    /**
+     * The same, with each message's dependencies as {@code effective} makes them (dependencies on
+     * writes that exist nowhere any more are dropped: see {@code ShardReplica#seal}).
+     */
+    public List<M> takeDeliverable(VectorClock applied, java.util.function.UnaryOperator<VectorClock> effective) {
         List<M> out = new ArrayList<>();
         VectorClock clock = applied;
         boolean progress = true;
@@ -66,7 +74,7 @@ public final class DeliveryBuffer<M extends CausalMessage> {
                     size--;
                 }
                 while (!queue.isEmpty() && queue.firstKey() == clock.get(origin.getKey()) + 1
-                        && clock.covers(queue.firstEntry().getValue().deps())) {
+                        && clock.covers(effective.apply(queue.firstEntry().getValue().deps()))) {
                     M next = queue.pollFirstEntry().getValue();
                     size--;
                     bytes -= next.encodedSize();

@@ -47,6 +47,20 @@ public final class VectorClock {
     }
 
     /** This clock with {@code replica}'s entry raised to at least {@code count}. */
+    /** This clock with {@code replica}'s count lowered to {@code count} if above it (0 drops it). */
+    public VectorClock atMost(String replica, long count) {
+        if (get(replica) <= count) {
+            return this;
+        }
+        TreeMap<String, Long> copy = new TreeMap<>(entries);
+        if (count == 0) {
+            copy.remove(replica);
+        } else {
+            copy.put(replica, count);
+        }
+        return new VectorClock(copy);
+    }
+
     public VectorClock with(String replica, long count) {
         if (get(replica) >= count) {
             return this;

@@ -32,8 +32,9 @@ public final class AntiEntropy {
     private final Membership membership;
     private final ShardReplica replica;
     private final Supplier<List<NodeAddress>> peers;
-    private final Map<NodeAddress, VectorClock> peerClocks = new ConcurrentHashMap<>();
+    private final Map<NodeAddress, ShardStatus> peerReports = new ConcurrentHashMap<>();
     private final BooleanSupplier holdsImported;
+    private static final System.Logger LOG = System.getLogger(AntiEntropy.class.getName());
     private final java.util.Set<NodeAddress> gapPulls = ConcurrentHashMap.newKeySet();
 
     /** @param holdsImported whether the replica has its shard's state, handed-over entries included (it is ready) */
@@ -50,14 +51,73 @@ public final class AntiEntropy {
     /** Records a peer's report of its replica, if it is a replica of the same shard and epoch. */
     public void observe(NodeAddress peer, ShardStatus status) {
         if (replica.ref().equals(status.shard())) {
-            peerClocks.put(peer, status.applied());
+            peerReports.put(peer, status);
+            sealDeadIncarnations();
         }
+    }
+
+    /**
+     * Seals the replicas of dead incarnations (see {@link ShardReplica#seal}): a replica id of a
+     * node that now reports another incarnation for this shard (its process restarted; without a
+     * disk, what it had sent no one is gone), once every other member of the shard has reported
+     * and all, this replica included, have applied exactly as many of its writes. Nothing is
+     * sealed while a member is silent: it may hold more of them.
+     */
+    void sealDeadIncarnations() {
+        if (!holdsImported.getAsBoolean()) {
+            return; // still fetching its shard's state: its clock says nothing yet
+        }
+        List<NodeAddress> members = peers.get();
+        java.util.Set<String> live = new java.util.HashSet<>();
+        live.add(replica.replicaId());
+        List<ShardStatus> reports = new java.util.ArrayList<>();
+        for (NodeAddress member : members) {
+            ShardStatus report = peerReports.get(member);
+            if (report == null || report.replica().isEmpty() || !report.ready()) {
+                return;
+            }
+            live.add(report.replica());
+            reports.add(report);
+        }
+        java.util.Set<String> candidates = new java.util.HashSet<>(replica.applied().entries().keySet());
+        reports.forEach(report -> candidates.addAll(report.applied().entries().keySet()));
+        for (String candidate : candidates) {
+            if (live.contains(candidate) || replica.sealed().containsKey(candidate) || !restarted(candidate, live)) {
+                continue;
+            }
+            long last = replica.applied().get(candidate);
+            if (reports.stream().allMatch(report -> report.applied().get(candidate) == last)) {
+                replica.seal(candidate, last);
+                LOG.log(System.Logger.Level.INFO, "{0}: sealed {1} at {2}: its node restarted, and every member has that many of its writes",
+                        self, candidate, last);
+            }
+        }
+    }
+
+    /** Whether a live replica id names the same node as {@code replicaId} in another incarnation. */
+    private static boolean restarted(String replicaId, java.util.Set<String> live) {
+        String node = nodeOf(replicaId);
+        String incarnation = incarnationOf(replicaId);
+        return node != null && live.stream().anyMatch(r -> node.equals(nodeOf(r)) && !incarnation.equals(incarnationOf(r)));
+    }
+
+    /** Replica ids are {@code address@incarnation.generation} (see ShardHost). */
+    private static String nodeOf(String replicaId) {
+        int at = replicaId.lastIndexOf('@');
+        return at < 0 ? null : replicaId.substring(0, at);
+    }
+
+    private static String incarnationOf(String replicaId) {
+        int at = replicaId.lastIndexOf('@');
+        int dot = replicaId.indexOf('.', at + 1);
+        return at < 0 ? replicaId : replicaId.substring(at + 1, dot < 0 ? replicaId.length() : dot);
     }
 
     /** One round: pull from every stable peer that has something this replica lacks. */
     public void runOnce() {
         for (NodeAddress peer : peers.get()) {
-            VectorClock theirs = peerClocks.get(peer);
+            ShardStatus report = peerReports.get(peer);
+            VectorClock theirs = report == null ? null : report.applied();
             if (!membership.isStable(peer) || (theirs != null && replica.applied().covers(theirs))) {
                 continue;
             }

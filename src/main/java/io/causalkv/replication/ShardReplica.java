@@ -45,6 +45,8 @@ public final class ShardReplica {
      * writes to many keys carry the same one, and each entry kept its own copy (issue 17).
      */
     private final Interner<CausalContext> histories = new Interner<>(1_024);
+    /** Dead incarnations' replicas and the last write of each that survives (see {@link #seal}). */
+    private volatile java.util.Map<String, Long> sealed = java.util.Map.of();
     private final StagedWrites staged = new StagedWrites(DELIVERY_BUFFER_CAPACITY, DELIVERY_BUFFER_BYTES);
     private volatile VectorClock applied = VectorClock.EMPTY;
     /** Replica ids that coordinate writes in this epoch (added before their first write is stored). */
@@ -94,7 +96,7 @@ public final class ShardReplica {
 
     /** True when every write of this shard that {@code context} depends on has been applied here. */
     public boolean satisfies(CausalContext context) {
-        return context.epoch() <= epoch && applied.covers(context.clockFor(shard, epoch));
+        return context.epoch() <= epoch && applied.covers(effective(context.clockFor(shard, epoch)));
     }
 
     /**
@@ -419,11 +421,53 @@ public final class ShardReplica {
         // inherit it and be refused at every shard until that epoch came, if ever (a client can
         // send any epoch). The write's time still follows it, as far as HybridTime allows.
         CausalContext kept = context.epoch() > epoch ? CausalContext.EMPTY : context;
+        deps = effective(deps); // a new write never waits for writes that exist nowhere
         CausalContext foreign = (applied.covers(deps) ? kept.without(shard) : kept).withoutLamport();
         // Later than everything the client has seen, here or not (see CausalContext), as far as
         // the client's claim is believable (HybridTime).
         long time = HybridTime.next(lamport, context.lamport(), wallClock.getAsLong());
         return new Write(key, value, new Dot(replicaId, seq), time, deps, foreign);
+    }
+
+    /**
+     * Seals a dead incarnation's replica: {@code last} is the last of its writes that survives
+     * (every live member of the shard has applied exactly that many; its process restarted, and
+     * what it had sent no one died with it). A dependency on a later write of it, which exists
+     * nowhere, is dropped from then on, never waited for: one lost single-copy write made every
+     * request carrying it answer 503 at that shard, and every reader of a key written after it
+     * inherited it (issue 17). Only if this replica has applied exactly that many, and holds no
+     * later one unseen or in its buffer.
+     */
+    public synchronized void seal(String replica, long last) {
+        if (applied.get(replica) != last || sealed.containsKey(replica)
+                || staged.holds(replica, last + 1) || buffer.holds(replica, last + 1)) {
+            return; // it has more of that replica's writes than the members agreed on: not dead yet
+        }
+        java.util.Map<String, Long> next = new java.util.HashMap<>(sealed);
+        next.put(replica, last);
+        sealed = java.util.Map.copyOf(next);
+        drainBuffer(); // writes that waited for lost writes go now
+        wakeWaiters();
+    }
+
+    /** The replicas sealed so far, with the last write of each that survives. */
+    public java.util.Map<String, Long> sealed() {
+        return sealed;
+    }
+
+    /** {@code deps} without what it names of sealed replicas beyond their last surviving write. */
+    private VectorClock effective(VectorClock deps) {
+        java.util.Map<String, Long> seals = sealed;
+        if (seals.isEmpty()) {
+            return deps;
+        }
+        VectorClock capped = deps;
+        for (java.util.Map.Entry<String, Long> seal : seals.entrySet()) {
+            if (deps.get(seal.getKey()) > seal.getValue()) {
+                capped = capped.atMost(seal.getKey(), seal.getValue());
+            }
+        }
+        return capped;
     }
 
     /** The entry with its history shared with equal ones already stored. */
@@ -455,11 +499,11 @@ public final class ShardReplica {
     }
 
     private boolean isDeliverable(Write write) {
-        return write.dot().seq() == applied.get(write.dot().replica()) + 1 && applied.covers(write.deps());
+        return write.dot().seq() == applied.get(write.dot().replica()) + 1 && applied.covers(effective(write.deps()));
     }
 
     private void drainBuffer() {
-        for (Write write : buffer.takeDeliverable(applied)) {
+        for (Write write : buffer.takeDeliverable(applied, this::effective)) {
             apply(write);
         }
     }

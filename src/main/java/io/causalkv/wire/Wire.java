@@ -231,13 +231,17 @@ public final class Wire {
         node.set("applied", clock(status.applied()));
         node.put("keys", status.liveKeys());
         node.put("ready", status.ready());
+        if (!status.replica().isEmpty()) {
+            node.put("replica", status.replica());
+        }
         return node;
     }
 
     public static ShardStatus decodeShardStatus(JsonNode node) {
         require(node != null && node.isObject(), "status must be an object");
         ShardRef ref = node.has("ref") ? decodeShardRef(node.get("ref")) : null;
-        return new ShardStatus(ref, decodeClock(node.get("applied")), node.path("keys").asInt(), node.path("ready").asBoolean());
+        return new ShardStatus(ref, decodeClock(node.get("applied")), node.path("keys").asInt(), node.path("ready").asBoolean(),
+                Interner.REPLICA_IDS.intern(node.path("replica").asText("")));
     }
 
     private static ObjectNode entryFields(String key, String value, Dot dot, long lamport, CausalContext foreign) {

@@ -87,4 +87,36 @@ class AntiEntropyTest {
         assertFalse(antiEntropy(peer(null, refused, new ArrayList<>())).pullFrom(PEER));
         assertFalse(membership.health(PEER).isReachable(), "a peer that cannot be reached at all is suspected");
     }
+
+    /**
+     * Issue 17 item 3: a write acknowledged on one copy whose replica then died (kill -9, restart)
+     * left every request carrying it 503 for good. Once the node reports a new incarnation and
+     * every member has applied exactly as many of the old one's writes, the rest are sealed off.
+     */
+    @Test
+    void aRestartedNodesOldIncarnationIsSealedOnceEveryMemberAgreesOnItsLastWrite() {
+        String old = PEER + "@aaa.1";
+        String restarted = PEER + "@bbb.1";
+        ShardReplica dead = new ShardReplica(old, 1, 1);
+        mine.receive(List.of(dead.put("k", "1", CausalContext.EMPTY, w -> { }).write()));
+        dead.put("k", "2", CausalContext.EMPTY, w -> { }); // single-copy: it died with the process
+        CausalContext reader = dead.historyOf(dead.read("k"));
+        assertFalse(mine.satisfies(reader), "depends on a write that exists nowhere any more");
+
+        AntiEntropy antiEntropy = antiEntropy(peer(null, null, new ArrayList<>()));
+        ShardReplica fresh = new ShardReplica(restarted, 1, 1);
+        fresh.merge(mine.changesSince(io.causalkv.causal.VectorClock.EMPTY, true)); // its start-up fetch
+        antiEntropy.observe(PEER, new ShardStatus(mine.ref(), fresh.applied(), 1, false, restarted));
+        assertFalse(mine.satisfies(reader), "not while the restarted member is still fetching");
+        antiEntropy.observe(PEER, new ShardStatus(mine.ref(), io.causalkv.causal.VectorClock.EMPTY, 0, true, restarted));
+        assertFalse(mine.satisfies(reader), "not while a member has applied a different number of its writes");
+        antiEntropy.observe(PEER, new ShardStatus(mine.ref(), fresh.applied(), 1, true, old));
+        assertFalse(mine.satisfies(reader), "not while the old incarnation is the one reporting");
+        antiEntropy.observe(PEER, new ShardStatus(mine.ref(), fresh.applied(), 1, true, restarted));
+        assertTrue(mine.satisfies(reader), "sealed at its last surviving write");
+        assertEquals(java.util.Map.of(old, 1L), mine.sealed());
+        // A write made with that history no longer depends on the lost one, so peers take it.
+        Write next = mine.put("j", "3", reader, w -> { }).write();
+        assertTrue(next.deps().get(old) <= 1, "deps " + next.deps());
+    }
 }

@@ -131,6 +131,27 @@ class ShardReplicaTest {
         assertEquals("2", value(b, "y"), "a frozen replica holds nothing back");
     }
 
+    // ---------------------------------------------------------------- sealed incarnations
+
+    @Test
+    void aSealedReplicasLostWritesAreNoLongerWaitedForByRequestsOrBufferedWrites() {
+        ShardReplica dead = replica("dead");
+        ShardReplica b = replica("b");
+        ShardReplica c = replica("c");
+        Write kept = dead.put("x", "1", CausalContext.EMPTY, NO_REPLICATION).write();
+        Write lost = dead.put("x", "2", CausalContext.EMPTY, NO_REPLICATION).write();
+        b.receive(List.of(kept, lost)); // b saw the lost one before the node died; c never will
+        Write after = b.put("y", "3", readContext(b, "x"), NO_REPLICATION).write(); // depends on dead:2
+        c.receive(List.of(kept, after));
+        assertNull(c.read("y"), "waits for dead:2");
+        c.seal("dead", 2);
+        assertTrue(c.sealed().isEmpty(), "c has applied 1 of dead's writes, not 2: no seal");
+        c.seal("dead", 1);
+        assertEquals("3", value(c, "y"), "the write that waited for the lost one is applied");
+        assertTrue(c.satisfies(readContext(b, "x")), "a request depending on the lost write is served");
+        assertEquals("1", value(c, "x"), "with what survives");
+    }
+
     // ---------------------------------------------------------------- memory
 
     @Test

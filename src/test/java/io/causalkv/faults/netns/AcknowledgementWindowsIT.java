@@ -127,6 +127,43 @@ class AcknowledgementWindowsIT {
         }
     }
 
+    /**
+     * Issue 17 item 3: a write acknowledged on one copy (its replica cut off), whose replica is
+     * then killed and restarted, is gone; its writer's metadata names it, and every request
+     * carrying that metadata was answered 503 at that shard for good (until a reshard). Once the
+     * restarted node reports its new incarnation and every member has applied exactly as many of
+     * the old one's writes, the lost ones are sealed off and the metadata works again.
+     */
+    @Test
+    void aWriteLostWithItsReplicaDoesNotBlockItsWritersMetadataForGood() throws Exception {
+        try (NetnsCluster cluster = NetnsCluster.start("sealed", 3, Map.of())) {
+            String before = Kvs.metadata(Kvs.put(cluster, 0, "kept", "0", "null"));
+            Await.until(Duration.ofSeconds(5), "every node has the first write",
+                    () -> cluster.indexes().stream().allMatch(i -> Kvs.get(cluster, i, "kept", before).status() == 200));
+            cluster.partition(0);
+            Http.Reply lost = Kvs.put(cluster, 0, "lost", "1", before); // single-copy: node 0 is cut off
+            assertEquals(201, lost.status(), lost.body());
+            String metadata = Kvs.metadata(lost);
+            // The replication node 0 tried at once sits in its kernel and is retransmitted when
+            // the partition heals, even after the process died; past its deadline (1 s) the peers
+            // refuse it as expired. Only then is the write lost for certain.
+            Await.elapse(Duration.ofMillis(1_500));
+            cluster.kill9(0);
+            cluster.heal();
+            assertEquals(503, Kvs.get(cluster, 1, "kept", metadata).status(), "the lost write is a dependency no one has");
+            cluster.restart(0); // returns once it answers /ready
+            long ready = System.nanoTime();
+            Duration took = Await.until(Duration.ofSeconds(10), "the writer's metadata is served again at every node",
+                    () -> cluster.indexes().stream().allMatch(i -> Kvs.get(cluster, i, "kept", metadata).status() == 200));
+            System.out.println("a lost write's metadata served again " + took.toMillis() + " ms after its node's restart was ready");
+            Http.Reply next = Kvs.put(cluster, 1, "next", "2", metadata);
+            assertEquals(201, next.status(), next.body());
+            String latest = Kvs.metadata(next);
+            Await.until(Await.remaining(Duration.ofSeconds(10), ready), "a write made with it reaches every node",
+                    () -> cluster.indexes().stream().allMatch(i -> Kvs.get(cluster, i, "next", latest).status() == 200));
+        }
+    }
+
     /** Whether node {@code i} sees every other node up and stable. */
     private static boolean stable(NetnsCluster cluster, int i) {
         for (JsonNode node : Http.send("GET", cluster.url(i, "/admin/api/cluster")).json().get("nodes")) {
