@@ -9,7 +9,8 @@ import java.util.Optional;
 
 /**
  * The bottom of the key path: reads and writes the replica routing chose, and hands each write
- * to its replicator. Every answer carries the client's context merged with what it saw.
+ * to its replicator. Every answer carries the client's context merged with what it saw, less
+ * the replicas of dead incarnations (sealed: every member has all their writes that exist).
  */
 public final class ReplicaStore implements KeyStore {
 
@@ -23,7 +24,7 @@ public final class ReplicaStore implements KeyStore {
                 Entry entry = replica.read(request.key());
                 yield entry == null || !entry.isLive() ? notFound(replica, context, entry)
                         : KeyAnswer.Served.read(KeyAnswer.Outcome.FOUND, entry.value(),
-                                context.merge(replica.historyOf(entry)), replica.shard());
+                                replica.withoutSealed(context.merge(replica.historyOf(entry))), replica.shard());
             }
             case PUT -> {
                 ShardReplica.LocalWrite done = replica.put(request.key(), request.value().orElseThrow(), context,
@@ -40,13 +41,13 @@ public final class ReplicaStore implements KeyStore {
     }
 
     private static KeyAnswer written(KeyAnswer.Outcome outcome, ShardReplica replica, CausalContext context, Write write) {
-        return new KeyAnswer.Served(outcome, null, context.merge(replica.historyOf(write)), replica.shard(),
+        return new KeyAnswer.Served(outcome, null, replica.withoutSealed(context.merge(replica.historyOf(write))), replica.shard(),
                 Optional.of(write));
     }
 
     /** Absent; a tombstone's history still joins the context (the client has seen the delete). */
     private static KeyAnswer notFound(ShardReplica replica, CausalContext context, Entry tombstone) {
         CausalContext seen = tombstone == null ? context : context.merge(replica.historyOf(tombstone));
-        return KeyAnswer.Served.read(KeyAnswer.Outcome.NOT_FOUND, null, seen, replica.shard());
+        return KeyAnswer.Served.read(KeyAnswer.Outcome.NOT_FOUND, null, replica.withoutSealed(seen), replica.shard());
     }
 }

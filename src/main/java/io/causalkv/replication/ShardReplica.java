@@ -450,6 +450,30 @@ public final class ShardReplica {
         wakeWaiters();
     }
 
+    /**
+     * {@code context} without the sealed replicas in this shard's clock: every member has all of
+     * their writes that exist, so naming them says nothing, and a client's metadata would gain an
+     * entry per incarnation of every node for ever (issue 17: a year of weekly rolling restarts of
+     * six nodes, about 312 entries on every request and answer).
+     */
+    public CausalContext withoutSealed(CausalContext context) {
+        java.util.Map<String, Long> seals = sealed;
+        VectorClock mine = context.shards().get(shard);
+        if (seals.isEmpty() || context.epoch() != epoch || mine == null) {
+            return context;
+        }
+        VectorClock kept = mine;
+        for (String replica : seals.keySet()) {
+            kept = kept.atMost(replica, 0);
+        }
+        if (kept == mine) {
+            return context;
+        }
+        java.util.Map<Integer, VectorClock> shards = new java.util.TreeMap<>(context.shards());
+        shards.put(shard, kept);
+        return CausalContext.of(epoch, shards, context.lamport());
+    }
+
     /** The replicas sealed so far, with the last write of each that survives. */
     public java.util.Map<String, Long> sealed() {
         return sealed;

@@ -115,6 +115,8 @@ class AntiEntropyTest {
         antiEntropy.observe(PEER, new ShardStatus(mine.ref(), fresh.applied(), 1, true, restarted));
         assertTrue(mine.satisfies(reader), "sealed at its last surviving write");
         assertEquals(java.util.Map.of(old, 1L), mine.sealed());
+        assertEquals(io.causalkv.causal.VectorClock.EMPTY, mine.withoutSealed(reader).clockFor(1, 1),
+                "answers no longer name the dead incarnation: metadata does not grow with restarts");
         // A write made with that history no longer depends on the lost one, so peers take it.
         Write next = mine.put("j", "3", reader, w -> { }).write();
         assertTrue(next.deps().get(old) <= 1, "deps " + next.deps());

@@ -159,6 +159,10 @@ class AcknowledgementWindowsIT {
             Http.Reply next = Kvs.put(cluster, 1, "next", "2", metadata);
             assertEquals(201, next.status(), next.body());
             String latest = Kvs.metadata(next);
+            String deadIncarnation = Http.json(metadata).get("s").fields().next().getValue().fieldNames().next();
+            assertTrue(metadata.contains(cluster.address(0) + "@") && deadIncarnation.startsWith(cluster.address(0) + "@"),
+                    "the lost write's replica is node 0's old incarnation: " + metadata);
+            assertTrue(!latest.contains(deadIncarnation), "answers drop the sealed incarnation: " + latest);
             Await.until(Await.remaining(Duration.ofSeconds(10), ready), "a write made with it reaches every node",
                     () -> cluster.indexes().stream().allMatch(i -> Kvs.get(cluster, i, "next", latest).status() == 200));
         }
