@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 
 /**
  * Replicated writes that arrived before their dependencies, waiting for causal delivery. A
@@ -58,7 +59,7 @@ public final class DeliveryBuffer<M extends CausalMessage> {
      * The same, with each message's dependencies as {@code effective} makes them (dependencies on
      * writes that exist nowhere any more are dropped: see {@code ShardReplica#seal}).
      */
-    public List<M> takeDeliverable(VectorClock applied, java.util.function.UnaryOperator<VectorClock> effective) {
+    public List<M> takeDeliverable(VectorClock applied, UnaryOperator<VectorClock> effective) {
         List<M> out = new ArrayList<>();
         VectorClock clock = applied;
         boolean progress = true;

@@ -18,8 +18,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -141,11 +143,11 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
     }
 
     /** Runs {@code work} on the node's pool for peer calls (done at once, undone, once the node is stopping). */
-    java.util.concurrent.CompletableFuture<Void> inBackground(Runnable work) {
+    CompletableFuture<Void> inBackground(Runnable work) {
         try {
-            return java.util.concurrent.CompletableFuture.runAsync(work, peerCalls);
-        } catch (java.util.concurrent.RejectedExecutionException stopping) {
-            return java.util.concurrent.CompletableFuture.completedFuture(null);
+            return CompletableFuture.runAsync(work, peerCalls);
+        } catch (RejectedExecutionException stopping) {
+            return CompletableFuture.completedFuture(null);
         }
     }
 

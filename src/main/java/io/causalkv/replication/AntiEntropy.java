@@ -7,9 +7,12 @@ import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.PeerUnreachableException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -35,7 +38,7 @@ public final class AntiEntropy {
     private final Map<NodeAddress, ShardStatus> peerReports = new ConcurrentHashMap<>();
     private final BooleanSupplier holdsImported;
     private static final System.Logger LOG = System.getLogger(AntiEntropy.class.getName());
-    private final java.util.Set<NodeAddress> gapPulls = ConcurrentHashMap.newKeySet();
+    private final Set<NodeAddress> gapPulls = ConcurrentHashMap.newKeySet();
 
     /** @param holdsImported whether the replica has its shard's state, handed-over entries included (it is ready) */
     public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica,
@@ -68,9 +71,9 @@ public final class AntiEntropy {
             return; // still fetching its shard's state: its clock says nothing yet
         }
         List<NodeAddress> members = peers.get();
-        java.util.Set<String> live = new java.util.HashSet<>();
+        Set<String> live = new HashSet<>();
         live.add(replica.replicaId());
-        List<ShardStatus> reports = new java.util.ArrayList<>();
+        List<ShardStatus> reports = new ArrayList<>();
         for (NodeAddress member : members) {
             ShardStatus report = peerReports.get(member);
             if (report == null || report.replica().isEmpty() || !report.ready()) {
@@ -79,7 +82,7 @@ public final class AntiEntropy {
             live.add(report.replica());
             reports.add(report);
         }
-        java.util.Set<String> candidates = new java.util.HashSet<>(replica.applied().entries().keySet());
+        Set<String> candidates = new HashSet<>(replica.applied().entries().keySet());
         reports.forEach(report -> candidates.addAll(report.applied().entries().keySet()));
         for (String candidate : candidates) {
             if (live.contains(candidate) || replica.sealed().containsKey(candidate) || !restarted(candidate, live)) {
@@ -95,7 +98,7 @@ public final class AntiEntropy {
     }
 
     /** Whether a live replica id names the same node as {@code replicaId} in another incarnation. */
-    private static boolean restarted(String replicaId, java.util.Set<String> live) {
+    private static boolean restarted(String replicaId, Set<String> live) {
         String node = nodeOf(replicaId);
         String incarnation = incarnationOf(replicaId);
         return node != null && live.stream().anyMatch(r -> node.equals(nodeOf(r)) && !incarnation.equals(incarnationOf(r)));
@@ -209,7 +212,7 @@ public final class AntiEntropy {
         PeerOperation.SyncRequest request = new PeerOperation.SyncRequest(self, replica.ref(), replica.applied(),
                 holdsImported.getAsBoolean(), PAGE_ENTRIES);
         VectorClock first = null;
-        List<StateDelta.KeyedEntry> entries = new java.util.ArrayList<>();
+        List<StateDelta.KeyedEntry> entries = new ArrayList<>();
         while (System.nanoTime() < deadlineNanos) {
             Duration timeout = Duration.ofNanos(Math.max(1, deadlineNanos - System.nanoTime()));
             Optional<StateDelta> answer = client.sync(peer, request, timeout);

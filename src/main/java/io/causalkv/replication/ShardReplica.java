@@ -14,10 +14,13 @@ import io.causalkv.store.VersionedStore;
 import io.causalkv.store.WriteOutcome;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -46,7 +49,7 @@ public final class ShardReplica {
      */
     private final Interner<CausalContext> histories = new Interner<>(1_024);
     /** Dead incarnations' replicas and the last write of each that survives (see {@link #seal}). */
-    private volatile java.util.Map<String, Long> sealed = java.util.Map.of();
+    private volatile Map<String, Long> sealed = Map.of();
     private final StagedWrites staged = new StagedWrites(DELIVERY_BUFFER_CAPACITY, DELIVERY_BUFFER_BYTES);
     private volatile VectorClock applied = VectorClock.EMPTY;
     /** Replica ids that coordinate writes in this epoch (added before their first write is stored). */
@@ -143,7 +146,7 @@ public final class ShardReplica {
         if (!epochReplicas.contains(replica)) {
             // Imported from an older layout: no history in this epoch, but its time still counts.
             // Epoch 0: a time alone never replaces a reader's clocks of any epoch when merged.
-            return foreign.merge(CausalContext.of(0, java.util.Map.of(), lamport));
+            return foreign.merge(CausalContext.of(0, Map.of(), lamport));
         }
         return CausalContext.ofWrite(epoch, shard, dot, lamport).merge(foreign);
     }
@@ -229,11 +232,6 @@ public final class ShardReplica {
     public synchronized void releaseStaged(Predicate<NodeAddress> releasable) {
         staged.release(releasable, this::merge, this::deliver); // a write the full buffer refuses stays held
         drainBuffer();
-    }
-
-    /** The nodes this replica holds writes from that it does not show yet. */
-    public synchronized List<NodeAddress> stagedOrigins() {
-        return staged.origins();
     }
 
     public synchronized int stagedCount() {
@@ -443,9 +441,9 @@ public final class ShardReplica {
                 || staged.holds(replica, last + 1) || buffer.holds(replica, last + 1)) {
             return; // it has more of that replica's writes than the members agreed on: not dead yet
         }
-        java.util.Map<String, Long> next = new java.util.HashMap<>(sealed);
+        Map<String, Long> next = new HashMap<>(sealed);
         next.put(replica, last);
-        sealed = java.util.Map.copyOf(next);
+        sealed = Map.copyOf(next);
         drainBuffer(); // writes that waited for lost writes go now
         wakeWaiters();
     }
@@ -457,7 +455,7 @@ public final class ShardReplica {
      * six nodes, about 312 entries on every request and answer).
      */
     public CausalContext withoutSealed(CausalContext context) {
-        java.util.Map<String, Long> seals = sealed;
+        Map<String, Long> seals = sealed;
         VectorClock mine = context.shards().get(shard);
         if (seals.isEmpty() || context.epoch() != epoch || mine == null) {
             return context;
@@ -469,24 +467,24 @@ public final class ShardReplica {
         if (kept == mine) {
             return context;
         }
-        java.util.Map<Integer, VectorClock> shards = new java.util.TreeMap<>(context.shards());
+        Map<Integer, VectorClock> shards = new TreeMap<>(context.shards());
         shards.put(shard, kept);
         return CausalContext.of(epoch, shards, context.lamport());
     }
 
     /** The replicas sealed so far, with the last write of each that survives. */
-    public java.util.Map<String, Long> sealed() {
+    public Map<String, Long> sealed() {
         return sealed;
     }
 
     /** {@code deps} without what it names of sealed replicas beyond their last surviving write. */
     private VectorClock effective(VectorClock deps) {
-        java.util.Map<String, Long> seals = sealed;
+        Map<String, Long> seals = sealed;
         if (seals.isEmpty()) {
             return deps;
         }
         VectorClock capped = deps;
-        for (java.util.Map.Entry<String, Long> seal : seals.entrySet()) {
+        for (Map.Entry<String, Long> seal : seals.entrySet()) {
             if (deps.get(seal.getKey()) > seal.getValue()) {
                 capped = capped.atMost(seal.getKey(), seal.getValue());
             }

@@ -3,10 +3,11 @@ package io.causalkv.replication;
 import io.causalkv.cluster.NodeAddress;
 import java.util.HashMap;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Writes a replica holds but does not show yet: those from a peer it is not in stable contact
@@ -68,7 +69,7 @@ final class StagedWrites {
         bytes += deltaBytes;
         pulledBytes.merge(node, deltaBytes, Long::sum);
         pulled.merge(node, delta, (a, b) -> new StateDelta(a.clock().merge(b.clock()),
-                java.util.stream.Stream.concat(a.entries().stream(), b.entries().stream()).toList()));
+                Stream.concat(a.entries().stream(), b.entries().stream()).toList()));
         size += delta.entries().size();
         return true;
     }
@@ -97,7 +98,7 @@ final class StagedWrites {
      * releasable} accepts, each origin's in order; a write it refuses (no room) stays held, with
      * those after it.
      */
-    void release(Predicate<NodeAddress> releasable, java.util.function.Consumer<StateDelta> merge, Predicate<Write> deliver) {
+    void release(Predicate<NodeAddress> releasable, Consumer<StateDelta> merge, Predicate<Write> deliver) {
         for (Iterator<Map.Entry<NodeAddress, StateDelta>> it = pulled.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<NodeAddress, StateDelta> e = it.next();
             if (releasable.test(e.getKey())) {
@@ -121,12 +122,6 @@ final class StagedWrites {
                 it.remove();
             }
         }
-    }
-
-    /** The nodes whose writes are held here. */
-    List<NodeAddress> origins() {
-        return java.util.stream.Stream.concat(byOrigin.keySet().stream().map(Origin::node), pulled.keySet().stream())
-                .distinct().toList();
     }
 
     int size() {

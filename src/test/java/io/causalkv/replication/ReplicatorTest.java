@@ -71,14 +71,20 @@ class ReplicatorTest {
         }
     }
 
+    /** A membership of this node and the peer, which has answered once (a first contact: stable at once). */
+    private static Membership reachablePeer() {
+        Membership membership = new Membership(SELF, ClusterMap.initial(List.of(SELF, PEER)), System::nanoTime);
+        membership.health(PEER).succeeded(System.nanoTime());
+        return membership;
+    }
+
     private static Write write(long seq) {
         return new Write("k" + seq, "\"v\"", new Dot("r", seq), seq, VectorClock.EMPTY, CausalContext.EMPTY);
     }
 
     @Test
     void aSenderOutlivesAnUnexpectedFailureAndStillDeliversInOrder() {
-        Membership membership = new Membership(SELF, ClusterMap.initial(List.of(SELF, PEER)), System::nanoTime);
-        membership.health(PEER).succeeded(System.nanoTime()); // a first contact: stable at once
+        Membership membership = reachablePeer(); // a first contact: stable at once
         FlakyPeer peer = new FlakyPeer(2);
         try (Replicator replicator = new Replicator(SELF, new ShardRef(1, 1), peer, membership)) {
             replicator.replicateTo(List.of(PEER));
@@ -93,8 +99,7 @@ class ReplicatorTest {
 
     @Test
     void aPeerAddedLaterDoesNotAcknowledgeWritesQueuedBeforeItsSenderExisted() {
-        Membership membership = new Membership(SELF, ClusterMap.initial(List.of(SELF, PEER)), System::nanoTime);
-        membership.health(PEER).succeeded(System.nanoTime());
+        Membership membership = reachablePeer();
         FlakyPeer peer = new FlakyPeer(0);
         try (Replicator replicator = new Replicator(SELF, new ShardRef(1, 1), peer, membership)) {
             replicator.replicate(write(1)); // no peer in the shard yet: write 1 goes nowhere
@@ -113,8 +118,7 @@ class ReplicatorTest {
      */
     @Test
     void aWriteThePeerCanOnlyBufferIsNotAcknowledgedUntilItIsApplied() {
-        Membership membership = new Membership(SELF, ClusterMap.initial(List.of(SELF, PEER)), System::nanoTime);
-        membership.health(PEER).succeeded(System.nanoTime());
+        Membership membership = reachablePeer();
         FlakyPeer peer = new FlakyPeer(0);
         try (Replicator replicator = new Replicator(SELF, new ShardRef(1, 1), peer, membership)) {
             replicator.replicate(write(1)); // taken while the peer was out of the shard: it never gets it
