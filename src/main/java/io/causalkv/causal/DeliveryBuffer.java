@@ -101,6 +101,33 @@ public final class DeliveryBuffer<M extends CausalMessage> {
         return queue != null && queue.containsKey(seq);
     }
 
+    /** The last message of each origin that waits here: what it holds beyond the applied clock. */
+    public VectorClock heldClock() {
+        VectorClock held = VectorClock.EMPTY;
+        for (Map.Entry<String, TreeMap<Long, M>> origin : byOrigin.entrySet()) {
+            if (!origin.getValue().isEmpty()) {
+                held = held.with(origin.getKey(), origin.getValue().lastKey());
+            }
+        }
+        return held;
+    }
+
+    /** Drops the messages of {@code origin} after {@code seq}: they can never be delivered (sealed). */
+    public void discardAfter(String origin, long seq) {
+        TreeMap<Long, M> queue = byOrigin.get(origin);
+        if (queue == null) {
+            return;
+        }
+        for (M dropped : queue.tailMap(seq, false).values()) {
+            size--;
+            bytes -= dropped.encodedSize();
+        }
+        queue.tailMap(seq, false).clear();
+        if (queue.isEmpty()) {
+            byOrigin.remove(origin);
+        }
+    }
+
     /** The bytes of the messages it holds, as their {@link CausalMessage#encodedSize()} counts them. */
     public long bytes() {
         return bytes;

@@ -83,6 +83,24 @@ public final class VectorClock {
         return new VectorClock(merged);
     }
 
+    /** The entry-wise minimum: what both clocks cover (a replica missing from either counts 0). */
+    public VectorClock meet(VectorClock other) {
+        if (covers(other)) {
+            return other;
+        }
+        if (other.covers(this)) {
+            return this;
+        }
+        TreeMap<String, Long> met = new TreeMap<>();
+        entries.forEach((replica, count) -> {
+            long least = Math.min(count, other.get(replica));
+            if (least > 0) {
+                met.put(replica, least);
+            }
+        });
+        return new VectorClock(met);
+    }
+
     /** True when every entry of {@code other} is at most this clock's entry (this ≥ other). */
     public boolean covers(VectorClock other) {
         for (Map.Entry<String, Long> e : other.entries.entrySet()) {

@@ -209,6 +209,17 @@ public final class ClusterMap {
                 .toList();
     }
 
+    /**
+     * The nodes that hold a place in {@code shard}: its members and the nodes removed by failure
+     * detection that keep their place in it (they may come back with what they hold).
+     */
+    public List<NodeAddress> shardHolders(int shard) {
+        return entries.entrySet().stream()
+                .filter(e -> e.getValue().status() != Status.DEPARTED && shard != NO_SHARD && assignedShard(e.getKey()) == shard)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
     /** The members of a shard, in cluster order. */
     public List<NodeAddress> shardMembers(int shard) {
         if (shard < 1 || shard > layout.shardCount()) {

@@ -80,7 +80,7 @@ final class ShardHost implements AutoCloseable {
         ShardRef wanted = shard == ClusterMap.NO_SHARD ? null : new ShardRef(shard, map.layout().epoch());
         LocalShard now = current;
         if (now != null && now.ref().equals(wanted)) {
-            now.membersAre(map.shardMembers(shard));
+            now.membersAre(map.shardMembers(shard), map.shardHolders(shard));
             return;
         }
         if (now == null && wanted == null) {
@@ -92,7 +92,7 @@ final class ShardHost implements AutoCloseable {
             next = newShard(wanted);
         }
         if (next != null) {
-            next.membersAre(map.shardMembers(shard));
+            next.membersAre(map.shardMembers(shard), map.shardHolders(shard));
         }
         current = next;
         currentSince = membership.now();

@@ -39,10 +39,23 @@ public final class AntiEntropy {
     private final BooleanSupplier holdsImported;
     private static final System.Logger LOG = System.getLogger(AntiEntropy.class.getName());
     private final Set<NodeAddress> gapPulls = ConcurrentHashMap.newKeySet();
+    private final Supplier<LocalShard.Holders> holders;
+    private final StabilityFrontier frontier = new StabilityFrontier();
 
-    /** @param holdsImported whether the replica has its shard's state, handed-over entries included (it is ready) */
+    /** With the members as the only holders, and tombstones collected at once (tests). */
     public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica,
                        Supplier<List<NodeAddress>> peers, BooleanSupplier holdsImported) {
+        this(self, client, membership, replica, peers, holdsImported,
+                () -> new LocalShard.Holders(Set.copyOf(peers.get()), membership.now()));
+    }
+
+    /**
+     * @param holdsImported whether the replica has its shard's state, handed-over entries included (it is ready)
+     * @param holders the nodes that keep a place in the shard, whose clocks decide when a tombstone may go
+     */
+    public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica,
+                       Supplier<List<NodeAddress>> peers, BooleanSupplier holdsImported, Supplier<LocalShard.Holders> holders) {
+        this.holders = holders;
         this.holdsImported = holdsImported;
         this.self = self;
         this.client = client;
@@ -116,7 +129,10 @@ public final class AntiEntropy {
         return at < 0 ? replicaId : replicaId.substring(at + 1, dot < 0 ? replicaId.length() : dot);
     }
 
-    /** One round: pull from every stable peer that has something this replica lacks. */
+    /**
+     * One round: pull from every stable peer that has something this replica lacks, then drop
+     * the tombstones that have become stable.
+     */
     public void runOnce() {
         for (NodeAddress peer : peers.get()) {
             ShardStatus report = peerReports.get(peer);
@@ -126,6 +142,44 @@ public final class AntiEntropy {
             }
             pullFrom(peer);
         }
+        collectTombstones();
+    }
+
+    /**
+     * Moves the shard's stability frontier with the holders' latest reports and drops the
+     * tombstones it covers ({@link StabilityFrontier}, {@link ShardReplica#collectTombstones}).
+     * Nothing moves while a holder is unheard from or not ready (a member cut off or down keeps
+     * its last report, so its tombstones wait for it), or in the quiet time after the holders
+     * changed (a departed member's writes may still come by a late hand-over, which no clock shows).
+     * Returns how many went.
+     */
+    int collectTombstones() {
+        LocalShard.Holders shard = holders.get();
+        if (!holdsImported.getAsBoolean() || replica.isFrozen() || shard.others() == null
+                || membership.now() - shard.quietUntilNanos() < 0) {
+            frontier.reset();
+            return 0;
+        }
+        List<VectorClock> applied = new ArrayList<>();
+        List<VectorClock> seen = new ArrayList<>();
+        seen.add(replica.held()); // first, as in ShardStatus.of
+        applied.add(replica.applied());
+        seen.add(replica.applied());
+        for (NodeAddress holder : shard.others()) {
+            ShardStatus report = peerReports.get(holder);
+            if (report == null || !report.ready() || report.replica().isEmpty()) {
+                frontier.reset();
+                return 0;
+            }
+            applied.add(report.applied());
+            seen.add(report.seen());
+        }
+        VectorClock stable = frontier.advance(applied, seen);
+        int collected = stable.isEmpty() ? 0 : replica.collectTombstones(stable);
+        if (collected > 0) {
+            LOG.log(System.Logger.Level.DEBUG, "{0}: collected {1} tombstones of {2}", self, collected, replica.ref());
+        }
+        return collected;
     }
 
     /**

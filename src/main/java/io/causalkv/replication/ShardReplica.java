@@ -52,6 +52,7 @@ public final class ShardReplica {
     private volatile Map<String, Long> sealed = Map.of();
     private final StagedWrites staged = new StagedWrites(DELIVERY_BUFFER_CAPACITY, DELIVERY_BUFFER_BYTES);
     private volatile VectorClock applied = VectorClock.EMPTY;
+    private volatile CausalContext collectedHistory = CausalContext.EMPTY;
     /** Replica ids that coordinate writes in this epoch (added before their first write is stored). */
     private final Set<String> epochReplicas = ConcurrentHashMap.newKeySet();
     private long lamport;
@@ -234,6 +235,15 @@ public final class ShardReplica {
         drainBuffer();
     }
 
+    /**
+     * The writes this replica holds but has not applied (buffered, or held unseen), as the last
+     * of each origin: with the applied clock, every write it has <em>seen</em>. Peers count them
+     * before dropping a tombstone, since one may be a write that loses to it ({@link StabilityFrontier}).
+     */
+    public synchronized VectorClock held() {
+        return buffer.heldClock().merge(staged.heldClock());
+    }
+
     public synchronized int stagedCount() {
         return staged.size();
     }
@@ -400,7 +410,41 @@ public final class ShardReplica {
 
     /** Deleted keys whose tombstones are kept (they replicate, and never count as keys). */
     public int tombstoneCount() {
-        return store.size() - store.liveKeyCount();
+        return store.tombstoneCount();
+    }
+
+    /**
+     * Drops the tombstones of this epoch's writes that {@code stable} covers: every holder of the
+     * shard has applied them and every write that could lose to them (see {@link StabilityFrontier}),
+     * so no copy of an older value is left to come back, and every clock that matters covers
+     * them (a pull never asks for them again). Not while frozen: the keys are being handed over.
+     * What the deletes depended on joins {@link #collectedHistory()}. Returns how many went.
+     */
+    public synchronized int collectTombstones(VectorClock stable) {
+        if (frozen) {
+            return 0;
+        }
+        int[] collected = {0};
+        CausalContext[] seen = {collectedHistory};
+        store.forEachTombstone((key, tombstone) -> {
+            if (epochReplicas.contains(tombstone.replica()) && stable.covers(tombstone.replica(), tombstone.seq())
+                    && store.removeTombstone(key, tombstone)) {
+                seen[0] = seen[0].merge(historyOf(tombstone));
+                collected[0]++;
+            }
+        });
+        collectedHistory = seen[0];
+        return collected[0];
+    }
+
+    /**
+     * What the collected deletes depended on, merged: an absent key's answer carries it, since
+     * the reader may be seeing one of those deletes (without it, a client that saw the value
+     * and then its absence would not inherit what the delete depended on). One context, not one
+     * per key; its clocks name at most the replicas that wrote.
+     */
+    public CausalContext collectedHistory() {
+        return collectedHistory;
     }
 
     public synchronized int buffered() {
@@ -444,6 +488,9 @@ public final class ShardReplica {
         Map<String, Long> next = new HashMap<>(sealed);
         next.put(replica, last);
         sealed = Map.copyOf(next);
+        // What is held of it beyond a gap can never apply; kept, it would hold the stability frontier back.
+        buffer.discardAfter(replica, last);
+        staged.discardAfter(replica, last);
         drainBuffer(); // writes that waited for lost writes go now
         wakeWaiters();
     }

@@ -1,5 +1,6 @@
 package io.causalkv.replication;
 
+import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.NodeAddress;
 import java.util.HashMap;
 import java.util.Iterator;
@@ -81,6 +82,37 @@ final class StagedWrites {
             held = Math.max(held, delta.clock().get(replica));
         }
         return held;
+    }
+
+    /** The last write of each replica held here, pulls included. */
+    VectorClock heldClock() {
+        VectorClock held = VectorClock.EMPTY;
+        for (StateDelta delta : pulled.values()) {
+            held = held.merge(delta.clock());
+        }
+        for (Map.Entry<Origin, TreeMap<Long, Write>> e : byOrigin.entrySet()) {
+            if (!e.getValue().isEmpty()) {
+                held = held.with(e.getKey().replica(), e.getValue().lastKey());
+            }
+        }
+        return held;
+    }
+
+    /** Drops {@code replica}'s writes after {@code seq}: they can never be applied (sealed). */
+    void discardAfter(String replica, long seq) {
+        for (Iterator<Map.Entry<Origin, TreeMap<Long, Write>>> it = byOrigin.entrySet().iterator(); it.hasNext(); ) {
+            Map.Entry<Origin, TreeMap<Long, Write>> e = it.next();
+            if (e.getKey().replica().equals(replica)) {
+                for (Write dropped : e.getValue().tailMap(seq, false).values()) {
+                    size--;
+                    bytes -= dropped.encodedSize();
+                }
+                e.getValue().tailMap(seq, false).clear();
+                if (e.getValue().isEmpty()) {
+                    it.remove();
+                }
+            }
+        }
     }
 
     /** Whether {@code replica}'s write {@code seq} is held here. */

@@ -234,6 +234,9 @@ public final class Wire {
         if (!status.replica().isEmpty()) {
             node.put("replica", status.replica());
         }
+        if (!status.held().isEmpty()) {
+            node.set("held", clock(status.held()));
+        }
         return node;
     }
 
@@ -241,7 +244,8 @@ public final class Wire {
         require(node != null && node.isObject(), "status must be an object");
         ShardRef ref = node.has("ref") ? decodeShardRef(node.get("ref")) : null;
         return new ShardStatus(ref, decodeClock(node.get("applied")), node.path("keys").asInt(), node.path("ready").asBoolean(),
-                Interner.REPLICA_IDS.intern(node.path("replica").asText("")));
+                Interner.REPLICA_IDS.intern(node.path("replica").asText("")),
+                node.has("held") ? decodeClock(node.get("held")) : VectorClock.EMPTY);
     }
 
     private static ObjectNode entryFields(String key, String value, Dot dot, long lamport, CausalContext foreign) {

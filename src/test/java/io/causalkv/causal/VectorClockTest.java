@@ -56,6 +56,14 @@ class VectorClockTest {
     }
 
     @Test
+    void meetIsTheEntryWiseMinimumAndDropsWhatEitherLacks() {
+        VectorClock met = clock("a", 3, "b", 1, "d", 5).meet(clock("a", 2, "b", 4, "c", 2));
+        assertEquals(Map.of("a", 2L, "b", 1L), met.entries(), "d and c are 0 on one side");
+        assertEquals(clock("a", 1), clock("a", 1).meet(clock("a", 2, "b", 1)), "the covered one itself");
+        assertEquals(VectorClock.EMPTY, clock("a", 1).meet(VectorClock.EMPTY));
+    }
+
+    @Test
     void mergeIsCommutativeAssociativeAndIdempotent() {
         List<VectorClock> clocks = List.of(VectorClock.EMPTY, clock("a", 1), clock("a", 3, "b", 1),
                 clock("b", 4, "c", 2), clock("a", 2, "c", 5));

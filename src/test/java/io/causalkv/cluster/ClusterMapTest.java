@@ -58,6 +58,11 @@ class ClusterMapTest {
         assertEquals(java.util.Set.of(view(4).get(0), view(4).get(1), view(4).get(3)), holders,
                 "a removed node keeps its place (it may be alive across a partition); a departed one does not");
         assertEquals(4, ClusterMap.initial(view(4)).layoutHolders().size(), "a replicated cluster: every node");
+        // Per shard (whose clocks decide when a tombstone may go): shard 2 is nodes 1 and 3.
+        assertEquals(java.util.Set.of(view(4).get(1), view(4).get(3)), new java.util.HashSet<>(removed.shardHolders(2)));
+        assertEquals(List.of(view(4).get(3)), removed.shardMembers(2), "only one of them is a member now");
+        assertEquals(List.of(view(4).get(0)), removed.shardHolders(1), "the departed node left shard 1");
+        assertEquals(List.of(), removed.shardHolders(ClusterMap.NO_SHARD));
     }
 
     @Test

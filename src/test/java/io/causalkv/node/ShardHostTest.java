@@ -61,6 +61,12 @@ class ShardHostTest {
     }
 
     @Test
+    void tombstonesWaitAtLeastAsLongAsARetiredReplicaHandsOverLateWrites() {
+        assertTrue(io.causalkv.replication.LocalShard.HOLDERS_QUIET_NANOS >= RetiredShards.RETIRE_CAP_NANOS,
+                "a late hand-over of a write that loses to a delete must find the tombstone there");
+    }
+
+    @Test
     void stagingFreezesWritesAndACompetingProposalIsRefused() {
         LocalShard before = host.current();
         assertEquals(new ShardRef(1, ClusterMap.FIRST_SHARDED_EPOCH), before.ref());

@@ -35,6 +35,8 @@ final class TombstoneChurn implements AutoCloseable {
     private final AtomicInteger deleteSent = new AtomicInteger();
     private final AtomicInteger deleted = new AtomicInteger();
     private final AtomicLong sessionRestarts = new AtomicLong();
+    /** The longest causal metadata the session carried since {@link #metadataPeak()} last read it. */
+    private final AtomicInteger metadataPeak = new AtomicInteger();
 
     TombstoneChurn(Nodes nodes, long seed) {
         this.nodes = nodes;
@@ -83,6 +85,7 @@ final class TombstoneChurn implements AutoCloseable {
             var json = Http.json(text);
             if (json.has("causal-metadata")) {
                 metadata = json.get("causal-metadata").toString();
+                metadataPeak.accumulateAndGet(metadata.length(), Math::max);
             }
             refusedSince = -1;
         } else if (status == 503) {
@@ -129,6 +132,15 @@ final class TombstoneChurn implements AutoCloseable {
     /** Keys whose DELETE was answered 200 or 404. */
     int deleted() {
         return deleted.get();
+    }
+
+    /**
+     * The longest metadata (JSON characters) the session carried since the last call: with a
+     * node restarted every few epochs, it would grow by an entry per incarnation unless the
+     * dead ones are sealed (issue 17).
+     */
+    int metadataPeak() {
+        return metadataPeak.getAndSet(metadata.length());
     }
 
     long sessionRestarts() {

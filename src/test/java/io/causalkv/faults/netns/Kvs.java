@@ -18,6 +18,10 @@ final class Kvs {
         return Http.send("GET", nodes.url(node, "/kvs/" + key), "{\"causal-metadata\":" + metadata + "}");
     }
 
+    static Http.Reply delete(Nodes nodes, int node, String key, String metadata) {
+        return Http.send("DELETE", nodes.url(node, "/kvs/" + key), "{\"causal-metadata\":" + metadata + "}");
+    }
+
     static String metadata(Http.Reply reply) {
         return reply.json().get("causal-metadata").toString();
     }
