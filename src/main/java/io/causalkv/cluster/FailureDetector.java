@@ -17,7 +17,8 @@ import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 /**
- * Heartbeats every known node (members or not) each {@link #PERIOD_MILLIS}, except a reachable
+ * Heartbeats every known node (members or not, but not one that departed by request a minute
+ * ago: {@link Membership#peersToProbe}) each {@link #PERIOD_MILLIS}, except a reachable
  * peer that pinged this node within the last {@link #HEARD_WINDOW_MILLIS}: its ping brought its
  * map and the state of its replica, and this node's answer took ours back, so a pair of nodes
  * settles into one ping a period instead of two (one side probes, the other hears). The side that
@@ -81,7 +82,7 @@ public final class FailureDetector implements AutoCloseable {
     private void round() {
         try {
             long now = membership.now();
-            for (NodeAddress peer : membership.knownPeers()) {
+            for (NodeAddress peer : membership.peersToProbe()) {
                 if (isDue(peer, now) && inFlight.add(peer)) {
                     probes.execute(() -> probe(peer));
                 }

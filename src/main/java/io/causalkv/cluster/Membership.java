@@ -17,10 +17,19 @@ import java.util.function.UnaryOperator;
  */
 public final class Membership {
 
+    /**
+     * How long a node that departed by request is still probed: time enough for it to learn of
+     * its departure if it is up. After that it is left alone (issue 17: every address ever seen
+     * was probed every 200 ms for good); a request that names it again adds it back.
+     */
+    public static final long DEPARTED_PROBED_FOR_NANOS = 60_000_000_000L;
+
     private final NodeAddress self;
     private final LongSupplier clock;
     private final Set<NodeAddress> known = ConcurrentHashMap.newKeySet();
     private final Map<NodeAddress, PeerHealth> health = new ConcurrentHashMap<>();
+    /** When this node first saw each departed node's entry say so. */
+    private final Map<NodeAddress, Long> departedAt = new ConcurrentHashMap<>();
     private final List<Consumer<ClusterMap>> listeners = new CopyOnWriteArrayList<>();
     private ClusterMap map;
 
@@ -102,10 +111,25 @@ public final class Membership {
         return next;
     }
 
-    /** Every other node this one has heard of, members or not: all are probed. */
+    /** Every other node this one has heard of, members or not. */
     public List<NodeAddress> knownPeers() {
         List<NodeAddress> peers = new ArrayList<>(known);
         peers.remove(self);
+        return peers;
+    }
+
+    /**
+     * The peers to probe: every other node heard of (a removed member may be alive across a
+     * partition, and probes are how it hears of the map), except one that departed by request
+     * more than {@link #DEPARTED_PROBED_FOR_NANOS} ago.
+     */
+    public List<NodeAddress> peersToProbe() {
+        long now = now();
+        List<NodeAddress> peers = knownPeers();
+        peers.removeIf(peer -> {
+            Long departed = departedAt.get(peer);
+            return departed != null && now - departed >= DEPARTED_PROBED_FOR_NANOS;
+        });
         return peers;
     }
 
@@ -134,5 +158,13 @@ public final class Membership {
 
     private void learn(ClusterMap m) {
         known.addAll(m.entries().keySet());
+        long now = clock.getAsLong();
+        m.entries().forEach((node, entry) -> {
+            if (entry.status() == ClusterMap.Status.DEPARTED) {
+                departedAt.putIfAbsent(node, now);
+            } else {
+                departedAt.remove(node);
+            }
+        });
     }
 }

@@ -372,11 +372,18 @@ public final class ShardReplica {
     }
 
     /**
-     * Takes entries handed over from the previous layout (reshard): the newest version of each
-     * key wins, and the Lamport clock moves past them so that later writes here supersede them.
+     * Takes entries handed over from the previous layout (reshard) or from a member that left the
+     * shard: the newest version of each key wins, and the Lamport clock moves past them so that
+     * later writes here supersede them. Writes this replica has applied are skipped.
      */
     public synchronized void importEntries(List<StateDelta.KeyedEntry> entries) {
         for (StateDelta.KeyedEntry keyed : entries) {
+            if (applied.covers(keyed.entry().replica(), keyed.entry().seq())) {
+                // A write of this epoch already applied here: the store has it or what superseded
+                // it, perhaps a tombstone since collected, which the write must not outlive (a
+                // member that departed late hands over everything it held, old values included).
+                continue;
+            }
             store.applyIfNewer(keyed.key(), shared(keyed.entry()));
             lamport = Math.max(lamport, keyed.entry().lamport());
         }

@@ -250,6 +250,20 @@ class TombstoneCollectionTest {
     }
 
     @Test
+    void aLateHandOverOfAValueWhoseDeleteWasCollectedDoesNotBringItBack() {
+        Write first = put(a, "k", "1");
+        Write delete = a.delete("k", CausalContext.EMPTY, KEEP).orElseThrow();
+        b.receive(List.of(first, delete));
+        c.receive(List.of(first, delete));
+        assertEquals(1, rounds(3));
+        assertNull(b.read("k"));
+        // A member that departed while it still held the old value retires its replica and hands
+        // over everything it had: the value's write is one B applied long ago.
+        b.importEntries(List.of(new StateDelta.KeyedEntry("k", new Entry("1", first.dot(), first.lamport(), CausalContext.EMPTY))));
+        assertNull(b.read("k"), "a write already applied here is not taken again");
+    }
+
+    @Test
     void theFrontierMovesUnderConstantLoadARoundOrTwoBehind() {
         StabilityFrontier frontier = new StabilityFrontier();
         // Each round every holder is one write of each other's behind: no floor ever equals a merge.
