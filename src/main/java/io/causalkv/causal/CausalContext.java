@@ -2,6 +2,7 @@ package io.causalkv.causal;
 
 import java.util.Collections;
 import java.util.Map;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -88,6 +89,24 @@ public final class CausalContext {
     /** This context's clock for a shard, as it applies in {@code currentEpoch}: empty if older. */
     public VectorClock clockFor(int shard, long currentEpoch) {
         return epoch < currentEpoch ? VectorClock.EMPTY : shards.getOrDefault(shard, VectorClock.EMPTY);
+    }
+
+    /** The same history without what it names of {@code replicas} in {@code shard}. */
+    public CausalContext without(int shard, Set<String> replicas) {
+        VectorClock clock = shards.get(shard);
+        if (clock == null) {
+            return this;
+        }
+        VectorClock kept = clock;
+        for (String replica : replicas) {
+            kept = kept.atMost(replica, 0);
+        }
+        if (kept == clock) {
+            return this;
+        }
+        TreeMap<Integer, VectorClock> next = new TreeMap<>(shards);
+        next.put(shard, kept);
+        return of(epoch, next, lamport);
     }
 
     /** The clocks of every shard other than {@code shard}. */

@@ -46,7 +46,6 @@ public final class VectorClock {
         return Collections.unmodifiableSortedMap(entries);
     }
 
-    /** This clock with {@code replica}'s entry raised to at least {@code count}. */
     /** This clock with {@code replica}'s count lowered to {@code count} if above it (0 drops it). */
     public VectorClock atMost(String replica, long count) {
         if (get(replica) <= count) {
@@ -61,6 +60,7 @@ public final class VectorClock {
         return new VectorClock(copy);
     }
 
+    /** This clock with {@code replica}'s entry raised to at least {@code count}. */
     public VectorClock with(String replica, long count) {
         if (get(replica) >= count) {
             return this;

@@ -1,6 +1,8 @@
 package io.causalkv.keys;
 
 import io.causalkv.causal.CausalContext;
+import io.causalkv.replication.AntiEntropy;
+import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardReplica;
 import java.time.Duration;
 
@@ -19,10 +21,29 @@ public abstract class DependencyGate implements KeyStore {
 
     @Override
     public final KeyAnswer answer(KeyRequest request) {
-        if (!request.at().replica().satisfies(request.context()) && !admits(request)) {
-            throw new KeyRequestRejected(refusal(request), request.context());
+        KeyRequest checked = request.at().replica().satisfies(request.context()) ? request : withoutLost(request);
+        if (!checked.at().replica().satisfies(checked.context()) && !admits(checked)) {
+            throw new KeyRequestRejected(refusal(checked), checked.context());
         }
-        return next.answer(request);
+        return next.answer(checked);
+    }
+
+    /**
+     * Unmet dependencies on writes that can never come are not waited for (AntiEntropy#examine):
+     * a replica this shard never had is invalid metadata (400); one whose unmet writes died with
+     * it is dropped from the request's context, so its answer no longer names it either.
+     */
+    private static KeyRequest withoutLost(KeyRequest request) {
+        LocalShard shard = request.at().shard();
+        if (shard == null) {
+            return request;
+        }
+        AntiEntropy.Unmet unmet = shard.antiEntropy().examine(request.context());
+        if (unmet.neverExisted()) {
+            throw new KeyRequestRejected(KeyRequestRejected.Reason.INVALID_METADATA, request.context());
+        }
+        return unmet.lost().isEmpty() ? request
+                : request.withContext(request.context().without(shard.replica().shard(), unmet.lost()));
     }
 
     /** Whether a request whose dependencies are not applied here yet goes on. */

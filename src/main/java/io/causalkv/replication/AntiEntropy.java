@@ -1,6 +1,8 @@
 package io.causalkv.replication;
 
+import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.transport.PeerClient;
@@ -8,6 +10,8 @@ import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.PeerUnreachableException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -107,6 +111,105 @@ public final class AntiEntropy {
                 LOG.log(System.Logger.Level.INFO, "{0}: sealed {1} at {2}: its node restarted, and every member has that many of its writes",
                         self, candidate, last);
             }
+        }
+    }
+
+    /**
+     * What {@link #examine} found of a context's unmet dependencies: whether it names a replica
+     * this shard never had, and the replicas it names whose writes it lacks died with them.
+     */
+    public record Unmet(boolean neverExisted, Set<String> lost) {
+
+        static final Unmet PENDING = new Unmet(false, Set.of());
+        static final Unmet INVALID = new Unmet(true, Set.of());
+    }
+
+    /**
+     * Looks at the replicas {@code context} names in this shard beyond what this replica has
+     * applied and that no holder has any write of, once every holder has reported, ready. An
+     * earlier replica of a holder's node (it restarted), or one of a node that departed by
+     * request a while ago: whatever it wrote that no one has died with it, so it is
+     * {@linkplain Unmet#lost() lost}: the request goes on without it (issue 17: one lost write of
+     * a fresh incarnation made every request carrying it 503 for good, since no clock named that
+     * incarnation and so nothing sealed it). Nothing is kept of it here: a client could name any
+     * number of them. A replica id of a node this one has never heard of, older than {@link
+     * LocalShard#HOLDERS_QUIET_NANOS}: {@linkplain Unmet#neverExisted() never existed}, invalid
+     * metadata. (An id that is not in the form this server issues is left to the dialect's rule
+     * for unmet dependencies, as before: API.md 4.4.)
+     */
+    public Unmet examine(CausalContext context) {
+        if (context.epoch() != replica.epoch() || !holdsImported.getAsBoolean()) {
+            return Unmet.PENDING;
+        }
+        LocalShard.Holders shard = holders.get();
+        if (shard.others() == null) {
+            return Unmet.PENDING;
+        }
+        List<VectorClock> seen = new ArrayList<>(List.of(replica.held(), replica.applied()));
+        Map<String, String> current = new HashMap<>(); // a holder's node -> its replica now
+        current.put(self.toString(), replica.replicaId());
+        for (NodeAddress holder : shard.others()) {
+            ShardStatus report = peerReports.get(holder);
+            if (report == null || !report.ready() || report.replica().isEmpty()) {
+                return Unmet.PENDING; // a holder unheard from may have anything
+            }
+            seen.add(report.seen());
+            current.put(holder.toString(), report.replica());
+        }
+        VectorClock applied = replica.applied();
+        Set<String> lost = new HashSet<>();
+        for (Map.Entry<String, Long> dep : context.clockFor(replica.shard(), replica.epoch()).entries().entrySet()) {
+            String named = dep.getKey();
+            if (dep.getValue() <= applied.get(named) || replica.sealed().containsKey(named)
+                    || seen.stream().anyMatch(clock -> clock.get(named) > 0)) {
+                continue; // met, sealed, or some holder has its writes (sealing decides when it is dead)
+            }
+            String node = nodeOf(named);
+            long[] version = versionOf(named);
+            if (node == null || version == null) {
+                continue; // not an id this server issues: the dialect's rule for unmet ones (API.md 4.4)
+            }
+            String now = current.get(node);
+            if (now != null) {
+                long[] nowVersion = versionOf(now);
+                if (nowVersion != null && Arrays.compare(version, nowVersion) < 0) {
+                    lost.add(named); // an earlier replica of a holder's node, of which nothing survives
+                }
+                continue;
+            }
+            NodeAddress address = parse(node);
+            ClusterMap.Member entry = address == null ? null : membership.map().entry(address);
+            boolean old = replica.wallMillis() - version[0] > LocalShard.HOLDERS_QUIET_NANOS / 1_000_000;
+            if (entry == null && old) {
+                return Unmet.INVALID;
+            }
+            if (entry != null && entry.status() == ClusterMap.Status.DEPARTED && old
+                    && membership.now() - shard.quietUntilNanos() >= 0) {
+                lost.add(named); // a departed member's replica whose writes reached no one
+            }
+        }
+        return lost.isEmpty() ? Unmet.PENDING : new Unmet(false, Set.copyOf(lost));
+    }
+
+    /** A replica id's (incarnation, generation): the incarnation is its node's start time in ms, base 36. */
+    private static long[] versionOf(String replicaId) {
+        int at = replicaId.lastIndexOf('@');
+        int dot = replicaId.indexOf('.', at + 1);
+        if (at < 0 || dot < 0) {
+            return null;
+        }
+        try {
+            return new long[] {Long.parseLong(replicaId.substring(at + 1, dot), 36), Long.parseLong(replicaId.substring(dot + 1))};
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static NodeAddress parse(String node) {
+        try {
+            return NodeAddress.parse(node);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

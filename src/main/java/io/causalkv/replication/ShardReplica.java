@@ -90,6 +90,11 @@ public final class ShardReplica {
         return epoch;
     }
 
+    /** This replica's wall clock, in ms since the epoch. */
+    long wallMillis() {
+        return wallClock.getAsLong();
+    }
+
     public ShardRef ref() {
         return new ShardRef(shard, epoch);
     }
