@@ -124,8 +124,25 @@ public final class FailureDetector implements AutoCloseable {
     public boolean probe(NodeAddress peer) {
         long start = membership.now();
         try {
-            PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map(), status.get()));
+            PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map(), status.get(),
+                    membership.identity().current()));
+            ClusterIdentity.Meeting meeting = membership.identity().meet(reply.cluster());
+            if (meeting == ClusterIdentity.Meeting.FOREIGN) {
+                // A node of another cluster answered (a wrong VIEW or view change named it): to
+                // this one it is as good as unreachable, and no map crosses (issue 17).
+                membership.health(peer).foreign();
+                if (removesFailed && membership.map().isMember(peer)) {
+                    // Not ours: it leaves the view as if by request, so it holds no place in a shard.
+                    membership.propose(m -> m.withoutMember(peer, true));
+                    LOG.log(Level.WARNING, "{0}: {1} belongs to another cluster ({2}): removed from the view",
+                            membership.self(), peer, reply.cluster().id());
+                }
+                return false;
+            }
             membership.health(peer).succeeded(membership.now());
+            if (meeting == ClusterIdentity.Meeting.ANSWER_ONLY) {
+                return true; // still starting: it takes this node's id from our ping, and its map counts from then on
+            }
             excusedOnce.remove(peer);
             membership.adopt(reply.map());
             onReply.accept(peer, reply);

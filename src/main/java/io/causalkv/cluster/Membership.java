@@ -31,6 +31,7 @@ public final class Membership {
     /** When this node first saw each departed node's entry say so. */
     private final Map<NodeAddress, Long> departedAt = new ConcurrentHashMap<>();
     private final List<Consumer<ClusterMap>> listeners = new CopyOnWriteArrayList<>();
+    private final ClusterIdentity identity;
     private ClusterMap map;
 
     /**
@@ -51,11 +52,17 @@ public final class Membership {
         this.clock = nanoClock;
         this.map = initial;
         this.manual = manual;
+        this.identity = new ClusterIdentity(ClusterIdentity.derive(initial));
         learn(initial);
     }
 
     public NodeAddress self() {
         return self;
+    }
+
+    /** Which cluster this node belongs to. */
+    public ClusterIdentity identity() {
+        return identity;
     }
 
     public synchronized ClusterMap map() {

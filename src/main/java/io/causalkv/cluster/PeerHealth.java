@@ -58,6 +58,12 @@ public final class PeerHealth {
         return lastHeard;
     }
 
+    /** It answered as a node of another cluster: alive, but never reachable for this one. */
+    public synchronized void foreign() {
+        seenAlive = true;
+        failed();
+    }
+
     public synchronized void failed() {
         lostContact |= seenAlive;
         reachable = false;

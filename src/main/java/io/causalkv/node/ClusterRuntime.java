@@ -1,5 +1,6 @@
 package io.causalkv.node;
 
+import io.causalkv.cluster.ClusterIdentity;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.FailureDetector;
 import io.causalkv.cluster.Membership;
@@ -16,14 +17,18 @@ import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 /**
  * The cluster side of a node (automatic membership): membership and failure detection, the
@@ -185,7 +190,7 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
      * member. Bounded; a node whose peers are all unreachable starts with the map of its VIEW.
      */
     private void join() {
-        Map<NodeAddress, PingReply> replies = probeConfiguredPeers();
+        Map<NodeAddress, PingReply> replies = ofOneCluster(probeConfiguredPeers());
         if (!replies.isEmpty()) {
             ClusterMap cluster = null;
             for (PingReply reply : replies.values()) {
@@ -214,6 +219,39 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
         }
     }
 
+    /**
+     * The answers of one cluster, whose id this node takes: the id most of the settled nodes that
+     * answered gave (then the smallest). A VIEW that names nodes of two clusters must not merge
+     * them (issue 17): the maps of settled nodes of another cluster are left out, and those count
+     * as unreachable. Nodes still starting (none settled) agree later, by heartbeats.
+     */
+    private Map<NodeAddress, PingReply> ofOneCluster(Map<NodeAddress, PingReply> replies) {
+        Optional<ClusterIdentity.Id> chosen = replies.values().stream()
+                .map(PingReply::cluster)
+                .filter(ClusterIdentity.Id::settled)
+                .collect(Collectors.groupingBy(ClusterIdentity.Id::id, Collectors.counting()))
+                .entrySet().stream()
+                .sorted(Comparator.comparing(Map.Entry<String, Long>::getValue, Comparator.reverseOrder())
+                        .thenComparing(Map.Entry::getKey))
+                .map(e -> new ClusterIdentity.Id(e.getKey(), true))
+                .findFirst();
+        if (chosen.isEmpty()) {
+            return replies;
+        }
+        membership.identity().adopt(chosen.get());
+        Map<NodeAddress, PingReply> same = new HashMap<>();
+        replies.forEach((peer, reply) -> {
+            if (!reply.cluster().settled() || reply.cluster().id().equals(chosen.get().id())) {
+                same.put(peer, reply);
+            } else {
+                LOG.log(Level.WARNING, "{0}: {1} belongs to another cluster ({2}, not {3}): left out", self, peer,
+                        reply.cluster().id(), chosen.get().id());
+                membership.health(peer).foreign();
+            }
+        });
+        return same;
+    }
+
     private Map<NodeAddress, PingReply> probeConfiguredPeers() {
         List<NodeAddress> peers = new ArrayList<>(config.view());
         peers.remove(self);
@@ -222,7 +260,8 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
             try {
                 // An empty map: this node's own VIEW-made map must not leak into a running
                 // cluster (it would add a layout of its own); it learns the cluster's first.
-                PingReply reply = peerClient.ping(peer, new Ping(self, new ClusterMap(Map.of())));
+                PingReply reply = peerClient.ping(peer, new Ping(self, new ClusterMap(Map.of()), ShardStatus.NONE,
+                        membership.identity().current()));
                 membership.health(peer).succeeded(membership.now());
                 return reply;
             } catch (PeerUnreachableException e) {

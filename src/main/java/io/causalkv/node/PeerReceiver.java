@@ -1,11 +1,13 @@
 package io.causalkv.node;
 
+import io.causalkv.cluster.ClusterIdentity;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.AntiEntropy;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.Receipt;
+import io.causalkv.replication.ShardStatus;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.transport.PeerClient;
@@ -15,6 +17,7 @@ import io.causalkv.transport.Ping;
 import io.causalkv.transport.PingReply;
 import io.causalkv.transport.ReshardStep;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -43,12 +46,26 @@ final class PeerReceiver implements PeerHandler {
     @Override
     public PingReply onPing(Ping ping) {
         ClusterRuntime c = cluster.get();
+        ClusterIdentity identity = c.membership().identity();
+        switch (identity.meet(ping.cluster())) {
+            case FOREIGN -> {
+                // Another cluster's node (a wrong VIEW): nothing of either map goes to the other.
+                return new PingReply(new ClusterMap(Map.of()), ShardStatus.NONE, identity.current());
+            }
+            case ANSWER_ONLY -> {
+                // A node still starting with an id of its own: it takes ours from this answer.
+                return new PingReply(c.membership().map(), c.status(), identity.current());
+            }
+            case SAME -> {
+                // below
+            }
+        }
         c.membership().learn(ping.from());
         c.membership().health(ping.from()).heardFrom(c.membership().now());
         c.failureDetector().probeSoon(ping.from());
         c.membership().adopt(ping.map());
         c.observe(ping.from(), ping.status());
-        return new PingReply(c.membership().map(), c.status());
+        return new PingReply(c.membership().map(), c.status(), identity.current());
     }
 
     @Override

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterIdentity;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
@@ -79,12 +80,13 @@ public final class PeerOperation<Q, A> {
 
     /** A probe fails fast, so a lost peer is suspected within a probe period and this (FailureDetector). */
     public static final PeerOperation<Ping, PingReply> PING = new PeerOperation<>("ping", Duration.ofMillis(400),
-            ping -> object().put("from", ping.from().toString()).<ObjectNode>set("map", Wire.map(ping.map()))
-                    .set("status", Wire.shardStatus(ping.status())),
+            ping -> withCluster(object().put("from", ping.from().toString()).<ObjectNode>set("map", Wire.map(ping.map()))
+                    .set("status", Wire.shardStatus(ping.status())), ping.cluster()),
             json -> new Ping(address(json, "from"), Wire.decodeMap(json.get("map")),
-                    json.has("status") ? Wire.decodeShardStatus(json.get("status")) : ShardStatus.NONE),
-            reply -> object().<ObjectNode>set("map", Wire.map(reply.map())).set("status", Wire.shardStatus(reply.status())),
-            json -> new PingReply(Wire.decodeMap(json.get("map")), Wire.decodeShardStatus(json.get("status"))),
+                    json.has("status") ? Wire.decodeShardStatus(json.get("status")) : ShardStatus.NONE, cluster(json)),
+            reply -> withCluster(object().<ObjectNode>set("map", Wire.map(reply.map())).set("status", Wire.shardStatus(reply.status())),
+                    reply.cluster()),
+            json -> new PingReply(Wire.decodeMap(json.get("map")), Wire.decodeShardStatus(json.get("status")), cluster(json)),
             PeerHandler::onPing);
 
     public static final PeerOperation<Replication, Receipt> REPLICATE = new PeerOperation<>("replicate", Duration.ofMillis(1_000),
@@ -238,5 +240,19 @@ public final class PeerOperation<Q, A> {
 
     private static NodeAddress address(JsonNode json, String field) {
         return NodeAddress.parse(json.get(field).asText());
+    }
+
+    /** A heartbeat's cluster id, {@code "cluster"} and {@code "settled"} (absent: said nothing). */
+    private static ObjectNode withCluster(ObjectNode body, ClusterIdentity.Id cluster) {
+        if (!cluster.id().isEmpty()) {
+            body.put("cluster", cluster.id()).put("settled", cluster.settled());
+        }
+        return body;
+    }
+
+    private static ClusterIdentity.Id cluster(JsonNode json) {
+        JsonNode id = json.get("cluster");
+        return id == null || !id.isTextual() ? ClusterIdentity.Id.UNKNOWN
+                : new ClusterIdentity.Id(id.asText(), json.path("settled").asBoolean(false));
     }
 }
