@@ -1,9 +1,9 @@
 package io.causalkv.keys;
 
 import io.causalkv.causal.CausalContext;
-import io.causalkv.replication.AntiEntropy;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardReplica;
+import io.causalkv.replication.UnmetDependencies;
 import java.time.Duration;
 
 /**
@@ -38,7 +38,7 @@ public abstract class DependencyGate implements KeyStore {
         if (shard == null) {
             return request;
         }
-        AntiEntropy.Unmet unmet = shard.antiEntropy().examine(request.context());
+        UnmetDependencies.Unmet unmet = shard.antiEntropy().examine(request.context());
         if (unmet.neverExisted()) {
             throw new KeyRequestRejected(KeyRequestRejected.Reason.INVALID_METADATA, request.context());
         }

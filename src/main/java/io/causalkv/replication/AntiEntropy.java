@@ -2,7 +2,6 @@ package io.causalkv.replication;
 
 import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.VectorClock;
-import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.transport.PeerClient;
@@ -10,8 +9,6 @@ import io.causalkv.transport.PeerOperation;
 import io.causalkv.transport.PeerUnreachableException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -45,6 +42,7 @@ public final class AntiEntropy {
     private final Set<NodeAddress> gapPulls = ConcurrentHashMap.newKeySet();
     private final Supplier<LocalShard.Holders> holders;
     private final StabilityFrontier frontier = new StabilityFrontier();
+    private final UnmetDependencies unmet;
 
     /** With the members as the only holders, and tombstones collected at once (tests). */
     public AntiEntropy(NodeAddress self, PeerClient client, Membership membership, ShardReplica replica,
@@ -66,6 +64,7 @@ public final class AntiEntropy {
         this.membership = membership;
         this.replica = replica;
         this.peers = peers;
+        this.unmet = new UnmetDependencies(self, membership, replica, holdsImported, holders, peerReports);
     }
 
     /** Records a peer's report of its replica, if it is a replica of the same shard and epoch. */
@@ -114,122 +113,16 @@ public final class AntiEntropy {
         }
     }
 
-    /**
-     * What {@link #examine} found of a context's unmet dependencies: whether it names a replica
-     * this shard never had, and the replicas it names whose writes it lacks died with them.
-     */
-    public record Unmet(boolean neverExisted, Set<String> lost) {
-
-        static final Unmet PENDING = new Unmet(false, Set.of());
-        static final Unmet INVALID = new Unmet(true, Set.of());
-    }
-
-    /**
-     * Looks at the replicas {@code context} names in this shard beyond what this replica has
-     * applied and that no holder has any write of, once every holder has reported, ready. An
-     * earlier replica of a holder's node (it restarted), or one of a node that departed by
-     * request a while ago: whatever it wrote that no one has died with it, so it is
-     * {@linkplain Unmet#lost() lost}: the request goes on without it (issue 17: one lost write of
-     * a fresh incarnation made every request carrying it 503 for good, since no clock named that
-     * incarnation and so nothing sealed it). Nothing is kept of it here: a client could name any
-     * number of them. A replica id of a node this one has never heard of, older than {@link
-     * LocalShard#HOLDERS_QUIET_NANOS}: {@linkplain Unmet#neverExisted() never existed}, invalid
-     * metadata. (An id that is not in the form this server issues is left to the dialect's rule
-     * for unmet dependencies, as before: API.md 4.4.)
-     */
-    public Unmet examine(CausalContext context) {
-        if (context.epoch() != replica.epoch() || !holdsImported.getAsBoolean()) {
-            return Unmet.PENDING;
-        }
-        LocalShard.Holders shard = holders.get();
-        if (shard.others() == null) {
-            return Unmet.PENDING;
-        }
-        List<VectorClock> seen = new ArrayList<>(List.of(replica.held(), replica.applied()));
-        Map<String, String> current = new HashMap<>(); // a holder's node -> its replica now
-        current.put(self.toString(), replica.replicaId());
-        for (NodeAddress holder : shard.others()) {
-            ShardStatus report = peerReports.get(holder);
-            if (report == null || !report.ready() || report.replica().isEmpty()) {
-                return Unmet.PENDING; // a holder unheard from may have anything
-            }
-            seen.add(report.seen());
-            current.put(holder.toString(), report.replica());
-        }
-        VectorClock applied = replica.applied();
-        Set<String> lost = new HashSet<>();
-        for (Map.Entry<String, Long> dep : context.clockFor(replica.shard(), replica.epoch()).entries().entrySet()) {
-            String named = dep.getKey();
-            if (dep.getValue() <= applied.get(named) || replica.sealed().containsKey(named)
-                    || seen.stream().anyMatch(clock -> clock.get(named) > 0)) {
-                continue; // met, sealed, or some holder has its writes (sealing decides when it is dead)
-            }
-            String node = nodeOf(named);
-            long[] version = versionOf(named);
-            if (node == null || version == null) {
-                continue; // not an id this server issues: the dialect's rule for unmet ones (API.md 4.4)
-            }
-            String now = current.get(node);
-            if (now != null) {
-                long[] nowVersion = versionOf(now);
-                if (nowVersion != null && Arrays.compare(version, nowVersion) < 0) {
-                    lost.add(named); // an earlier replica of a holder's node, of which nothing survives
-                }
-                continue;
-            }
-            NodeAddress address = parse(node);
-            ClusterMap.Member entry = address == null ? null : membership.map().entry(address);
-            boolean old = replica.wallMillis() - version[0] > LocalShard.HOLDERS_QUIET_NANOS / 1_000_000;
-            if (entry == null && old) {
-                return Unmet.INVALID;
-            }
-            if (entry != null && entry.status() == ClusterMap.Status.DEPARTED && old
-                    && membership.now() - shard.quietUntilNanos() >= 0) {
-                lost.add(named); // a departed member's replica whose writes reached no one
-            }
-        }
-        return lost.isEmpty() ? Unmet.PENDING : new Unmet(false, Set.copyOf(lost));
-    }
-
-    /** A replica id's (incarnation, generation): the incarnation is its node's start time in ms, base 36. */
-    private static long[] versionOf(String replicaId) {
-        int at = replicaId.lastIndexOf('@');
-        int dot = replicaId.indexOf('.', at + 1);
-        if (at < 0 || dot < 0) {
-            return null;
-        }
-        try {
-            return new long[] {Long.parseLong(replicaId.substring(at + 1, dot), 36), Long.parseLong(replicaId.substring(dot + 1))};
-        } catch (NumberFormatException e) {
-            return null;
-        }
-    }
-
-    private static NodeAddress parse(String node) {
-        try {
-            return NodeAddress.parse(node);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+    /** See {@link UnmetDependencies#examine}. */
+    public UnmetDependencies.Unmet examine(CausalContext context) {
+        return unmet.examine(context);
     }
 
     /** Whether a live replica id names the same node as {@code replicaId} in another incarnation. */
     private static boolean restarted(String replicaId, Set<String> live) {
-        String node = nodeOf(replicaId);
-        String incarnation = incarnationOf(replicaId);
-        return node != null && live.stream().anyMatch(r -> node.equals(nodeOf(r)) && !incarnation.equals(incarnationOf(r)));
-    }
-
-    /** Replica ids are {@code address@incarnation.generation} (see ShardHost). */
-    private static String nodeOf(String replicaId) {
-        int at = replicaId.lastIndexOf('@');
-        return at < 0 ? null : replicaId.substring(0, at);
-    }
-
-    private static String incarnationOf(String replicaId) {
-        int at = replicaId.lastIndexOf('@');
-        int dot = replicaId.indexOf('.', at + 1);
-        return at < 0 ? replicaId : replicaId.substring(at + 1, dot < 0 ? replicaId.length() : dot);
+        String node = ReplicaIds.nodeOf(replicaId);
+        String incarnation = ReplicaIds.incarnationOf(replicaId);
+        return node != null && live.stream().anyMatch(r -> node.equals(ReplicaIds.nodeOf(r)) && !incarnation.equals(ReplicaIds.incarnationOf(r)));
     }
 
     /**
@@ -263,21 +156,12 @@ public final class AntiEntropy {
             frontier.reset();
             return 0;
         }
-        List<VectorClock> applied = new ArrayList<>();
-        List<VectorClock> seen = new ArrayList<>();
-        seen.add(replica.held()); // first, as in ShardStatus.of
-        applied.add(replica.applied());
-        seen.add(replica.applied());
-        for (NodeAddress holder : shard.others()) {
-            ShardStatus report = peerReports.get(holder);
-            if (report == null || !report.ready() || report.replica().isEmpty()) {
-                frontier.reset();
-                return 0;
-            }
-            applied.add(report.applied());
-            seen.add(report.seen());
+        HolderReports reports = HolderReports.of(self, replica, shard.others(), peerReports);
+        if (reports == null) {
+            frontier.reset();
+            return 0;
         }
-        VectorClock stable = frontier.advance(applied, seen);
+        VectorClock stable = frontier.advance(reports.applied(), reports.seen());
         int collected = stable.isEmpty() ? 0 : replica.collectTombstones(stable);
         if (collected > 0) {
             LOG.log(System.Logger.Level.DEBUG, "{0}: collected {1} tombstones of {2}", self, collected, replica.ref());

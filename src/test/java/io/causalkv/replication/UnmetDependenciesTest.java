@@ -56,7 +56,7 @@ class UnmetDependenciesTest {
         };
     }
 
-    private static final AntiEntropy.Unmet PENDING = new AntiEntropy.Unmet(false, Set.of());
+    private static final UnmetDependencies.Unmet PENDING = new UnmetDependencies.Unmet(false, Set.of());
 
     private static CausalContext naming(String replica, long seq) {
         return CausalContext.of(1, Map.of(1, VectorClock.EMPTY.with(replica, seq)));
@@ -74,7 +74,7 @@ class UnmetDependenciesTest {
         aReports(lost, false);
         assertEquals(PENDING, atB.examine(client), "A is still starting");
         aReports(A_NOW, true);
-        assertEquals(new AntiEntropy.Unmet(false, Set.of(lost)), atB.examine(client),
+        assertEquals(new UnmetDependencies.Unmet(false, Set.of(lost)), atB.examine(client),
                 "A restarted and nobody has any write of the old one: it is lost");
         assertTrue(b.satisfies(client.without(1, Set.of(lost))));
         assertTrue(b.sealed().isEmpty(), "nothing is kept of it: a client could name any number of them");
