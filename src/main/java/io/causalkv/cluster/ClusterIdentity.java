@@ -12,8 +12,11 @@ import java.util.List;
  * <em>settled</em> (it has met a node of its cluster). A new cluster's nodes derive the same id
  * from the same settings, and settle when they first meet; a node that has not settled takes
  * the id of a settled node it meets (it is joining), or a smaller one (two starting nodes whose
- * settings differ agree on one); two settled nodes of different ids never merge maps: each
- * treats the other as unreachable. A message without an id (tools, tests) is taken as ours.
+ * settings differ agree on one). Two settled nodes of different ids whose maps share no other
+ * node never merge maps: each treats the other as unreachable. If their maps do share nodes
+ * they are one cluster whose nodes started with different settings (kvs-keys nodes started
+ * ahead of the view change that adds them list more nodes in VIEW, API.md 8.1), and they go on
+ * as one. A message without an id (tools, tests) is taken as ours.
  */
 public final class ClusterIdentity {
 
@@ -56,8 +59,29 @@ public final class ClusterIdentity {
         return new Id(id, settled);
     }
 
-    /** Meets another node's id (in a heartbeat or its answer); see {@link Meeting}. */
-    public synchronized Meeting meet(Id theirs) {
+    /**
+     * Whether two nodes' maps name a node other than the two: they know of each other's cluster.
+     * A wrong address in a view change or a VIEW names the other node alone.
+     */
+    public static boolean shareNodes(ClusterMap mine, ClusterMap theirs, NodeAddress one, NodeAddress other) {
+        for (NodeAddress node : theirs.entries().keySet()) {
+            if (!node.equals(one) && !node.equals(other) && mine.entries().containsKey(node)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Meets another node's id, whose map shares no other node with this one's. */
+    public Meeting meet(Id theirs) {
+        return meet(theirs, false);
+    }
+
+    /**
+     * Meets another node's id (in a heartbeat or its answer); {@code sharedNodes}: their maps
+     * name a node other than the two ({@link #shareNodes}). See {@link Meeting}.
+     */
+    public synchronized Meeting meet(Id theirs, boolean sharedNodes) {
         if (theirs.id().isEmpty()) {
             return Meeting.SAME;
         }
@@ -70,7 +94,10 @@ public final class ClusterIdentity {
             settled = true;
             return Meeting.SAME;
         }
-        return settled && theirs.settled() ? Meeting.FOREIGN : Meeting.ANSWER_ONLY;
+        if (settled && theirs.settled()) {
+            return sharedNodes ? Meeting.SAME : Meeting.FOREIGN;
+        }
+        return Meeting.ANSWER_ONLY;
     }
 
     /** Takes {@code chosen} as this node's cluster: at start-up, from the peers that answered. */

@@ -126,7 +126,8 @@ public final class FailureDetector implements AutoCloseable {
         try {
             PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map(), status.get(),
                     membership.identity().current()));
-            ClusterIdentity.Meeting meeting = membership.identity().meet(reply.cluster());
+            ClusterIdentity.Meeting meeting = membership.identity().meet(reply.cluster(),
+                    ClusterIdentity.shareNodes(membership.map(), reply.map(), membership.self(), peer));
             if (meeting == ClusterIdentity.Meeting.FOREIGN) {
                 // A node of another cluster answered (a wrong VIEW or view change named it): to
                 // this one it is as good as unreachable, and no map crosses (issue 17).

@@ -222,33 +222,42 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
     /**
      * The answers of one cluster, whose id this node takes: the id most of the settled nodes that
      * answered gave (then the smallest). A VIEW that names nodes of two clusters must not merge
-     * them (issue 17): the maps of settled nodes of another cluster are left out, and those count
-     * as unreachable. Nodes still starting (none settled) agree later, by heartbeats.
+     * them (issue 17): a settled node of another id whose map shares no node with that
+     * cluster's is left out, and counts as unreachable. Nodes still starting (none settled)
+     * agree later, by heartbeats.
      */
     private Map<NodeAddress, PingReply> ofOneCluster(Map<NodeAddress, PingReply> replies) {
-        Optional<ClusterIdentity.Id> chosen = replies.values().stream()
+        Optional<String> chosen = replies.values().stream()
                 .map(PingReply::cluster)
                 .filter(ClusterIdentity.Id::settled)
                 .collect(Collectors.groupingBy(ClusterIdentity.Id::id, Collectors.counting()))
                 .entrySet().stream()
                 .sorted(Comparator.comparing(Map.Entry<String, Long>::getValue, Comparator.reverseOrder())
                         .thenComparing(Map.Entry::getKey))
-                .map(e -> new ClusterIdentity.Id(e.getKey(), true))
+                .map(Map.Entry::getKey)
                 .findFirst();
         if (chosen.isEmpty()) {
             return replies;
         }
-        membership.identity().adopt(chosen.get());
-        Map<NodeAddress, PingReply> same = new HashMap<>();
-        replies.forEach((peer, reply) -> {
-            if (!reply.cluster().settled() || reply.cluster().id().equals(chosen.get().id())) {
-                same.put(peer, reply);
-            } else {
-                LOG.log(Level.WARNING, "{0}: {1} belongs to another cluster ({2}, not {3}): left out", self, peer,
-                        reply.cluster().id(), chosen.get().id());
-                membership.health(peer).foreign();
+        membership.identity().adopt(new ClusterIdentity.Id(chosen.get(), true));
+        ClusterMap theirs = new ClusterMap(Map.of());
+        for (PingReply reply : replies.values()) {
+            if (reply.cluster().id().equals(chosen.get())) {
+                theirs = theirs.merge(reply.map());
             }
-        });
+        }
+        Map<NodeAddress, PingReply> same = new HashMap<>();
+        for (Map.Entry<NodeAddress, PingReply> e : replies.entrySet()) {
+            ClusterIdentity.Id id = e.getValue().cluster();
+            if (!id.settled() || id.id().equals(chosen.get())
+                    || ClusterIdentity.shareNodes(theirs, e.getValue().map(), self, e.getKey())) {
+                same.put(e.getKey(), e.getValue());
+            } else {
+                LOG.log(Level.WARNING, "{0}: {1} belongs to another cluster ({2}, not {3}): left out", self, e.getKey(),
+                        id.id(), chosen.get());
+                membership.health(e.getKey()).foreign();
+            }
+        }
         return same;
     }
 

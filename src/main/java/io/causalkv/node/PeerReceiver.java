@@ -47,7 +47,8 @@ final class PeerReceiver implements PeerHandler {
     public PingReply onPing(Ping ping) {
         ClusterRuntime c = cluster.get();
         ClusterIdentity identity = c.membership().identity();
-        switch (identity.meet(ping.cluster())) {
+        boolean shared = ClusterIdentity.shareNodes(c.membership().map(), ping.map(), c.self(), ping.from());
+        switch (identity.meet(ping.cluster(), shared)) {
             case FOREIGN -> {
                 // Another cluster's node (a wrong VIEW): nothing of either map goes to the other.
                 return new PingReply(new ClusterMap(Map.of()), ShardStatus.NONE, identity.current());
