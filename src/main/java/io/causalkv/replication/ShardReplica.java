@@ -57,6 +57,8 @@ public final class ShardReplica {
     private final Set<String> epochReplicas = ConcurrentHashMap.newKeySet();
     private long lamport;
     private boolean frozen;
+    /** Every change, in order, before it is shown (issue 18); none without a data directory. */
+    private ChangeLog changes = ChangeLog.NONE;
     /** Requests waiting in {@link #awaitSatisfied}; applies wake them only when there are some. */
     private int waiting;
 
@@ -249,6 +251,21 @@ public final class ShardReplica {
         return buffer.heldClock().merge(staged.heldClock());
     }
 
+    /**
+     * From now on, records every change in {@code log} (issue 18). A replica restored from a log
+     * ({@link #restore}) starts recording after it, so the restore is not recorded twice.
+     */
+    public synchronized void logTo(ChangeLog log) {
+        changes = log;
+    }
+
+    /** Reapplies a write read back from this replica's log, in the order it was first applied. */
+    public synchronized void restore(Write write) {
+        if (!applied.covers(write.dot())) {
+            apply(write);
+        }
+    }
+
     public synchronized int stagedCount() {
         return staged.size();
     }
@@ -364,6 +381,7 @@ public final class ShardReplica {
      * follow, merges its clock: only after the last page is every write it covers here.
      */
     public synchronized void merge(StateDelta delta) {
+        changes.entries(delta.entries(), delta.isPartial() ? null : delta.clock());
         epochReplicas.addAll(delta.clock().entries().keySet());
         for (StateDelta.KeyedEntry keyed : delta.entries()) {
             store.applyIfNewer(keyed.key(), shared(keyed.entry()));
@@ -382,13 +400,17 @@ public final class ShardReplica {
      * later writes here supersede them. Writes this replica has applied are skipped.
      */
     public synchronized void importEntries(List<StateDelta.KeyedEntry> entries) {
+        List<StateDelta.KeyedEntry> taken = new ArrayList<>(entries.size());
         for (StateDelta.KeyedEntry keyed : entries) {
-            if (applied.covers(keyed.entry().replica(), keyed.entry().seq())) {
-                // A write of this epoch already applied here: the store has it or what superseded
-                // it, perhaps a tombstone since collected, which the write must not outlive (a
-                // member that departed late hands over everything it held, old values included).
-                continue;
+            // A write of this epoch already applied here is skipped: the store has it or what
+            // superseded it, perhaps a tombstone since collected, which it must not outlive (a
+            // member that departed late hands over everything it held, old values included).
+            if (!applied.covers(keyed.entry().replica(), keyed.entry().seq())) {
+                taken.add(keyed);
             }
+        }
+        changes.entries(taken, null);
+        for (StateDelta.KeyedEntry keyed : taken) {
             store.applyIfNewer(keyed.key(), shared(keyed.entry()));
             lamport = Math.max(lamport, keyed.entry().lamport());
         }
@@ -564,6 +586,7 @@ public final class ShardReplica {
     }
 
     private Entry apply(Write write) {
+        changes.write(write);
         epochReplicas.add(write.dot().replica());
         Entry previous = store.applyIfNewer(write.key(), new Entry(write.value(), write.dot(), write.lamport(),
                 histories.intern(write.foreign())));
