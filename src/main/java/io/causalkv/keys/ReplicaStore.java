@@ -45,12 +45,9 @@ public final class ReplicaStore implements KeyStore {
                 Optional.of(write));
     }
 
-    /**
-     * Absent; a tombstone's history still joins the context (the client has seen the delete),
-     * and with no tombstone, what the collected deletes depended on (it may be one of those).
-     */
+    /** Absent; a tombstone's history still joins the context (the client has seen the delete). */
     private static KeyAnswer notFound(ShardReplica replica, CausalContext context, Entry tombstone) {
-        CausalContext seen = context.merge(tombstone == null ? replica.collectedHistory() : replica.historyOf(tombstone));
+        CausalContext seen = tombstone == null ? context : context.merge(replica.historyOf(tombstone));
         return KeyAnswer.Served.read(KeyAnswer.Outcome.NOT_FOUND, null, replica.withoutSealed(seen), replica.shard());
     }
 }

@@ -52,7 +52,6 @@ public final class ShardReplica {
     private volatile Map<String, Long> sealed = Map.of();
     private final StagedWrites staged = new StagedWrites(DELIVERY_BUFFER_CAPACITY, DELIVERY_BUFFER_BYTES);
     private volatile VectorClock applied = VectorClock.EMPTY;
-    private volatile CausalContext collectedHistory = CausalContext.EMPTY;
     /** Replica ids that coordinate writes in this epoch (added before their first write is stored). */
     private final Set<String> epochReplicas = ConcurrentHashMap.newKeySet();
     private long lamport;
@@ -452,33 +451,21 @@ public final class ShardReplica {
      * shard has applied them and every write that could lose to them (see {@link StabilityFrontier}),
      * so no copy of an older value is left to come back, and every clock that matters covers
      * them (a pull never asks for them again). Not while frozen: the keys are being handed over.
-     * What the deletes depended on joins {@link #collectedHistory()}. Returns how many went.
+     * A read of such a key then answers as for a key never written: the request's metadata alone
+     * (API.md 6.4: merged with the tombstone's, if any). Returns how many went.
      */
     public synchronized int collectTombstones(VectorClock stable) {
         if (frozen) {
             return 0;
         }
         int[] collected = {0};
-        CausalContext[] seen = {collectedHistory};
         store.forEachTombstone((key, tombstone) -> {
             if (epochReplicas.contains(tombstone.replica()) && stable.covers(tombstone.replica(), tombstone.seq())
                     && store.removeTombstone(key, tombstone)) {
-                seen[0] = seen[0].merge(historyOf(tombstone));
                 collected[0]++;
             }
         });
-        collectedHistory = seen[0];
         return collected[0];
-    }
-
-    /**
-     * What the collected deletes depended on, merged: an absent key's answer carries it, since
-     * the reader may be seeing one of those deletes (without it, a client that saw the value
-     * and then its absence would not inherit what the delete depended on). One context, not one
-     * per key; its clocks name at most the replicas that wrote.
-     */
-    public CausalContext collectedHistory() {
-        return collectedHistory;
     }
 
     public synchronized int buffered() {

@@ -68,6 +68,12 @@ class TombstoneCollectionIT {
                     assertEquals(404, get.status(), "node " + n + ", " + key + ": " + get.body());
                 }
             }
+            // A key never written answers with the request's metadata alone, collections or not (API.md 6.4).
+            for (int n : cluster.indexes()) {
+                Http.Reply never = Kvs.get(cluster, n, "never-written", "{}");
+                assertEquals(404, never.status(), never.body());
+                assertEquals(Http.json("{\"error\":\"Key does not exist\",\"causal-metadata\":{}}"), never.json(), "node " + n);
+            }
             System.out.printf("tombstones: %d kept on nodes 0 and 1 while node 2 was cut off; all collected on every node %d ms "
                     + "after the link came back, no key back to life%n", KEYS, took.toMillis());
         }
