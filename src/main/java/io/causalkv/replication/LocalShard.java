@@ -97,11 +97,6 @@ public final class LocalShard implements AutoCloseable {
         }
     }
 
-    /** Like {@link #membersAre(Collection, Collection)} when the members are all the holders. */
-    public void membersAre(Collection<NodeAddress> members) {
-        membersAre(members, members);
-    }
-
     public boolean isReady() {
         return ready;
     }

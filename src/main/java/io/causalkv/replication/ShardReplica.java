@@ -20,7 +20,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -524,20 +523,7 @@ public final class ShardReplica {
      */
     public CausalContext withoutSealed(CausalContext context) {
         Map<String, Long> seals = sealed;
-        VectorClock mine = context.shards().get(shard);
-        if (seals.isEmpty() || context.epoch() != epoch || mine == null) {
-            return context;
-        }
-        VectorClock kept = mine;
-        for (String replica : seals.keySet()) {
-            kept = kept.atMost(replica, 0);
-        }
-        if (kept == mine) {
-            return context;
-        }
-        Map<Integer, VectorClock> shards = new TreeMap<>(context.shards());
-        shards.put(shard, kept);
-        return CausalContext.of(epoch, shards, context.lamport());
+        return seals.isEmpty() || context.epoch() != epoch ? context : context.without(shard, seals.keySet());
     }
 
     /** The replicas sealed so far, with the last write of each that survives. */

@@ -10,11 +10,6 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.store.Entry;
-import io.causalkv.transport.PeerClient;
-import io.causalkv.transport.PeerOperation;
-import io.causalkv.transport.PeerRequest;
-import io.causalkv.transport.PeerResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -43,25 +38,8 @@ class TombstoneCollectionTest {
     private final ShardReplica c = new ShardReplica(C + "@ic.1", 1, 1, () -> 0L);
     private final AtomicReference<LocalShard.Holders> holders =
             new AtomicReference<>(new LocalShard.Holders(Set.of(A, C), clock.get()));
-    private final AntiEntropy atB = new AntiEntropy(B, unusedClient(), membership, b, () -> List.of(A, C), () -> true, holders::get);
+    private final AntiEntropy atB = new AntiEntropy(B, new NoPeerCalls(), membership, b, () -> List.of(A, C), () -> true, holders::get);
 
-    private static PeerClient unusedClient() {
-        return new PeerClient() {
-            @Override
-            public <Q, R> R call(NodeAddress to, PeerOperation<Q, R> operation, Q request, Duration timeout) {
-                throw new AssertionError("collection makes no peer call");
-            }
-
-            @Override
-            public PeerResponse relay(NodeAddress to, PeerRequest request) {
-                throw new AssertionError("collection makes no peer call");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
 
     private static Write put(ShardReplica at, String key, String value) {
         return at.put(key, value, CausalContext.EMPTY, KEEP).write();
@@ -126,7 +104,7 @@ class TombstoneCollectionTest {
         b.receive(List.of(delete));
 
         // C is cut off, so no longer a member, but it keeps its place: its last report stands.
-        AntiEntropy withoutC = new AntiEntropy(B, unusedClient(), membership, b, () -> List.of(A), () -> true, holders::get);
+        AntiEntropy withoutC = new AntiEntropy(B, new NoPeerCalls(), membership, b, () -> List.of(A), () -> true, holders::get);
         for (int i = 0; i < 5; i++) {
             withoutC.observe(A, ShardStatus.of(a, true));
             withoutC.observe(C, cBeforeTheCut);

@@ -8,11 +8,6 @@ import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
-import io.causalkv.transport.PeerClient;
-import io.causalkv.transport.PeerOperation;
-import io.causalkv.transport.PeerRequest;
-import io.causalkv.transport.PeerResponse;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -35,26 +30,9 @@ class UnmetDependenciesTest {
     private final AtomicLong clock = new AtomicLong(1_000_000_000L);
     private final Membership membership = new Membership(B, ClusterMap.initial(List.of(A, B)), clock::get);
     private final ShardReplica b = new ShardReplica(B + "@" + Long.toString(WALL - 500_000, 36) + ".1", 1, 1, () -> WALL);
-    private final AntiEntropy atB = new AntiEntropy(B, unusedClient(), membership, b, () -> List.of(A), () -> true,
+    private final AntiEntropy atB = new AntiEntropy(B, new NoPeerCalls(), membership, b, () -> List.of(A), () -> true,
             () -> new LocalShard.Holders(Set.of(A), clock.get()));
 
-    private static PeerClient unusedClient() {
-        return new PeerClient() {
-            @Override
-            public <Q, R> R call(NodeAddress to, PeerOperation<Q, R> operation, Q request, Duration timeout) {
-                throw new AssertionError("no peer call");
-            }
-
-            @Override
-            public PeerResponse relay(NodeAddress to, PeerRequest request) {
-                throw new AssertionError("no peer call");
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-    }
 
     private static final UnmetDependencies.Unmet PENDING = new UnmetDependencies.Unmet(false, Set.of());
 

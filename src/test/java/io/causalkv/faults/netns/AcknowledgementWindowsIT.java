@@ -50,11 +50,11 @@ class AcknowledgementWindowsIT {
             // Taken while cut off: at once, one copy (its peers are suspected).
             Http.Reply alone = Kvs.put(cluster, 0, "alone", "1", "null");
             assertEquals(201, alone.status(), alone.body());
-            Await.until(Duration.ofSeconds(10), "node 0 removed from node 1's view", () -> !view(cluster, 1).contains(cluster.address(0)));
-            Await.until(Duration.ofSeconds(10), "node 0 removed its peers", () -> view(cluster, 0).size() == 1);
+            Await.until(Duration.ofSeconds(10), "node 0 removed from node 1's view", () -> !Kvs.view(cluster, 1).contains(cluster.address(0)));
+            Await.until(Duration.ofSeconds(10), "node 0 removed its peers", () -> Kvs.view(cluster, 0).size() == 1);
             cluster.heal();
             Await.until(Duration.ofSeconds(10), "node 0 back in every view", () -> cluster.indexes().stream()
-                    .allMatch(i -> view(cluster, i).size() == 3));
+                    .allMatch(i -> Kvs.view(cluster, i).size() == 3));
             Await.until(Duration.ofSeconds(5), "node 0 sees both peers up", () -> peerStates(cluster).equals("up,up"));
 
             double heldBefore = Metrics.value(cluster, 0, HELD_BY_TWO);
@@ -188,15 +188,6 @@ class AcknowledgementWindowsIT {
             present += everywhere ? 1 : 0;
         }
         return present;
-    }
-
-    private static List<String> view(NetnsCluster cluster, int node) {
-        List<String> view = new ArrayList<>();
-        Http.Reply reply = Http.send("GET", cluster.url(node, "/view"));
-        if (reply.status() == 200) {
-            reply.json().get("view").forEach(a -> view.add(a.asText()));
-        }
-        return view;
     }
 
     /** Node 0's view of its two peers' states, in cluster order, joined by commas. */

@@ -53,7 +53,7 @@ class TombstoneCollectionIT {
                 deleted.add("t" + i);
             }
             Await.until(Duration.ofSeconds(10), "node 2 removed from node 0's view",
-                    () -> !view(cluster, 0).contains(cluster.address(2)));
+                    () -> !Kvs.view(cluster, 0).contains(cluster.address(2)));
             // Collection runs every second; a frontier that left node 2 out would be past these deletes by now.
             Await.elapse(Duration.ofSeconds(4));
             assertEquals(KEYS, Metrics.value(cluster, 0, TOMBSTONES), "node 0 keeps the tombstones node 2 lacks");
@@ -77,14 +77,5 @@ class TombstoneCollectionIT {
             System.out.printf("tombstones: %d kept on nodes 0 and 1 while node 2 was cut off; all collected on every node %d ms "
                     + "after the link came back, no key back to life%n", KEYS, took.toMillis());
         }
-    }
-
-    private static List<String> view(NetnsCluster cluster, int node) {
-        List<String> view = new ArrayList<>();
-        Http.Reply reply = Http.send("GET", cluster.url(node, "/view"));
-        if (reply.status() == 200) {
-            reply.json().get("view").forEach(a -> view.add(a.asText()));
-        }
-        return view;
     }
 }
