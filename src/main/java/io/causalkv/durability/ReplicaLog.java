@@ -4,12 +4,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.replication.ChangeLog;
+import io.causalkv.replication.ChangeLogFailedException;
 import io.causalkv.replication.ShardReplica;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.replication.Write;
 import io.causalkv.wire.Wire;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -18,7 +18,7 @@ import java.util.List;
  * A replica's changes in a {@link WriteAheadLog} (issue 18), one record each, as the replica
  * applied them: {@code W} and a write in its replication form, or {@code E} and entries taken as
  * they are, with the clock merged with them if any. Replayed in order into an empty replica, they
- * give the state the replica had. Not wired into the node yet: the next step of issue 18.
+ * give the state the replica had. One file per hosted replica ({@link DataDirectory}).
  */
 public final class ReplicaLog implements ChangeLog, AutoCloseable {
 
@@ -42,8 +42,12 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
         return log.recovery();
     }
 
-    /** Replays what the log held when opened into {@code replica}, which must be empty and record nowhere yet. */
-    public void replayInto(ShardReplica replica) throws IOException {
+    /**
+     * Replays what the log held when opened into {@code replica}, which must be empty and record
+     * nowhere yet; returns how many records. Once only: the records are let go of after.
+     */
+    public int replayInto(ShardReplica replica) throws IOException {
+        int replayed = log.recovery().records().size();
         for (byte[] record : log.recovery().records()) {
             JsonNode body = Wire.MAPPER.readTree(record, 1, record.length - 1);
             switch (record[0]) {
@@ -59,6 +63,8 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
                 default -> throw new IOException("unknown record type " + record[0] + " in a replica log");
             }
         }
+        log.forgetRecords();
+        return replayed;
     }
 
     @Override
@@ -80,12 +86,28 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
     }
 
     /** The log's end after the last change recorded: wait for it ({@link #awaitDurable}) before acknowledging. */
+    @Override
     public long position() {
         return last;
     }
 
-    public void awaitDurable(long position) throws IOException {
-        log.awaitDurable(position);
+    @Override
+    public void awaitDurable(long position) {
+        try {
+            log.awaitDurable(position);
+        } catch (IOException e) {
+            throw new ChangeLogFailedException("the replica log " + log.file() + " could not be forced to disk", e);
+        }
+    }
+
+    /** Bytes in the log file. */
+    public long size() {
+        return log.size();
+    }
+
+    /** fsyncs run so far. */
+    public long fsyncs() {
+        return log.fsyncs();
     }
 
     private void append(byte type, JsonNode body) {
@@ -97,7 +119,7 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
             last = log.append(record);
         } catch (IOException e) {
             // The change is not applied (it is recorded first): the caller refuses the request.
-            throw new UncheckedIOException("the replica log could not be written", e);
+            throw new ChangeLogFailedException("the replica log " + log.file() + " could not be written", e);
         }
     }
 

@@ -58,7 +58,9 @@ public final class WriteAheadLog implements AutoCloseable {
     private boolean syncing;
     private final AtomicLong fsyncs = new AtomicLong();
     private final ScheduledExecutorService ticker;
-    private final Recovery recovery;
+    /** A failed append could not be cut back: nothing more is appended (guarded by this). */
+    private boolean broken;
+    private volatile Recovery recovery;
 
     private WriteAheadLog(Path file, Sync sync, FileChannel channel, Recovery recovery, long end) {
         this.file = file;
@@ -99,9 +101,14 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
-    /** What opening the log read back. */
+    /** What opening the log read back (its records until {@link #forgetRecords}). */
     public Recovery recovery() {
         return recovery;
+    }
+
+    /** Lets go of the records read back once they are replayed (they may be hundreds of MiB). */
+    public void forgetRecords() {
+        recovery = new Recovery(List.of(), recovery.truncatedBytes());
     }
 
     /**
@@ -117,8 +124,24 @@ public final class WriteAheadLog implements AutoCloseable {
         crc.update(payload);
         ByteBuffer buffer = ByteBuffer.allocate(HEADER + payload.length);
         buffer.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        if (broken) {
+            throw new IOException(file + ": not written since an earlier write failed and could not be undone");
+        }
+        long start = end.get();
+        try {
+            while (buffer.hasRemaining()) {
+                channel.write(buffer);
+            }
+        } catch (IOException e) {
+            // A part of the record (a full disk) would sit under the next one: a corrupt record
+            // in the middle, which stops start-up. Cut back to the last whole record.
+            try {
+                channel.truncate(start);
+                channel.position(start);
+            } catch (IOException again) {
+                broken = true;
+            }
+            throw e;
         }
         return end.addAndGet(HEADER + payload.length);
     }
@@ -149,6 +172,10 @@ public final class WriteAheadLog implements AutoCloseable {
             }
             force();
         }
+    }
+
+    public Path file() {
+        return file;
     }
 
     /** The fsyncs made so far (group commit makes fewer than appends under load). */

@@ -11,6 +11,7 @@ import java.util.Optional;
  * The bottom of the key path: reads and writes the replica routing chose, and hands each write
  * to its replicator. Every answer carries the client's context merged with what it saw, less
  * the replicas of dead incarnations (sealed: every member has all their writes that exist).
+ * A write is answered once its replica's log has it on disk (with a data directory, issue 18).
  */
 public final class ReplicaStore implements KeyStore {
 
@@ -29,11 +30,15 @@ public final class ReplicaStore implements KeyStore {
             case PUT -> {
                 ShardReplica.LocalWrite done = replica.put(request.key(), request.value().orElseThrow(), context,
                         at::replicate);
+                replica.awaitDurable();
                 yield written(done.outcome() == WriteOutcome.CREATED ? KeyAnswer.Outcome.CREATED
                         : KeyAnswer.Outcome.REPLACED, replica, context, done.write());
             }
             case DELETE -> {
                 Optional<Write> tombstone = replica.delete(request.key(), context, at::replicate);
+                if (tombstone.isPresent()) {
+                    replica.awaitDurable();
+                }
                 yield tombstone.isEmpty() ? notFound(replica, context, replica.read(request.key()))
                         : written(KeyAnswer.Outcome.DELETED, replica, context, tombstone.get());
             }

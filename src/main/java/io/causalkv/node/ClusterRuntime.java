@@ -5,6 +5,7 @@ import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.FailureDetector;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.durability.DataDirectory;
 import io.causalkv.keys.Placement;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardStatus;
@@ -56,14 +57,31 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
     /** Calls to many peers at once (join probes, reshard steps) run on this node's own pool. */
     private final ExecutorService peerCalls;
     private final Fanout fanout;
+    /** The data directory (null: none) and what it said of the cluster when the node started. */
+    private final DataDirectory data;
+    private final Optional<String> savedClusterId;
+    private final long incarnation;
 
-    ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, String incarnation) {
+    ClusterRuntime(NodeAddress self, NodeConfig config, PeerClient peers, long incarnation, DataDirectory data) {
         this.self = self;
         this.config = config;
         this.peerClient = peers;
-        this.membership = new Membership(self, initialMap(config), System::nanoTime,
-                config.membership() == NodeConfig.Membership.MANUAL);
-        this.host = new ShardHost(self, incarnation, peers, membership, reports);
+        this.data = data;
+        this.incarnation = incarnation;
+        Optional<DataDirectory.Identity> saved = data == null ? Optional.empty() : data.saved().filter(id -> id.map() != null);
+        this.savedClusterId = saved.map(DataDirectory.Identity::clusterId).filter(id -> !id.isEmpty());
+        // A restarted node with a data directory comes back in the layout it left (issue 18),
+        // not in the one its settings describe (they are only right for a new cluster).
+        this.membership = new Membership(self, saved.map(DataDirectory.Identity::map).orElseGet(() -> initialMap(config)),
+                System::nanoTime, config.membership() == NodeConfig.Membership.MANUAL);
+        savedClusterId.ifPresent(id -> membership.identity().adopt(new ClusterIdentity.Id(id, true)));
+        if (data != null) {
+            // Before the host follows a new layout: no write is acknowledged in a layout the
+            // directory does not know yet.
+            membership.onChange(map -> recordIdentity());
+            recordIdentity();
+        }
+        this.host = new ShardHost(self, Long.toString(incarnation, 36), peers, membership, reports, data);
         this.failureDetector = new FailureDetector(membership, peers, this::onPingReply, this::status, isAutomatic());
         this.background = Executors.newScheduledThreadPool(2, runnable -> {
             Thread thread = new Thread(runnable, "shard-work-" + self);
@@ -226,6 +244,14 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
      * cluster's is left out, and counts as unreachable. Nodes still starting (none settled)
      * agree later, by heartbeats.
      */
+    /** Records the node's identity in its data directory, if it has one and anything changed. */
+    void recordIdentity() {
+        if (data != null) {
+            ClusterIdentity.Id id = membership.identity().current();
+            data.save(new DataDirectory.Identity(id.settled() ? id.id() : "", membership.map(), incarnation));
+        }
+    }
+
     private Map<NodeAddress, PingReply> ofOneCluster(Map<NodeAddress, PingReply> replies) {
         Optional<String> chosen = replies.values().stream()
                 .map(PingReply::cluster)
@@ -238,6 +264,11 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
                 .findFirst();
         if (chosen.isEmpty()) {
             return replies;
+        }
+        if (savedClusterId.isPresent() && !savedClusterId.get().equals(chosen.get())
+                && replies.values().stream().noneMatch(reply -> reply.cluster().id().equals(savedClusterId.get()))) {
+            throw new DataDirectory.Refused("data directory " + data.root() + " belongs to cluster " + savedClusterId.get()
+                    + ", but the nodes of VIEW answer as cluster " + chosen.get());
         }
         membership.identity().adopt(new ClusterIdentity.Id(chosen.get(), true));
         ClusterMap theirs = new ClusterMap(Map.of());
@@ -312,6 +343,7 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
 
     private void maintenanceRound() {
         try {
+            recordIdentity(); // the cluster id settles on a heartbeat, not on a map change
             host.maintain();
         } catch (RuntimeException e) {
             LOG.log(Level.WARNING, "shard maintenance failed", e);

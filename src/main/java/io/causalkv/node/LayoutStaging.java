@@ -11,6 +11,7 @@ import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The receiving side of a reshard on one node (STAGE, TRANSFER, ABORT and the hand-over): the
@@ -37,6 +38,11 @@ final class LayoutStaging {
      * refused, and only that one: a retry proposes the same map under a new id. Guarded by {@link #host}.
      */
     private final LinkedHashSet<String> aborted = new LinkedHashSet<>();
+
+    /** The replica staged for a proposed layout, if any. Called under {@link #host}'s lock. */
+    Optional<ShardRef> stagedRef() {
+        return staged == null || staged.shard == null ? Optional.empty() : Optional.of(staged.shard.ref());
+    }
 
     /** A proposed layout this node has prepared for, with its replica there (null if unassigned). */
     private static final class Staged {
@@ -101,7 +107,7 @@ final class LayoutStaging {
                 staged.shard.close();
             }
             int shard = proposed.shardOf(self);
-            LocalShard replica = shard == ClusterMap.NO_SHARD ? null : host.newShard(new ShardRef(shard, epoch));
+            LocalShard replica = shard == ClusterMap.NO_SHARD ? null : host.newShard(new ShardRef(shard, epoch), false);
             staged = new Staged(proposed, replica, membership.now(), proposal);
             LocalShard current = host.current();
             if (current != null) {

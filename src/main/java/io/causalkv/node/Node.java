@@ -1,6 +1,7 @@
 package io.causalkv.node;
 
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.durability.DataDirectory;
 import io.causalkv.keys.Acknowledgements;
 import io.causalkv.keys.KeyPaths;
 import io.causalkv.keys.KeyRules;
@@ -33,16 +34,22 @@ public final class Node implements AutoCloseable {
     private final ShardOperations shardOperations;
     private volatile boolean ready;
     private final Acknowledgements acknowledgements = new Acknowledgements();
+    /** The node's data directory (DATA_DIR); null when everything lives in memory. */
+    private final DataDirectory data;
 
     public Node(NodeConfig config, PeerTransport transport) {
         this.config = config;
         NodeAddress self = config.mode() == NodeMode.CLUSTER ? config.address().orElseThrow() : null;
         this.receiver = new PeerReceiver(this::requireCluster);
         this.peers = new CountingPeerClient(transport.connect(self, receiver, config.clusterToken()));
-        // The incarnation makes a restarted node a new replica: it never reuses its old sequence numbers.
-        String incarnation = Long.toString(System.currentTimeMillis(), 36);
-        this.standalone = config.mode() == NodeMode.STANDALONE ? new ShardReplica("local", 1, 1) : null;
-        this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, incarnation);
+        this.data = config.dataDir().map(dir -> DataDirectory.open(dir, self == null ? "" : self.toString(), config.fsync()))
+                .orElse(null);
+        // The incarnation makes a restarted node a new replica: it never reuses its old sequence
+        // numbers, even those of writes its log lost (KVS_FSYNC=interval or none) that a peer holds.
+        long incarnation = Math.max(System.currentTimeMillis(),
+                data == null ? 0 : data.saved().map(saved -> saved.incarnation() + 1).orElse(0L));
+        this.standalone = config.mode() == NodeMode.STANDALONE ? standaloneReplica(data) : null;
+        this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, incarnation, data);
         if (cluster != null) {
             MemberRelay relay = new MemberRelay(peers, cluster);
             this.keyPaths = KeyPaths.cluster(cluster, relay, config.writeAcks(), acknowledgements);
@@ -53,6 +60,16 @@ public final class Node implements AutoCloseable {
                     : KeyPaths.standalone(standalone);
             this.shardOperations = null;
         }
+    }
+
+    /** The store of a standalone node, restored from its log when it has a data directory. */
+    private static ShardReplica standaloneReplica(DataDirectory data) {
+        ShardReplica replica = new ShardReplica("local", 1, 1);
+        if (data != null) {
+            data.save(new DataDirectory.Identity("", null, 0));
+            ReplicaLogs.restore(data, replica, false);
+        }
+        return replica;
     }
 
     /** Joins the cluster (announce, fetch state) within a bounded time, then starts background work. */
@@ -154,6 +171,14 @@ public final class Node implements AutoCloseable {
             cluster.close();
         }
         peers.close();
+        if (data != null) {
+            data.close();
+        }
+    }
+
+    /** The data directory, if the node has one. */
+    public Optional<DataDirectory> dataDirectory() {
+        return Optional.ofNullable(data);
     }
 
     /** A cluster operation on a node that is not part of a cluster (API.md 6.2). */

@@ -1,5 +1,6 @@
 package io.causalkv.node;
 
+import io.causalkv.durability.DataDirectory;
 import io.causalkv.transport.PeerTransport;
 import jakarta.servlet.ServletContext;
 import jakarta.servlet.ServletContextEvent;
@@ -33,8 +34,18 @@ public final class NodeBootstrap implements ServletContextListener {
         // Tests put another transport (in-memory network, injected faults) into the context.
         PeerTransport transport = context.getAttribute(PeerTransport.CONTEXT_ATTRIBUTE) instanceof PeerTransport t
                 ? t : PeerTransport.HTTP;
-        Node node = new Node(config, transport);
-        node.start();
+        Node node;
+        try {
+            node = new Node(config, transport);
+        } catch (DataDirectory.Refused e) {
+            throw refuse(e);
+        }
+        try {
+            node.start();
+        } catch (DataDirectory.Refused e) {
+            node.close();
+            throw refuse(e);
+        }
         context.setAttribute(NODE_ATTRIBUTE, node);
         LOG.log(Level.INFO, "causalkv node started: mode={0}, address={1}, view={2}, dialects={3}",
                 config.mode(), config.address().map(Object::toString).orElse("-"), config.view(), config.dialects());
@@ -47,6 +58,13 @@ public final class NodeBootstrap implements ServletContextListener {
             context.removeAttribute(NODE_ATTRIBUTE);
             node.close();
         }
+    }
+
+    /** A data directory this node must not use, or a corrupt log: one line, and no start. */
+    private static IllegalStateException refuse(DataDirectory.Refused e) {
+        String line = "causalkv: refusing to start: " + e.getMessage();
+        System.err.println(line);
+        return new IllegalStateException(line);
     }
 
     private static String setting(ServletContext context, String name) {

@@ -21,6 +21,9 @@ import java.util.Set;
  * @param dependencyWait how long a {@code key-value-store} request waits for unmet causal
  *     dependencies before answering 503 ({@code KVS_DEPENDENCY_WAIT_MS})
  * @param clusterToken the secret peers must present ({@code CLUSTER_TOKEN}), when set
+ * @param dataDir where the node keeps its identity and replicas ({@code DATA_DIR}); without
+ *     one, everything lives in memory
+ * @param fsync when the replica logs reach the disk ({@code KVS_FSYNC}; with a data dir only)
  */
 public record NodeConfig(
         Optional<NodeAddress> address,
@@ -32,7 +35,9 @@ public record NodeConfig(
         Set<Dialect> dialects,
         int writeAcks,
         java.time.Duration dependencyWait,
-        Optional<ClusterToken> clusterToken) {
+        Optional<ClusterToken> clusterToken,
+        Optional<java.nio.file.Path> dataDir,
+        io.causalkv.durability.WriteAheadLog.Sync fsync) {
 
     /** The port a node without an address listens on (API.md 2.1). */
     public static final int DEFAULT_PORT = 8090;

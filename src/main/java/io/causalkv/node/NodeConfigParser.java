@@ -1,7 +1,10 @@
 package io.causalkv.node;
 
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.durability.WriteAheadLog;
 import io.causalkv.transport.ClusterToken;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
@@ -26,6 +29,8 @@ public final class NodeConfigParser {
     public static final String KVS_WRITE_ACKS = "KVS_WRITE_ACKS";
     public static final String KVS_DEPENDENCY_WAIT_MS = "KVS_DEPENDENCY_WAIT_MS";
     public static final String CLUSTER_TOKEN = "CLUSTER_TOKEN";
+    public static final String DATA_DIR = "DATA_DIR";
+    public static final String KVS_FSYNC = "KVS_FSYNC";
 
     /** API.md 7.2: a key-value-store request waits 10 s for its dependencies by default. */
     static final int DEFAULT_DEPENDENCY_WAIT_MS = 10_000;
@@ -33,7 +38,7 @@ public final class NodeConfigParser {
     /** Every setting the node reads, for callers that gather them from several sources. */
     public static final List<String> SETTINGS = List.of(
             SOCKET_ADDRESS, ADDRESS, VIEW, SHARD_COUNT, REPL_FACTOR, FORWARDING_ADDRESS, KVS_API, KVS_WRITE_ACKS,
-            KVS_DEPENDENCY_WAIT_MS, CLUSTER_TOKEN);
+            KVS_DEPENDENCY_WAIT_MS, CLUSTER_TOKEN, DATA_DIR, KVS_FSYNC);
 
     private final Function<String, String> lookup;
 
@@ -70,7 +75,31 @@ public final class NodeConfigParser {
         java.time.Duration dependencyWait = java.time.Duration.ofMillis(
                 nonNegativeInt(KVS_DEPENDENCY_WAIT_MS).orElse(DEFAULT_DEPENDENCY_WAIT_MS));
         return new NodeConfig(own, membership, view, shardCount, replFactor, forwarding, dialects, writeAcks(),
-                dependencyWait, clusterToken());
+                dependencyWait, clusterToken(), dataDir(), fsync());
+    }
+
+    private Optional<Path> dataDir() {
+        return text(DATA_DIR).map(value -> {
+            try {
+                return Path.of(value).toAbsolutePath();
+            } catch (InvalidPathException e) {
+                throw new InvalidSettingException(DATA_DIR, "not a path: " + e.getReason());
+            }
+        });
+    }
+
+    /** Issue 18: fsync before acknowledging by default; every second, or when the OS decides, on request. */
+    private WriteAheadLog.Sync fsync() {
+        Optional<String> value = text(KVS_FSYNC);
+        if (value.isEmpty()) {
+            return WriteAheadLog.Sync.BATCH;
+        }
+        return switch (value.get()) {
+            case "batch" -> WriteAheadLog.Sync.BATCH;
+            case "interval" -> WriteAheadLog.Sync.INTERVAL;
+            case "none" -> WriteAheadLog.Sync.NONE;
+            default -> throw new InvalidSettingException(KVS_FSYNC, "expected batch, interval or none, got \"" + value.get() + "\"");
+        };
     }
 
     private Optional<String> text(String name) {

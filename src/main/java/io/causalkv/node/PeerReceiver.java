@@ -93,6 +93,7 @@ final class PeerReceiver implements PeerHandler {
                 awaitBriefly(c.inBackground(() -> here.antiEntropy().fillGapFrom(from)));
                 receipt = here.replica().receipt(receipt.accepted(), writes);
             }
+            here.replica().awaitDurable(); // held means on this node's disk too (issue 18)
             return receipt;
         }
         // Not taken, so not acknowledged: writes of an older layout reach the new one through

@@ -3,12 +3,15 @@ package io.causalkv.node;
 import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
+import io.causalkv.cluster.ShardRef;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardReplica;
 import io.causalkv.replication.StateDelta;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The replicas this node no longer serves (it left their shard, or their layout was replaced),
@@ -61,6 +64,13 @@ final class RetiredShards {
         synchronized (this) {
             retired.add(new Retired(old, handedOver, membership.now()));
         }
+    }
+
+    /** The retired replicas still kept (their logs stay until they go). */
+    synchronized Set<ShardRef> refs() {
+        Set<ShardRef> refs = new HashSet<>();
+        retired.forEach(r -> refs.add(r.shard.ref()));
+        return refs;
     }
 
     /** Hands every retired replica's late writes to their current owners; drops those done or too old. */

@@ -6,12 +6,15 @@ import io.causalkv.cluster.Membership;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.PeerHealth;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.durability.DataDirectory;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.StateDelta;
 import io.causalkv.transport.PeerClient;
 import io.causalkv.transport.ReshardStep;
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -51,9 +54,13 @@ final class ShardHost implements AutoCloseable {
     private volatile long currentSince;
     private final LayoutStaging staging;
     private final RetiredShards retired;
+    /** Where each replica logs its changes (issue 18); null: in memory only. */
+    private final DataDirectory data;
 
-    ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership, PeerReports reports) {
+    ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership, PeerReports reports,
+            DataDirectory data) {
         this.self = self;
+        this.data = data;
         this.reports = reports;
         this.incarnation = incarnation;
         this.client = client;
@@ -89,7 +96,7 @@ final class ShardHost implements AutoCloseable {
         LayoutStaging.Outcome staged = staging.takeCommitted(map, wanted);
         LocalShard next = staged.next();
         if (next == null && wanted != null) {
-            next = newShard(wanted);
+            next = newShard(wanted, true);
         }
         if (next != null) {
             next.membersAre(map.shardMembers(shard), map.shardHolders(shard));
@@ -116,9 +123,18 @@ final class ShardHost implements AutoCloseable {
         return map.shardOf(self);
     }
 
-    LocalShard newShard(ShardRef ref) {
+    /**
+     * A new replica of {@code ref} under a new replica id. With a data directory it logs every
+     * change, and {@code restore}: it starts from what its log holds (a restarted node), so it
+     * only pulls what it missed; otherwise (a layout being staged) it starts empty.
+     */
+    LocalShard newShard(ShardRef ref, boolean restore) {
         String replicaId = self + "@" + incarnation + "." + generation.incrementAndGet();
-        return new LocalShard(self, replicaId, ref, client, membership);
+        LocalShard shard = new LocalShard(self, replicaId, ref, client, membership);
+        if (data != null) {
+            ReplicaLogs.restore(data, shard.replica(), !restore);
+        }
+        return shard;
     }
 
     /**
@@ -182,6 +198,7 @@ final class ShardHost implements AutoCloseable {
             return false;
         }
         target.replica().importEntries(entries);
+        target.replica().awaitDurable(); // the sender may drop its copy once this answers
         handedOverIn.add(entries.size());
         return true;
     }
@@ -201,9 +218,22 @@ final class ShardHost implements AutoCloseable {
         }
         staging.expire();
         retired.handOverLate();
+        if (data != null && (now == null || now.isReady())) {
+            dropUnusedLogs(now);
+        }
         if (now != null) {
             releaseStagedWrites(now);
         }
+    }
+
+    /** Deletes the logs of replicas this node no longer has: retired and handed over, or abandoned stages. */
+    private synchronized void dropUnusedLogs(LocalShard now) {
+        Set<ShardRef> inUse = new HashSet<>(retired.refs());
+        if (now != null) {
+            inUse.add(now.ref());
+        }
+        staging.stagedRef().ifPresent(inUse::add);
+        data.keepOnly(inUse);
     }
 
     /**

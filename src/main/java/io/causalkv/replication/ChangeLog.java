@@ -6,7 +6,8 @@ import java.util.List;
 /**
  * Where a replica records each change to its state, under its lock and in its order, before the
  * change is shown or acknowledged (issue 18: a data directory). Without one ({@link #NONE}) the
- * state lives in memory only, as before.
+ * state lives in memory only, as before. A change that cannot be recorded throws
+ * {@link ChangeLogFailedException} and is not applied.
  */
 public interface ChangeLog {
 
@@ -28,4 +29,16 @@ public interface ChangeLog {
      * merged with them into its applied clock (null: nothing, more pages follow or none is given).
      */
     void entries(List<StateDelta.KeyedEntry> entries, VectorClock clock);
+
+    /** Where the log ends after the last change recorded so far. */
+    default long position() {
+        return 0;
+    }
+
+    /**
+     * Returns once the changes up to {@code position} are as durable as the log's policy
+     * promises. Called outside the replica's lock, so writers share one fsync (group commit).
+     */
+    default void awaitDurable(long position) {
+    }
 }

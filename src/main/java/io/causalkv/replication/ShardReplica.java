@@ -56,7 +56,7 @@ public final class ShardReplica {
     private long lamport;
     private boolean frozen;
     /** Every change, in order, before it is shown (issue 18); none without a data directory. */
-    private ChangeLog changes = ChangeLog.NONE;
+    private volatile ChangeLog changes = ChangeLog.NONE;
     /** Requests waiting in {@link #awaitSatisfied}; applies wake them only when there are some. */
     private int waiting;
 
@@ -257,6 +257,16 @@ public final class ShardReplica {
         changes = log;
     }
 
+    /**
+     * Returns once every change made so far is as durable as the log promises (issue 18): a
+     * client's write is acknowledged, and a peer's counted as held, only after this. Outside the
+     * lock: writers waiting at once share one fsync.
+     */
+    public void awaitDurable() {
+        ChangeLog log = changes;
+        log.awaitDurable(log.position());
+    }
+
     /** Reapplies a write read back from this replica's log, in the order it was first applied. */
     public synchronized void restore(Write write) {
         if (!applied.covers(write.dot())) {
@@ -379,7 +389,9 @@ public final class ShardReplica {
      * follow, merges its clock: only after the last page is every write it covers here.
      */
     public synchronized void merge(StateDelta delta) {
-        changes.entries(delta.entries(), delta.isPartial() ? null : delta.clock());
+        if (!delta.entries().isEmpty() || !(delta.isPartial() || applied.covers(delta.clock()))) {
+            changes.entries(delta.entries(), delta.isPartial() ? null : delta.clock()); // a pull that brought nothing is not recorded
+        }
         epochReplicas.addAll(delta.clock().entries().keySet());
         for (StateDelta.KeyedEntry keyed : delta.entries()) {
             store.applyIfNewer(keyed.key(), shared(keyed.entry()));

@@ -121,4 +121,16 @@ class NodeConfigParserTest {
         assertEquals(1, parse("KVS_WRITE_ACKS", "1").writeAcks());
         assertEquals(2, parse("KVS_WRITE_ACKS", "2").writeAcks());
     }
+
+    @Test
+    void aDataDirectoryIsOptionalAndFsyncsBeforeAcknowledgingByDefault() {
+        assertEquals(Optional.empty(), parse().dataDir());
+        NodeConfig config = parse("DATA_DIR", "target/some-node");
+        assertEquals(Optional.of(java.nio.file.Path.of("target/some-node").toAbsolutePath()), config.dataDir());
+        assertEquals(io.causalkv.durability.WriteAheadLog.Sync.BATCH, config.fsync());
+        assertEquals(io.causalkv.durability.WriteAheadLog.Sync.INTERVAL, parse("KVS_FSYNC", "interval").fsync());
+        assertEquals(io.causalkv.durability.WriteAheadLog.Sync.NONE, parse("KVS_FSYNC", "none").fsync());
+        InvalidSettingException e = assertThrows(InvalidSettingException.class, () -> parse("KVS_FSYNC", "always"));
+        assertTrue(e.getMessage().contains("expected batch, interval or none, got \"always\""), e.getMessage());
+    }
 }

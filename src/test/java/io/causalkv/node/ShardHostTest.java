@@ -45,7 +45,7 @@ class ShardHostTest {
         }
         self = view.get(0);
         membership = new Membership(self, ClusterMap.initial(view, 2), clock::get);
-        host = new ShardHost(self, "test", null, membership, reports); // no peer calls in these tests
+        host = new ShardHost(self, "test", null, membership, reports, null); // no peer calls in these tests
         membership.onChange(map -> host.follow());
         host.follow();
         host.current().markReady(); // as after the start-up join
@@ -147,7 +147,7 @@ class ShardHostTest {
 
     @Test
     void aReplicaThatCannotFetchItsShardDoesNotTransfer() {
-        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get), new PeerReports());
+        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get), new PeerReports(), null);
         fresh.follow(); // not ready: it has not fetched its shard yet, and no peer answers here
         ClusterMap intoThree = membership.map().resharded(3);
         assertTrue(fresh.stage(intoThree, "p3"));
@@ -159,7 +159,7 @@ class ShardHostTest {
     void anUnassignedNodeHostsNothingAndStagesNothing() {
         NodeAddress newcomer = NodeAddress.parse("10.0.0.9:8090");
         membership.propose(m -> m.withMember(newcomer));
-        ShardHost other = new ShardHost(newcomer, "test", null, new Membership(newcomer, membership.map(), clock::get), new PeerReports());
+        ShardHost other = new ShardHost(newcomer, "test", null, new Membership(newcomer, membership.map(), clock::get), new PeerReports(), null);
         other.follow();
         assertNull(other.current());
         assertFalse(other.receiveHandoff(new ShardRef(1, ClusterMap.FIRST_SHARDED_EPOCH), List.of()));
@@ -169,7 +169,7 @@ class ShardHostTest {
     // ---- start-up: ready only with the shard's state (issue 16, item 2) ----------------------
 
     private ShardHost starting(PeerReports heard) {
-        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get), heard);
+        ShardHost fresh = new ShardHost(self, "fresh", null, new Membership(self, membership.map(), clock::get), heard, null);
         fresh.follow();
         return fresh;
     }
@@ -182,7 +182,7 @@ class ShardHostTest {
     void aReplicaWaitsForAMemberItHeardFromUntilThatOneSaysItIsStarting() {
         PeerReports heard = new PeerReports();
         Membership own = new Membership(self, membership.map(), clock::get);
-        ShardHost fresh = new ShardHost(self, "fresh", null, own, heard);
+        ShardHost fresh = new ShardHost(self, "fresh", null, own, heard, null);
         fresh.follow();
         LocalShard shard = fresh.current();
         for (NodeAddress peer : shard.peers()) {

@@ -91,6 +91,7 @@ public final class Cluster implements Nodes, AutoCloseable {
     public void startNode(int i) throws Exception {
         Map<String, String> own = new LinkedHashMap<>(settings);
         own.put(addressSetting, address(i));
+        withOwnDataDir(own, i);
         nodes[i] = EmbeddedNode.startOn(ports.get(i), own, Map.of(PeerTransport.CONTEXT_ATTRIBUTE, transport));
     }
 
@@ -116,8 +117,21 @@ public final class Cluster implements Nodes, AutoCloseable {
         }
         own.put("VIEW", String.join(",", addresses()));
         own.put(addressSetting, address(index));
+        withOwnDataDir(own, index);
         nodes[index] = EmbeddedNode.startOn(ports.get(index), own, Map.of(PeerTransport.CONTEXT_ATTRIBUTE, transport));
         return index;
+    }
+
+    /** A cluster given a DATA_DIR gives each node a directory of its own under it, kept across restarts. */
+    private void withOwnDataDir(Map<String, String> own, int i) {
+        if (settings.containsKey("DATA_DIR")) {
+            own.put("DATA_DIR", dataDir(i).toString());
+        }
+    }
+
+    /** The data directory of node {@code i}, when the cluster was started with a DATA_DIR. */
+    public java.nio.file.Path dataDir(int i) {
+        return java.nio.file.Path.of(settings.get("DATA_DIR")).toAbsolutePath().resolve("node-" + ports.get(i));
     }
 
     /** Stops node {@code i} at once, like a process that dies. */

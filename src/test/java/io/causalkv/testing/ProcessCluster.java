@@ -21,7 +21,7 @@ public final class ProcessCluster implements CrashableNodes, AutoCloseable {
 
     private static final Duration READY_BOUND = Duration.ofSeconds(30);
     private static final List<String> SETTINGS = List.of("SOCKET_ADDRESS", "ADDRESS", "VIEW", "SHARD_COUNT", "REPL_FACTOR",
-            "FORWARDING_ADDRESS", "KVS_API", "KVS_WRITE_ACKS", "KVS_DEPENDENCY_WAIT_MS");
+            "FORWARDING_ADDRESS", "KVS_API", "KVS_WRITE_ACKS", "KVS_DEPENDENCY_WAIT_MS", "DATA_DIR", "KVS_FSYNC");
 
     private final List<Integer> ports = new ArrayList<>();
     private final Process[] processes;
@@ -77,6 +77,26 @@ public final class ProcessCluster implements CrashableNodes, AutoCloseable {
         processes[i] = null;
     }
 
+    /** The data directory of node {@code i}, when the cluster was started with a DATA_DIR. */
+    public Path dataDir(int i) {
+        return Path.of(settings.get("DATA_DIR")).toAbsolutePath().resolve("node-" + ports.get(i));
+    }
+
+    /** Kills every node (SIGKILL), then starts them all at once; returns when each answers /ready. */
+    public long killAllAndRestart() throws IOException {
+        for (int i = 0; i < processes.length; i++) {
+            kill9(i);
+        }
+        long started = System.nanoTime();
+        for (int i = 0; i < processes.length; i++) {
+            launch(i);
+        }
+        for (int i = 0; i < processes.length; i++) {
+            awaitReady(i, READY_BOUND);
+        }
+        return started;
+    }
+
     public long pid(int i) {
         return processes[i].pid();
     }
@@ -91,6 +111,10 @@ public final class ProcessCluster implements CrashableNodes, AutoCloseable {
                 NodeProcess.class.getName(), Integer.toString(ports.get(i))));
         Map<String, String> own = new LinkedHashMap<>(settings);
         own.put("SOCKET_ADDRESS", address(i));
+        if (settings.containsKey("DATA_DIR")) {
+            // One directory per node under the one given, kept across restarts of the node.
+            own.put("DATA_DIR", dataDir(i).toString());
+        }
         own.forEach((name, value) -> command.add(name + "=" + value));
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(new File(System.getProperty("user.dir")))

@@ -2,6 +2,7 @@ package io.causalkv.api.common;
 
 import io.causalkv.node.Dialect;
 import io.causalkv.node.Node;
+import io.causalkv.replication.ChangeLogFailedException;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -24,6 +25,8 @@ import java.util.Optional;
 public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
 
     private static final System.Logger LOG = System.getLogger(JsonExceptionMapper.class.getName());
+    /** causalkv's own string (issue 18): the node's data directory refuses writes. */
+    static final String STORAGE_UNAVAILABLE = "Storage unavailable";
 
     @Inject
     private Node node;
@@ -42,6 +45,12 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
         }
         if (failure instanceof Node.NotInClusterException) {
             return Json.response(503, ErrorBodies.of(dialect(), "Node is not part of a cluster", request.getMethod()));
+        }
+        if (failure instanceof ChangeLogFailedException storage) {
+            // A full disk or an I/O error: the write was not applied; the data on disk is whole.
+            LOG.log(Level.ERROR, "refused " + request.getMethod() + " /" + uriInfo.getPath(false) + ": " + storage.getMessage()
+                    + ": " + storage.getCause());
+            return Json.response(503, ErrorBodies.of(dialect(), STORAGE_UNAVAILABLE, request.getMethod()));
         }
         if (failure instanceof NotFoundException) {
             return Json.response(404, ErrorBodies.notFound());

@@ -1,0 +1,148 @@
+package io.causalkv.sharding;
+
+import static io.causalkv.sharding.ShardedClient.members;
+import static io.causalkv.sharding.ShardedClient.shardIds;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.causalkv.testing.Await;
+import io.causalkv.testing.Cluster;
+import io.causalkv.testing.Http;
+import io.causalkv.testing.Trees;
+import io.causalkv.transport.FaultyHttpTransport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Nodes with a data directory (issue 18) restarted, in one JVM over HTTP: what they held comes
+ * back from their logs, and the layout from their identity, not from their settings. The kill -9
+ * of every node process under load is in FaultSuiteIT.
+ */
+class DataDirectoryRestartTest {
+
+    private static final Duration TWENTY_SECONDS = Duration.ofSeconds(20);
+    private final Path data = Path.of("target/data-restart-" + System.nanoTime());
+    private Cluster cluster;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (cluster != null) {
+            cluster.close();
+        }
+        Trees.delete(data);
+    }
+
+    /**
+     * The write only its node held (acknowledged on its copy alone while its peer was cut off,
+     * API.md 6.4) is back when that node restarts. Without a data directory it was lost, and the
+     * writer read 404 (LostWriteTest).
+     */
+    @Test
+    void aWriteOnlyItsNodeHeldIsBackAfterTheNodeRestarts() throws Exception {
+        cluster = Cluster.start(2, FaultyHttpTransport::new, Map.of("DATA_DIR", data.toString()));
+        cluster.isolate(0);
+        Await.until(Duration.ofSeconds(3), "node 0 suspects its peer", () -> peerState(cluster).equals("suspected"));
+        Http.Reply alone = Http.send("PUT", cluster.url(0, "/kvs/k"), "{\"value\":\"kept\",\"causal-metadata\":null}");
+        assertEquals(201, alone.status(), alone.body());
+        String metadata = alone.json().get("causal-metadata").toString();
+        cluster.stopNode(0);
+        cluster.heal();
+        cluster.startNode(0);
+        for (int node = 0; node < 2; node++) {
+            int at = node;
+            Http.Reply[] last = new Http.Reply[1];
+            Await.until(Duration.ofSeconds(10), "node " + node + " serves the write", () -> {
+                last[0] = ShardedClient.get(cluster, at, "k", metadata);
+                return last[0].status() == 200;
+            });
+            assertEquals("kept", last[0].json().get("value").asText(), last[0].body());
+        }
+    }
+
+    /**
+     * A resharded cluster stopped whole comes back in its resharded layout (its settings say one
+     * shard) with every key, and its clients' metadata still works.
+     */
+    @Test
+    void everyNodeRestartedComesBackInTheLayoutItLeftWithItsKeys() throws Exception {
+        cluster = Cluster.start(4, FaultyHttpTransport::new, Map.of("DATA_DIR", data.toString()));
+        ShardedClient client = new ShardedClient(cluster);
+        Map<String, String> written = new LinkedHashMap<>();
+        for (int i = 0; i < 30; i++) {
+            assertEquals(201, client.put(i % 4, "d" + i, "\"v" + i + "\"").status());
+            written.put("d" + i, "v" + i);
+        }
+        Http.Reply reshard = Http.send("PUT", cluster.url(1, "/shard/reshard"), "{\"shard-count\":2}");
+        assertEquals(200, reshard.status(), reshard.body());
+        List<String> a = cluster.addresses();
+        awaitTwoShards(a);
+        assertEquals(201, client.put(2, "after", "\"resharded\"").status()); // a write of the new layout
+        written.put("after", "resharded");
+        String metadata = client.metadata();
+
+        for (int i = 0; i < 4; i++) {
+            cluster.stopNode(i);
+        }
+        for (int i = 0; i < 4; i++) {
+            cluster.startNode(i);
+        }
+        awaitTwoShards(a);
+        for (int i = 0; i < 4; i++) {
+            for (Map.Entry<String, String> key : written.entrySet()) {
+                Http.Reply reply = ShardedClient.retrying(() -> ShardedClient.get(cluster, 0, key.getKey(), metadata));
+                assertEquals(200, reply.status(), key.getKey() + " at node " + i + ": " + reply.body());
+                assertEquals(key.getValue(), reply.json().get("value").asText());
+            }
+        }
+    }
+
+    /** A node whose directory says it belongs to another cluster than its VIEW's nodes refuses to start. */
+    @Test
+    void aDirectoryOfAnotherClusterIsRefused() throws Exception {
+        cluster = Cluster.start(2, FaultyHttpTransport::new, Map.of("DATA_DIR", data.toString()));
+        Await.until(Duration.ofSeconds(10), "node 0 records its settled cluster id",
+                () -> identityOf(cluster.dataDir(0)).matches(".*\"cluster\":\"[^\"]+\".*"));
+        cluster.stopNode(0);
+        Path identity = cluster.dataDir(0).resolve("node.json");
+        Files.writeString(identity, Files.readString(identity).replaceFirst("\"cluster\":\"[^\"]+\"", "\"cluster\":\"another\""));
+        Exception refused = assertThrows(Exception.class, () -> cluster.startNode(0));
+        String message = String.valueOf(refused.getMessage()) + (refused.getCause() == null ? "" : refused.getCause().getMessage());
+        assertTrue(message.contains("belongs to cluster another, but the nodes of VIEW answer as cluster"), message);
+    }
+
+    private void awaitTwoShards(List<String> a) {
+        for (int i = 0; i < 4; i++) {
+            int node = i;
+            Await.until(TWENTY_SECONDS, "node " + node + " has the two-shard layout",
+                    () -> Http.send("GET", cluster.url(node, "/ready")).status() == 200
+                            && shardIds(cluster, node).equals(List.of(1, 2))
+                            && members(cluster, node, 1).equals(List.of(a.get(0), a.get(2)))
+                            && members(cluster, node, 2).equals(List.of(a.get(1), a.get(3))));
+        }
+    }
+
+    private static String identityOf(Path dir) {
+        try {
+            return Files.readString(dir.resolve("node.json"));
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    private static String peerState(Cluster cluster) {
+        for (JsonNode node : Http.send("GET", cluster.url(0, "/admin/api/cluster")).json().get("nodes")) {
+            if (!node.get("address").asText().equals(cluster.address(0))) {
+                return node.get("state").asText();
+            }
+        }
+        return "";
+    }
+}
