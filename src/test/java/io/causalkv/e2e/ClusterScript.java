@@ -21,19 +21,33 @@ final class ClusterScript implements AutoCloseable {
     private final Path state;
     private final int basePort;
     private final int nodes;
+    private final int shards;
 
-    private ClusterScript(Path state, int basePort, int nodes) {
+    private ClusterScript(Path state, int basePort, int nodes, int shards) {
         this.state = state;
         this.basePort = basePort;
         this.nodes = nodes;
+        this.shards = shards;
     }
 
-    /** Starts a cluster and returns once every node answers /ready. */
+    /** Starts a cluster on fresh data directories and returns once every node answers /ready. */
     static ClusterScript start(String name, int nodes, int shards, int basePort) throws IOException, InterruptedException {
-        ClusterScript cluster = new ClusterScript(ROOT.resolve("target/e2e/" + name), basePort, nodes);
-        cluster.run("start", "--nodes", Integer.toString(nodes), "--shards", Integer.toString(shards),
-                "--base-port", Integer.toString(basePort), "--detach", "--no-build");
+        ClusterScript cluster = new ClusterScript(ROOT.resolve("target/e2e/" + name), basePort, nodes, shards);
+        cluster.run(cluster.startArgs("--fresh"));
         return cluster;
+    }
+
+    /** {@code bin/cluster stop}, then {@code start} with the same arguments: the nodes keep their data directories. */
+    void stopAndStartAgain() throws IOException, InterruptedException {
+        run("stop");
+        run(startArgs());
+    }
+
+    private String[] startArgs(String... more) {
+        List<String> args = new ArrayList<>(List.of("start", "--nodes", Integer.toString(nodes), "--shards", Integer.toString(shards),
+                "--base-port", Integer.toString(basePort), "--detach", "--no-build"));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
     }
 
     String url(int node, String path) {

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged WAR in standalone Jetty processes, started by {@code bin/cluster} as users start it:
  * a replicated cluster survives the kill -9 of a node and takes it back, and a sharded cluster
- * serves every key at every node (API.md 9.6, 10.1, 10.4).
+ * serves every key at every node (API.md 9.6, 10.1, 10.4); stopped and started again, the nodes
+ * keep every key in their data directories (issue 18).
  */
 class StandaloneJettyClusterIT {
 
@@ -98,6 +99,16 @@ class StandaloneJettyClusterIT {
                     Http.Reply get = Http.send("GET", cluster.url(2, "/kvs/" + e.getKey()), "{\"causal-metadata\":" + latest + "}");
                     return get.status() == 200 && get.json().get("value").intValue() == e.getValue();
                 });
+            }
+
+            // bin/cluster stop, then start: each node comes back from its data directory (issue 18).
+            cluster.stopAndStartAgain();
+            for (int node = 0; node < 3; node++) {
+                for (Map.Entry<String, Integer> e : written.entrySet()) {
+                    Http.Reply get = Http.send("GET", cluster.url(node, "/kvs/" + e.getKey()), "{\"causal-metadata\":" + latest + "}");
+                    assertEquals(200, get.status(), e.getKey() + " at node " + node + " after stop and start: " + get.body());
+                    assertEquals(e.getValue().intValue(), get.json().get("value").intValue());
+                }
             }
         }
     }
