@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.ShardRef;
+import io.causalkv.replication.ShardReplica;
 import io.causalkv.wire.Wire;
 import java.io.IOException;
 import java.lang.System.Logger.Level;
@@ -21,6 +22,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -28,8 +31,8 @@ import java.util.stream.Stream;
 /**
  * A node's data directory ({@code DATA_DIR}, issue 18): {@code node.json}, the node's identity
  * (its address, its cluster's id and the cluster map with the layout epoch), rewritten whole and
- * renamed into place on every change; one {@link ReplicaLog} per hosted replica,
- * {@code replica-s<shard>-e<epoch>.log}; and {@code LOCK}, held while a node uses it, so two
+ * renamed into place on every change; one {@link ReplicaLog} per hosted replica, its files named
+ * {@code replica-s<shard>-e<epoch>.<generation>.log} and {@code .snap}; and {@code LOCK}, held while a node uses it, so two
  * processes never write one directory. A directory of another address, or of a newer format,
  * refuses to open ({@link Refused}).
  */
@@ -38,7 +41,9 @@ public final class DataDirectory implements AutoCloseable {
     /** The format this code writes; a directory of a newer one is refused, not misread. */
     public static final int FORMAT = 1;
     static final String IDENTITY = "node.json";
-    private static final Pattern REPLICA_FILE = Pattern.compile("replica-s(\\d+)-e(\\d+)\\.log");
+    private static final Pattern REPLICA_FILE = Pattern.compile("replica-s(\\d+)-e(\\d+)\\.\\d+\\.(log|snap)(\\.tmp)?");
+    /** A replica's log is compacted (a snapshot replaces its files) once they pass this and the last snapshot's size. */
+    public static final long COMPACT_MIN_BYTES = 64L * 1024 * 1024;
     private static final System.Logger LOG = System.getLogger(DataDirectory.class.getName());
 
     /**
@@ -64,6 +69,8 @@ public final class DataDirectory implements AutoCloseable {
     private final Optional<Identity> saved;
     private final Map<ShardRef, ReplicaLog> open = new HashMap<>();
     private Identity written;
+    private ExecutorService compactor;
+    private boolean compacting;
 
     private DataDirectory(Path root, String address, WriteAheadLog.Sync sync, FileChannel lockChannel, FileLock lock,
             Optional<Identity> saved) {
@@ -195,17 +202,65 @@ public final class DataDirectory implements AutoCloseable {
             open.remove(ref);
             log.close();
         }
-        Path file = root.resolve(fileName(ref));
         if (fresh) {
-            Files.deleteIfExists(file);
+            deleteFiles(ref);
         }
-        log = ReplicaLog.open(file, sync);
+        log = ReplicaLog.open(root, baseName(ref), sync);
         if (log.recovery().truncatedBytes() > 0) {
             LOG.log(Level.WARNING, "{0}: cut a torn last record of {1} bytes (a write that was never acknowledged)",
-                    file, log.recovery().truncatedBytes());
+                    log.activeFile(), log.recovery().truncatedBytes());
         }
         open.put(ref, log);
         return log;
+    }
+
+    /**
+     * Compacts the log of {@code ref} in the background if it is due ({@link ReplicaLog#wantsCompaction}),
+     * one compaction at a time; false if none started.
+     */
+    public synchronized boolean compactIfDue(ShardRef ref, ShardReplica replica, long minBytes) {
+        ReplicaLog log = open.get(ref);
+        if (log == null || compacting || !log.wantsCompaction(minBytes)) {
+            return false;
+        }
+        compacting = true;
+        compactor().execute(() -> {
+            long started = System.nanoTime();
+            try {
+                log.compact(replica);
+                LOG.log(Level.INFO, "{0}: compacted the log of {1} into a snapshot of {2} bytes in {3} ms", root, ref,
+                        log.size(), (System.nanoTime() - started) / 1_000_000);
+            } catch (IOException | RuntimeException e) {
+                LOG.log(Level.WARNING, "{0}: compacting the log of {1} failed (it stays as it was): {2}", root, ref, e.toString());
+            } finally {
+                synchronized (this) {
+                    compacting = false;
+                }
+            }
+        });
+        return true;
+    }
+
+    private ExecutorService compactor() {
+        if (compactor == null) {
+            compactor = Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "compactor-" + root.getFileName());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+        return compactor;
+    }
+
+    private void deleteFiles(ShardRef ref) throws IOException {
+        String prefix = baseName(ref) + ".";
+        try (Stream<Path> files = Files.list(root)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (file.getFileName().toString().startsWith(prefix)) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
     }
 
     /** Closes and deletes the logs of replicas other than {@code inUse} (retired, abandoned). */
@@ -217,7 +272,7 @@ public final class DataDirectory implements AutoCloseable {
                     if (log != null) {
                         log.close();
                     }
-                    Files.deleteIfExists(root.resolve(fileName(ref)));
+                    deleteFiles(ref);
                     LOG.log(Level.INFO, "{0}: dropped the log of {1} (no longer hosted)", root, ref);
                 } catch (IOException e) {
                     LOG.log(Level.WARNING, "{0}: could not drop the log of {1}: {2}", root, ref, e.toString());
@@ -228,7 +283,7 @@ public final class DataDirectory implements AutoCloseable {
 
     /** The replicas that have a log in the directory. */
     public synchronized List<ShardRef> onDisk() {
-        List<ShardRef> refs = new ArrayList<>();
+        Set<ShardRef> refs = new java.util.LinkedHashSet<>();
         try (Stream<Path> files = Files.list(root)) {
             files.forEach(file -> {
                 Matcher m = REPLICA_FILE.matcher(file.getFileName().toString());
@@ -239,7 +294,7 @@ public final class DataDirectory implements AutoCloseable {
         } catch (IOException e) {
             LOG.log(Level.WARNING, "{0}: could not list: {1}", root, e.toString());
         }
-        return refs;
+        return new ArrayList<>(refs);
     }
 
     /** Bytes in the replica logs open now. */
@@ -247,12 +302,17 @@ public final class DataDirectory implements AutoCloseable {
         return open.values().stream().mapToLong(ReplicaLog::size).sum();
     }
 
-    static String fileName(ShardRef ref) {
-        return "replica-s" + ref.shard() + "-e" + ref.epoch() + ".log";
+    static String baseName(ShardRef ref) {
+        return "replica-s" + ref.shard() + "-e" + ref.epoch();
     }
 
     private void forceDirectory() {
-        try (FileChannel dir = FileChannel.open(root, StandardOpenOption.READ)) {
+        forceDirectory(root);
+    }
+
+    /** Makes a rename in {@code directory} durable. */
+    static void forceDirectory(Path directory) {
+        try (FileChannel dir = FileChannel.open(directory, StandardOpenOption.READ)) {
             dir.force(true);
         } catch (IOException e) {
             // Some file systems cannot open a directory; the rename is still atomic there.
@@ -261,6 +321,9 @@ public final class DataDirectory implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (compactor != null) {
+            compactor.shutdownNow();
+        }
         for (ReplicaLog log : open.values()) {
             try {
                 log.close();

@@ -101,6 +101,16 @@ public final class WriteAheadLog implements AutoCloseable {
         }
     }
 
+    /** Reads the records of a log that is not written to any more, changing nothing (a torn tail is left, and counted). */
+    public static Recovery read(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            List<byte[]> records = new ArrayList<>();
+            long valid = readAll(file, channel, size, records);
+            return new Recovery(List.copyOf(records), size - valid);
+        }
+    }
+
     /** What opening the log read back (its records until {@link #forgetRecords}). */
     public Recovery recovery() {
         return recovery;

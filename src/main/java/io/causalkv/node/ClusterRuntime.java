@@ -244,8 +244,11 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
      * cluster's is left out, and counts as unreachable. Nodes still starting (none settled)
      * agree later, by heartbeats.
      */
-    /** Records the node's identity in its data directory, if it has one and anything changed. */
-    void recordIdentity() {
+    /**
+     * Records the node's identity in its data directory, if it has one and anything changed.
+     * Synchronized: the map is read and saved in one step, so an older map never overwrites a newer one.
+     */
+    synchronized void recordIdentity() {
         if (data != null) {
             ClusterIdentity.Id id = membership.identity().current();
             data.save(new DataDirectory.Identity(id.settled() ? id.id() : "", membership.map(), incarnation));

@@ -220,6 +220,9 @@ final class ShardHost implements AutoCloseable {
         retired.handOverLate();
         if (data != null && (now == null || now.isReady())) {
             dropUnusedLogs(now);
+            if (now != null) {
+                data.compactIfDue(now.ref(), now.replica(), DataDirectory.COMPACT_MIN_BYTES);
+            }
         }
         if (now != null) {
             releaseStagedWrites(now);

@@ -267,6 +267,19 @@ public final class ShardReplica {
         log.awaitDurable(log.position());
     }
 
+    /**
+     * Runs {@code between} under the lock, between two changes (a log switching segments, so
+     * that every change is on one side of the switch), and returns at once.
+     */
+    public synchronized void checkpoint(Runnable between) {
+        between.run();
+    }
+
+    /** Every stored entry (values and tombstones), as it is when visited: no lock, writes go on. */
+    public void forEachEntry(java.util.function.BiConsumer<String, Entry> visitor) {
+        store.forEach(visitor);
+    }
+
     /** Reapplies a write read back from this replica's log, in the order it was first applied. */
     public synchronized void restore(Write write) {
         if (!applied.covers(write.dot())) {

@@ -96,10 +96,37 @@ class DataDirectoryTest {
             assertEquals(Set.of(old, now), Set.copyOf(data.onDisk()));
             data.keepOnly(Set.of(now));
             assertEquals(List.of(now), data.onDisk());
-            assertFalse(Files.exists(dir.resolve(DataDirectory.fileName(old))));
+            try (var files = Files.list(dir)) {
+                assertTrue(files.noneMatch(f -> f.getFileName().toString().startsWith(DataDirectory.baseName(old) + ".")));
+            }
 
             ReplicaLog staged = data.replica(old, true); // a layout staged again: its old file must not be replayed
             assertEquals(0, staged.size());
+        }
+    }
+
+    @Test
+    void aLogPastItsBoundIsCompactedInTheBackgroundAndComesBackWhole() throws Exception {
+        ShardRef ref = new ShardRef(1, 1);
+        io.causalkv.replication.ShardReplica replica = new io.causalkv.replication.ShardReplica(SELF + "@a.1", 1, 1);
+        try (DataDirectory data = DataDirectory.open(dir, SELF, WriteAheadLog.Sync.NONE)) {
+            ReplicaLog log = data.replica(ref, false);
+            replica.logTo(log);
+            for (int i = 0; i < 200; i++) {
+                replica.put("k" + (i % 20), "\"v" + i + "\"", io.causalkv.causal.CausalContext.EMPTY, w -> { });
+            }
+            assertFalse(data.compactIfDue(ref, replica, Long.MAX_VALUE), "not due");
+            assertTrue(data.compactIfDue(ref, replica, 1_000));
+            io.causalkv.testing.Await.until(java.time.Duration.ofSeconds(10), "the snapshot is in place",
+                    () -> Files.exists(dir.resolve(DataDirectory.baseName(ref) + ".2.snap")));
+            replica.put("after", "1", io.causalkv.causal.CausalContext.EMPTY, w -> { });
+        }
+        try (DataDirectory data = DataDirectory.open(dir, SELF, WriteAheadLog.Sync.NONE)) {
+            io.causalkv.replication.ShardReplica restored = new io.causalkv.replication.ShardReplica(SELF + "@b.1", 1, 1);
+            data.replica(ref, false).replayInto(restored);
+            assertEquals(replica.applied(), restored.applied());
+            assertEquals(21, restored.liveKeyCount());
+            assertEquals("\"v199\"", restored.read("k19").value());
         }
     }
 }

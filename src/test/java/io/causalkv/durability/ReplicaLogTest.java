@@ -26,6 +26,8 @@ class ReplicaLogTest {
 
     @TempDir
     Path dir;
+    @TempDir
+    Path spare;
 
     private static ShardReplica replica(String id) {
         return new ShardReplica(id, 1, 2, () -> 1_000L);
@@ -33,11 +35,11 @@ class ReplicaLogTest {
 
     @Test
     void everyKindOfChangeReplayedInOrderGivesTheSameReplica() throws Exception {
-        Path file = dir.resolve("replica.log");
+        Path file = dir.resolve("replica.1.log");
         ShardReplica peer = replica("10.0.0.2:8090@p.1");
         ShardReplica other = replica("10.0.0.3:8090@o.1");
         ShardReplica mine = replica("10.0.0.1:8090@m.1");
-        try (ReplicaLog log = ReplicaLog.open(file, WriteAheadLog.Sync.BATCH)) {
+        try (ReplicaLog log = ReplicaLog.open(dir, baseOf(file), WriteAheadLog.Sync.BATCH)) {
             mine.logTo(log);
             mine.put("a", "1", CausalContext.EMPTY, KEEP);                                    // coordinated here
             mine.put("b", "{\"x\":[1,2]}", CausalContext.of(2, Map.of(7, VectorClock.EMPTY.with("z", 3))), KEEP);
@@ -56,7 +58,7 @@ class ReplicaLogTest {
         }
 
         ShardReplica restored = replica("10.0.0.1:8090@m.1");
-        try (ReplicaLog log = ReplicaLog.open(file, WriteAheadLog.Sync.BATCH)) {
+        try (ReplicaLog log = ReplicaLog.open(dir, baseOf(file), WriteAheadLog.Sync.BATCH)) {
             assertEquals(0, log.recovery().truncatedBytes());
             log.replayInto(restored);
         }
@@ -69,9 +71,9 @@ class ReplicaLogTest {
 
     @Test
     void aTornLastRecordLosesOnlyTheLastChange() throws Exception {
-        Path file = dir.resolve("torn.log");
+        Path file = dir.resolve("torn.1.log");
         ShardReplica mine = replica("10.0.0.1:8090@m.1");
-        try (ReplicaLog log = ReplicaLog.open(file, WriteAheadLog.Sync.NONE)) {
+        try (ReplicaLog log = ReplicaLog.open(dir, baseOf(file), WriteAheadLog.Sync.NONE)) {
             mine.logTo(log);
             mine.put("a", "1", CausalContext.EMPTY, KEEP);
             mine.put("b", "2", CausalContext.EMPTY, KEEP);
@@ -80,13 +82,112 @@ class ReplicaLogTest {
             raf.setLength(Files.size(file) - 3); // the crash came while "b" was being written
         }
         ShardReplica restored = replica("10.0.0.1:8090@m.1");
-        try (ReplicaLog log = ReplicaLog.open(file, WriteAheadLog.Sync.NONE)) {
+        try (ReplicaLog log = ReplicaLog.open(dir, baseOf(file), WriteAheadLog.Sync.NONE)) {
             log.replayInto(restored);
             assertEquals(true, log.recovery().truncatedBytes() > 0);
         }
         assertEquals("1", restored.read("a").value());
         assertNull(restored.read("b"));
         assertEquals(1, restored.applied().get(mine.replicaId()));
+    }
+
+    // ---- compaction: a snapshot replaces the segments ------------------------------------------
+
+    private static final String ME = "10.0.0.1:8090@m.1";
+
+    /** Writes, deletes and a collected tombstone ("x": its older value must never come back), then a compaction and more writes. */
+    private ShardReplica compactedHistory(Path backupOfFirstSegment) throws Exception {
+        ShardReplica mine = replica(ME);
+        try (ReplicaLog log = ReplicaLog.open(dir, "replica", WriteAheadLog.Sync.BATCH)) {
+            mine.logTo(log);
+            mine.put("x", "\"old\"", CausalContext.EMPTY, KEEP);
+            mine.delete("x", CausalContext.EMPTY, KEEP);
+            assertEquals(1, mine.collectTombstones(mine.applied()), "x's tombstone is collected");
+            for (String key : KEYS) {
+                mine.put(key, "\"before " + key + "\"", CausalContext.EMPTY, KEEP);
+            }
+            mine.delete("gone", CausalContext.EMPTY, KEEP);
+            log.awaitDurable(log.position());
+            java.nio.file.Files.copy(dir.resolve("replica.1.log"), backupOfFirstSegment);
+            log.compact(mine);
+            mine.put("a", "\"after\"", CausalContext.EMPTY, KEEP); // in the new segment, over the snapshot
+            mine.delete("b", CausalContext.EMPTY, KEEP);
+            log.awaitDurable(log.position());
+        }
+        return mine;
+    }
+
+    private ShardReplica restoreFromDir() throws Exception {
+        ShardReplica restored = replica(ME);
+        try (ReplicaLog log = ReplicaLog.open(dir, "replica", WriteAheadLog.Sync.BATCH)) {
+            log.replayInto(restored);
+        }
+        return restored;
+    }
+
+    private java.util.Set<String> files() throws Exception {
+        try (var list = Files.list(dir)) {
+            return list.map(f -> f.getFileName().toString()).collect(java.util.stream.Collectors.toSet());
+        }
+    }
+
+    @Test
+    void aCompactedLogIsASnapshotAndTheSegmentSinceAndGivesTheSameReplica() throws Exception {
+        Path backup = spare.resolve("segment.log");
+        ShardReplica mine = compactedHistory(backup);
+        assertEquals(java.util.Set.of("replica.2.snap", "replica.2.log"), files(), "the first segment went");
+        ShardReplica restored = restoreFromDir();
+        assertSame(mine, restored);
+        assertNull(restored.read("x"), "the collected delete stays collected");
+        assertEquals("\"after\"", restored.read("a").value());
+    }
+
+    @Test
+    void aCompactionCutShortBeforeItsSnapshotWasInPlaceLosesNothing() throws Exception {
+        Path backup = spare.resolve("segment.log");
+        ShardReplica mine = compactedHistory(backup);
+        // As if the node died while writing the snapshot: the first segment still there, the snapshot unfinished.
+        Files.move(backup, dir.resolve("replica.1.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(dir.resolve("replica.2.snap"), dir.resolve("replica.2.snap.tmp"));
+        ShardReplica restored = restoreFromDir();
+        // The whole history replayed: x's tombstone is back (collections are not logged; it is collected again).
+        assertEquals(mine.applied(), restored.applied());
+        assertEquals(mine.liveKeyCount(), restored.liveKeyCount());
+        for (String key : KEYS) {
+            assertEquals(mine.read(key), restored.read(key), "entry of " + key);
+        }
+        assertNull(restored.read("x").value(), "x is deleted");
+        assertEquals(java.util.Set.of("replica.1.log", "replica.2.log"), files(), "the unfinished snapshot went");
+    }
+
+    @Test
+    void aSegmentTheSnapshotReplacedIsNeverReplayedOverIt() throws Exception {
+        Path backup = spare.resolve("segment.log");
+        ShardReplica mine = compactedHistory(backup);
+        // As if the node died after the snapshot was renamed into place, before the old segment was deleted.
+        Files.move(backup, dir.resolve("replica.1.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ShardReplica restored = restoreFromDir();
+        assertSame(mine, restored);
+        assertNull(restored.read("x"), "replayed after the snapshot, the first segment would bring x's old value back");
+        assertEquals(java.util.Set.of("replica.2.snap", "replica.2.log"), files());
+    }
+
+    @Test
+    void aTruncatedSnapshotStopsRecoveryNamingIt() throws Exception {
+        compactedHistory(spare.resolve("segment.log"));
+        Path snap = dir.resolve("replica.2.snap");
+        try (RandomAccessFile raf = new RandomAccessFile(snap.toFile(), "rw")) {
+            raf.setLength(raf.length() - 7);
+        }
+        CorruptLogException e = org.junit.jupiter.api.Assertions.assertThrows(CorruptLogException.class, this::restoreFromDir);
+        assertEquals(snap, e.file());
+        org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("incomplete"), e.getMessage());
+    }
+
+    /** "replica" for replica.1.log: the log's name without generation and suffix. */
+    private static String baseOf(Path file) {
+        String name = file.getFileName().toString();
+        return name.substring(0, name.indexOf('.'));
     }
 
     private static void assertSame(ShardReplica expected, ShardReplica actual) {

@@ -32,7 +32,7 @@ class ReplicaLogsTest {
             }
             replica.awaitDurable();
         }
-        return dir.resolve("replica-s1-e1.log");
+        return dir.resolve("replica-s1-e1.1.log");
     }
 
     private ShardReplica restored() {

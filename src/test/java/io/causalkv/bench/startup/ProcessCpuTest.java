@@ -13,8 +13,12 @@ class ProcessCpuTest {
         ProcessHandle self = ProcessHandle.current();
         double before = ProcessCpu.seconds(self);
         long sink = 0;
-        long end = System.nanoTime() + 300_000_000L;
-        while (System.nanoTime() < end) { // 0.3 s of this thread's CPU
+        // 0.3 s of this thread's own CPU, however busy the machine (a wall-clock 0.3 s got 0.18 s
+        // of CPU while another build ran); bounded all the same.
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long cpuEnd = threads.getCurrentThreadCpuTime() + 300_000_000L;
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (threads.getCurrentThreadCpuTime() < cpuEnd && System.nanoTime() < deadline) {
             sink += Long.numberOfTrailingZeros(sink + System.nanoTime());
         }
         double after = ProcessCpu.seconds(self);
