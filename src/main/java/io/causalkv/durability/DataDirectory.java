@@ -31,10 +31,10 @@ import java.util.stream.Stream;
 /**
  * A node's data directory ({@code DATA_DIR}, issue 18): {@code node.json}, the node's identity
  * (its address, its cluster's id and the cluster map with the layout epoch), rewritten whole and
- * renamed into place on every change; one {@link ReplicaLog} per hosted replica, its files named
- * {@code replica-s<shard>-e<epoch>.<generation>.log} and {@code .snap}; and {@code LOCK}, held while a node uses it, so two
- * processes never write one directory. A directory of another address, or of a newer format,
- * refuses to open ({@link Refused}).
+ * renamed into place on every change; one {@link ReplicaLog} per hosted replica, its files
+ * named {@code replica-s<shard>-e<epoch>.<generation>.log} and {@code .snap}; and {@code LOCK},
+ * held while a node uses it, so two processes never write one directory. A directory of another
+ * address, or of a newer format, refuses to open ({@link Refused}).
  */
 public final class DataDirectory implements AutoCloseable {
 
