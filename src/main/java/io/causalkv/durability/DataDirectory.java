@@ -70,6 +70,7 @@ public final class DataDirectory implements AutoCloseable {
     private final Map<ShardRef, ReplicaLog> open = new HashMap<>();
     private Identity written;
     private ExecutorService compactor;
+    private final DiskCounters counters = new DiskCounters();
     private boolean compacting;
 
     private DataDirectory(Path root, String address, WriteAheadLog.Sync sync, FileChannel lockChannel, FileLock lock,
@@ -205,7 +206,7 @@ public final class DataDirectory implements AutoCloseable {
         if (fresh) {
             deleteFiles(ref);
         }
-        log = ReplicaLog.open(root, baseName(ref), sync);
+        log = ReplicaLog.open(root, baseName(ref), sync, counters);
         if (log.recovery().truncatedBytes() > 0) {
             LOG.log(Level.WARNING, "{0}: cut a torn last record of {1} bytes (a write that was never acknowledged)",
                     log.activeFile(), log.recovery().truncatedBytes());
@@ -297,9 +298,21 @@ public final class DataDirectory implements AutoCloseable {
         return new ArrayList<>(refs);
     }
 
-    /** Bytes in the replica logs open now. */
+    /** Bytes in the replica logs open now (segments and snapshots). */
     public synchronized long logBytes() {
         return open.values().stream().mapToLong(ReplicaLog::size).sum();
+    }
+
+    /** The fsyncs of every log of this directory, and their time. */
+    public DiskCounters counters() {
+        return counters;
+    }
+
+    /** Seconds since the newest snapshot of {@code ref}'s log was made; NaN without one. */
+    public synchronized double snapshotAgeSeconds(ShardRef ref) {
+        ReplicaLog log = ref == null ? null : open.get(ref);
+        long made = log == null ? -1 : log.snapshotMillis();
+        return made < 0 ? Double.NaN : (System.currentTimeMillis() - made) / 1e3;
     }
 
     static String baseName(ShardRef ref) {

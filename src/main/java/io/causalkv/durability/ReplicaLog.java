@@ -61,10 +61,15 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
     private volatile long last;
     private volatile long snapshotBytes;
     private final Object compaction = new Object();
+    private final DiskCounters counters;
+    /** When the newest snapshot was made (ms since the epoch), or -1. */
+    private volatile long snapshotMillis;
 
     private ReplicaLog(Path dir, String base, WriteAheadLog.Sync sync, Optional<Path> snapshot, List<Path> olderSegments,
-            WriteAheadLog active, long generation) {
+            WriteAheadLog active, long generation, DiskCounters counters) {
         this.dir = dir;
+        this.counters = counters;
+        this.snapshotMillis = snapshot.map(ReplicaLog::modifiedMillis).orElse(-1L);
         this.base = base;
         this.sync = sync;
         this.snapshot = snapshot;
@@ -81,6 +86,11 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
      * compaction left behind go.
      */
     public static ReplicaLog open(Path dir, String base, WriteAheadLog.Sync sync) throws IOException {
+        return open(dir, base, sync, new DiskCounters());
+    }
+
+    /** As {@link #open(Path, String, WriteAheadLog.Sync)}, counting fsyncs in {@code counters}. */
+    public static ReplicaLog open(Path dir, String base, WriteAheadLog.Sync sync, DiskCounters counters) throws IOException {
         Files.createDirectories(dir);
         Pattern name = Pattern.compile(Pattern.quote(base) + "\\.(\\d+)\\.(log|snap)(\\.tmp)?");
         TreeMap<Long, Path> segments = new TreeMap<>();
@@ -113,9 +123,9 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
         List<Path> kept = new ArrayList<>(segments.tailMap(from).values());
         long generation = Math.max(from, segments.isEmpty() ? 1 : segments.lastKey());
         Path activeFile = kept.isEmpty() ? segmentFile(dir, base, generation) : kept.remove(kept.size() - 1);
-        WriteAheadLog active = WriteAheadLog.open(activeFile, sync);
+        WriteAheadLog active = WriteAheadLog.open(activeFile, sync, counters);
         return new ReplicaLog(dir, base, sync, snapshots.isEmpty() ? Optional.empty() : Optional.of(snapshots.lastEntry().getValue()),
-                kept, active, generation);
+                kept, active, generation, counters);
     }
 
     private static Path segmentFile(Path dir, String base, long generation) {
@@ -218,7 +228,7 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
     public void compact(ShardReplica replica) throws IOException {
         synchronized (compaction) {
             long next = generation + 1;
-            WriteAheadLog nextSegment = WriteAheadLog.open(segmentFile(dir, base, next), sync);
+            WriteAheadLog nextSegment = WriteAheadLog.open(segmentFile(dir, base, next), sync, counters);
             WriteAheadLog previous = active;
             VectorClock[] cut = new VectorClock[1];
             IOException[] failed = new IOException[1];
@@ -251,6 +261,7 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
             snapshot = Optional.of(written);
             olderSegments = List.of();
             snapshotBytes = sizeOf(written);
+            snapshotMillis = System.currentTimeMillis();
         }
     }
 
@@ -367,6 +378,19 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
         } catch (IOException e) {
             // The change is not applied (it is recorded first): the caller refuses the request.
             throw new ChangeLogFailedException("the replica log " + segment.file() + " could not be written", e);
+        }
+    }
+
+    /** When the newest snapshot was made (ms since the epoch), or -1 without one. */
+    public long snapshotMillis() {
+        return snapshotMillis;
+    }
+
+    private static long modifiedMillis(Path file) {
+        try {
+            return Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException e) {
+            return -1;
         }
     }
 

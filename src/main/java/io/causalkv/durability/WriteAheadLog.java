@@ -57,13 +57,15 @@ public final class WriteAheadLog implements AutoCloseable {
     /** Guarded by syncLock: an fsync is running (its caller leads; the others wait for it). */
     private boolean syncing;
     private final AtomicLong fsyncs = new AtomicLong();
+    private final DiskCounters counters;
     private final ScheduledExecutorService ticker;
     /** A failed append could not be cut back: nothing more is appended (guarded by this). */
     private boolean broken;
     private volatile Recovery recovery;
 
-    private WriteAheadLog(Path file, Sync sync, FileChannel channel, Recovery recovery, long end) {
+    private WriteAheadLog(Path file, Sync sync, FileChannel channel, Recovery recovery, long end, DiskCounters counters) {
         this.file = file;
+        this.counters = counters;
         this.sync = sync;
         this.channel = channel;
         this.recovery = recovery;
@@ -84,6 +86,11 @@ public final class WriteAheadLog implements AutoCloseable {
      * is cut off; any other bad record fails with {@link CorruptLogException}.
      */
     public static WriteAheadLog open(Path file, Sync sync) throws IOException {
+        return open(file, sync, new DiskCounters());
+    }
+
+    /** As {@link #open(Path, Sync)}, counting its fsyncs in {@code counters} (shared by a node's logs). */
+    public static WriteAheadLog open(Path file, Sync sync, DiskCounters counters) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         try {
             long size = channel.size();
@@ -94,7 +101,7 @@ public final class WriteAheadLog implements AutoCloseable {
                 channel.force(true);
             }
             channel.position(valid);
-            return new WriteAheadLog(file, sync, channel, new Recovery(List.copyOf(records), size - valid), valid);
+            return new WriteAheadLog(file, sync, channel, new Recovery(List.copyOf(records), size - valid), valid, counters);
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -203,7 +210,9 @@ public final class WriteAheadLog implements AutoCloseable {
         long covered = end.get(); // read first: everything appended so far is in the force below
         boolean done = false;
         try {
+            long started = System.nanoTime();
             channel.force(false);
+            counters.fsynced(System.nanoTime() - started);
             fsyncs.incrementAndGet();
             done = true;
         } finally {

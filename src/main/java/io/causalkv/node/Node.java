@@ -176,6 +176,12 @@ public final class Node implements AutoCloseable {
         }
     }
 
+    /** Seconds since the snapshot of this node's replica was made (NaN without a data directory or a snapshot). */
+    public double snapshotAgeSeconds() {
+        ShardReplica replica = replica();
+        return data == null || replica == null ? Double.NaN : data.snapshotAgeSeconds(replica.ref());
+    }
+
     /** The data directory, if the node has one. */
     public Optional<DataDirectory> dataDirectory() {
         return Optional.ofNullable(data);

@@ -1,5 +1,7 @@
 package io.causalkv.api.ops;
 
+import io.causalkv.durability.DataDirectory;
+import io.causalkv.durability.DiskCounters;
 import io.causalkv.keys.Acknowledgements;
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeGauges;
@@ -76,6 +78,24 @@ public final class NodeMetrics {
                 .register(registry);
         FunctionCounter.builder("causalkv.handoff.entries.sent", node.peerTraffic(), CountingPeerClient::handedOverEntries)
                 .description("Entries sent to new owners in reshards and view changes (once per receiving member)")
+                .register(registry);
+        node.dataDirectory().ifPresent(data -> dataDirectory(node, data));
+    }
+
+    /** With DATA_DIR (issue 18): what the logs hold, what their fsyncs cost, how old the snapshot is. */
+    private void dataDirectory(Node node, DataDirectory data) {
+        Gauge.builder("causalkv.log.bytes", data, DataDirectory::logBytes)
+                .description("Bytes in this node's replica logs and snapshots")
+                .register(registry);
+        FunctionCounter.builder("causalkv.log.fsyncs", data.counters(), DiskCounters::fsyncs)
+                .description("fsyncs of the replica logs (under KVS_FSYNC=batch, writers waiting together share one)")
+                .register(registry);
+        FunctionCounter.builder("causalkv.log.fsync", data.counters(), DiskCounters::fsyncSeconds)
+                .baseUnit("seconds")
+                .description("Time spent in those fsyncs; over causalkv_log_fsyncs_total, the fsync latency")
+                .register(registry);
+        Gauge.builder("causalkv.snapshot.age.seconds", node, Node::snapshotAgeSeconds)
+                .description("Seconds since the snapshot of this node's replica log was made (NaN: none yet)")
                 .register(registry);
     }
 

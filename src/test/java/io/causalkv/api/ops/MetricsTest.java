@@ -38,6 +38,24 @@ class MetricsTest {
     }
 
     @Test
+    void aNodeWithADataDirectoryReportsItsLogFsyncsAndSnapshot() throws Exception {
+        java.nio.file.Path data = java.nio.file.Path.of("target/metrics-data-" + System.nanoTime());
+        try (EmbeddedNode durable = EmbeddedNode.start(Map.of("DATA_DIR", data.toString()))) {
+            for (int i = 0; i < 3; i++) {
+                assertEquals(201, Http.send("PUT", durable.url("/kvs/d" + i), "{\"value\":" + i + "}").status());
+            }
+            String metrics = Http.send("GET", durable.url("/metrics")).body();
+            assertTrue(value(metrics, "causalkv_log_bytes") > 0, metrics);
+            assertTrue(value(metrics, "causalkv_log_fsyncs_total") >= 3, "each write waited for its fsync (batch)");
+            assertTrue(value(metrics, "causalkv_log_fsync_seconds_total") > 0);
+            assertTrue(metrics.contains("causalkv_snapshot_age_seconds NaN"), "no snapshot yet");
+        } finally {
+            io.causalkv.testing.Trees.delete(data);
+        }
+        assertTrue(!Http.send("GET", node.url("/metrics")).body().contains("causalkv_log_bytes"), "only with a data directory");
+    }
+
+    @Test
     void countsRequestsByDialectMethodAndStatusAndReportsTheStore() {
         for (int i = 0; i < 3; i++) {
             assertEquals(201, Http.send("PUT", node.url("/kvs/m" + i), "{\"value\":" + i + "}").status());
