@@ -3,6 +3,7 @@ package io.causalkv.api;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.causalkv.api.admin.AdminPageResource;
 import io.causalkv.api.admin.AdminResource;
+import io.causalkv.api.admin.BackupResource;
 import io.causalkv.api.common.ExpiredPeerRequestFilter;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
@@ -64,6 +65,7 @@ public class CausalKvApplication extends ResourceConfig {
         property(CommonProperties.METAINF_SERVICES_LOOKUP_DISABLE, true);
         register(OpsResource.class);
         register(AdminResource.class);
+        register(BackupResource.class);
         register(AdminPageResource.class);
         if (node.config().serves(Dialect.HELLO)) {
             register(HelloResource.class);

@@ -182,6 +182,17 @@ public final class Node implements AutoCloseable {
         return data == null || replica == null ? Double.NaN : data.snapshotAgeSeconds(replica.ref());
     }
 
+    /** Reads every shard for a backup; outside a cluster, {@link NotInClusterException}. */
+    public Backup backup() {
+        return new Backup(requireCluster());
+    }
+
+    /** The entries of this standalone node's store, for a backup (empty in other modes). */
+    public java.util.List<io.causalkv.replication.StateDelta.KeyedEntry> standaloneEntries() {
+        return standalone == null ? java.util.List.of()
+                : standalone.changesSince(io.causalkv.causal.VectorClock.EMPTY, true).entries();
+    }
+
     /** The data directory, if the node has one. */
     public Optional<DataDirectory> dataDirectory() {
         return Optional.ofNullable(data);

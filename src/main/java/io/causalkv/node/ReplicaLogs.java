@@ -17,9 +17,10 @@ final class ReplicaLogs {
     /**
      * Replays the log of {@code replica}'s shard into it (unless {@code fresh}: it must start
      * empty, and an old log of it is dropped) and records every change from then on. A corrupt
-     * log stops the node ({@link DataDirectory.Refused}, naming file and offset).
+     * log stops the node ({@link DataDirectory.Refused}, naming file and offset). Returns how
+     * many records were replayed.
      */
-    static void restore(DataDirectory data, ShardReplica replica, boolean fresh) {
+    static int restore(DataDirectory data, ShardReplica replica, boolean fresh) {
         try {
             ReplicaLog log = data.replica(replica.ref(), fresh);
             long started = System.nanoTime();
@@ -29,6 +30,7 @@ final class ReplicaLogs {
                         replica.ref(), records, log.size(), replica.liveKeyCount(), (System.nanoTime() - started) / 1_000_000);
             }
             replica.logTo(log);
+            return records;
         } catch (IOException e) {
             throw new DataDirectory.Refused(e.getMessage());
         }

@@ -56,6 +56,8 @@ final class ShardHost implements AutoCloseable {
     private final RetiredShards retired;
     /** Where each replica logs its changes (issue 18); null: in memory only. */
     private final DataDirectory data;
+    /** Replicas that came back with what their log held (they need not wait for unheard members). */
+    private final Set<LocalShard> restored = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     ShardHost(NodeAddress self, String incarnation, PeerClient client, Membership membership, PeerReports reports,
             DataDirectory data) {
@@ -131,8 +133,8 @@ final class ShardHost implements AutoCloseable {
     LocalShard newShard(ShardRef ref, boolean restore) {
         String replicaId = self + "@" + incarnation + "." + generation.incrementAndGet();
         LocalShard shard = new LocalShard(self, replicaId, ref, client, membership);
-        if (data != null) {
-            ReplicaLogs.restore(data, shard.replica(), !restore);
+        if (data != null && ReplicaLogs.restore(data, shard.replica(), !restore) > 0) {
+            restored.add(shard);
         }
         return shard;
     }
@@ -266,11 +268,15 @@ final class ShardHost implements AutoCloseable {
             // Only peers answering now: a silent one would hold this round for a whole sync timeout.
             if (membership.health(peer).isReachable() && shard.antiEntropy().pullFrom(peer)) {
                 shard.markReady();
+                restored.remove(shard);
                 LOG.log(Level.INFO, "{0}: fetched {1} from {2}", self, shard.ref(), peer);
                 return true;
             }
         }
-        boolean waitedEnough = membership.now() - since >= UNHEARD_MEMBER_WAIT_NANOS;
+        // A replica restored from its log holds the shard's state as it left it: a member not
+        // heard from (not started yet, or cut off) is not waited for. What it lacks, anti-entropy
+        // brings, and a client's metadata still waits for what it has seen.
+        boolean waitedEnough = restored.contains(shard) || membership.now() - since >= UNHEARD_MEMBER_WAIT_NANOS;
         List<NodeAddress> unheard = waitedEnough
                 ? shard.peers().stream().filter(peer -> !membership.health(peer).wasSeenAlive()).toList()
                 : List.of();
@@ -278,6 +284,7 @@ final class ShardHost implements AutoCloseable {
         others.removeAll(unheard);
         if (reports.allStarting(others, shard.ref(), since)) {
             shard.markReady();
+            restored.remove(shard);
             LOG.log(Level.INFO, "{0}: {1} starts as it is: {2}", self, shard.ref(),
                     shard.peers().isEmpty() ? "no other member"
                             : unheard.isEmpty() ? "every other member is starting too"

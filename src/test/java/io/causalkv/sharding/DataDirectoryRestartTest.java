@@ -68,8 +68,9 @@ class DataDirectoryRestartTest {
     }
 
     /**
-     * A resharded cluster stopped whole comes back in its resharded layout (its settings say one
-     * shard) with every key, and its clients' metadata still works.
+     * A resharded cluster, with a node added to a shard since, stopped whole comes back in that
+     * layout (its settings say one shard of four nodes) with every key, and its clients' metadata
+     * still works.
      */
     @Test
     void everyNodeRestartedComesBackInTheLayoutItLeftWithItsKeys() throws Exception {
@@ -86,16 +87,23 @@ class DataDirectoryRestartTest {
         awaitTwoShards(a);
         assertEquals(201, client.put(2, "after", "\"resharded\"").status()); // a write of the new layout
         written.put("after", "resharded");
+        int added = cluster.addNodeWithout();
+        Http.Reply addMember = Http.send("PUT", cluster.url(0, "/shard/add-member/1"),
+                "{\"socket-address\":\"" + cluster.address(added) + "\"}");
+        assertEquals(200, addMember.status(), addMember.body());
+        a = cluster.addresses();
+        List<String> shardOne = List.of(a.get(0), a.get(2), a.get(4));
+        awaitLayout(a, shardOne);
         String metadata = client.metadata();
 
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 5; i++) {
             cluster.stopNode(i);
         }
-        for (int i = 0; i < 4; i++) {
-            cluster.startNode(i);
+        for (int i = 0; i < 5; i++) {
+            cluster.startNode(i); // the added node with the cluster's first settings, as an operator's script would
         }
-        awaitTwoShards(a);
-        for (int i = 0; i < 4; i++) {
+        awaitLayout(a, shardOne);
+        for (int i = 0; i < 5; i++) {
             for (Map.Entry<String, String> key : written.entrySet()) {
                 Http.Reply reply = ShardedClient.retrying(() -> ShardedClient.get(cluster, 0, key.getKey(), metadata));
                 assertEquals(200, reply.status(), key.getKey() + " at node " + i + ": " + reply.body());
@@ -119,13 +127,55 @@ class DataDirectoryRestartTest {
     }
 
     private void awaitTwoShards(List<String> a) {
-        for (int i = 0; i < 4; i++) {
+        awaitLayout(a, List.of(a.get(0), a.get(2)));
+    }
+
+    /** Every node of {@code a} ready, with two shards: {@code shardOne}, and nodes 1 and 3. */
+    private void awaitLayout(List<String> a, List<String> shardOne) {
+        for (int i = 0; i < a.size(); i++) {
             int node = i;
-            Await.until(TWENTY_SECONDS, "node " + node + " has the two-shard layout",
+            Await.until(TWENTY_SECONDS, "node " + node + " has the two-shard layout " + shardOne,
                     () -> Http.send("GET", cluster.url(node, "/ready")).status() == 200
                             && shardIds(cluster, node).equals(List.of(1, 2))
-                            && members(cluster, node, 1).equals(List.of(a.get(0), a.get(2)))
+                            && members(cluster, node, 1).equals(shardOne)
                             && members(cluster, node, 2).equals(List.of(a.get(1), a.get(3))));
+        }
+    }
+
+    /**
+     * kvs-keys (manual membership): a view change to three nodes survives a restart of every
+     * node, though two of them were started with a VIEW of two (API.md 8.5).
+     */
+    @Test
+    void aKvsKeysViewChangeSurvivesARestartOfEveryNode() throws Exception {
+        cluster = Cluster.startManual(2, FaultyHttpTransport::new, Map.of("DATA_DIR", data.toString()));
+        for (int i = 0; i < 30; i++) {
+            assertEquals(201, Http.send("PUT", cluster.url(i % 2, "/kvs/keys/v" + i), "{\"value\":" + i + "}").status());
+        }
+        int idle = cluster.addNode();
+        List<String> a = cluster.addresses();
+        Http.Reply change = Http.send("PUT", cluster.url(0, "/kvs/view-change"),
+                "{\"view\":\"" + a.get(0) + "," + a.get(1) + "," + a.get(idle) + "\"}");
+        assertEquals(200, change.status(), change.body());
+        for (int i = 0; i < 3; i++) {
+            cluster.stopNode(i);
+        }
+        for (int i = 0; i < 3; i++) {
+            cluster.startNode(i);
+        }
+        for (int i = 0; i < 3; i++) {
+            int node = i;
+            Await.until(TWENTY_SECONDS, "node " + node + " has the three shards of the view change",
+                    () -> Http.send("GET", cluster.url(node, "/kvs/shards")).body().contains("[\"1\",\"2\",\"3\"]"));
+        }
+        int total = 0;
+        for (int i = 0; i < 3; i++) {
+            total += Http.send("GET", cluster.url(i, "/kvs/key-count")).json().get("key-count").intValue();
+        }
+        assertEquals(30, total, "every key once, in the shards of the new view");
+        for (int i = 0; i < 30; i++) {
+            Http.Reply read = Http.send("GET", cluster.url(i % 3, "/kvs/keys/v" + i));
+            assertEquals(200, read.status(), "v" + i + ": " + read.body());
         }
     }
 
