@@ -205,6 +205,32 @@ class ShardHostTest {
         fresh.close();
     }
 
+    /**
+     * A replica that came back from its log (issue 18) holds the shard as it left it: it does
+     * not wait for members it has not heard from, as an empty one must (above).
+     */
+    @Test
+    void aReplicaRestoredFromItsLogDoesNotWaitForMembersNeverHeardFrom(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        ShardRef ref = new ShardRef(membership.map().shardOf(self), membership.map().layout().epoch());
+        try (io.causalkv.durability.DataDirectory data = io.causalkv.durability.DataDirectory.open(dir, self.toString(),
+                io.causalkv.durability.WriteAheadLog.Sync.NONE)) {
+            ShardHost empty = new ShardHost(self, "empty", null, new Membership(self, membership.map(), clock::get), new PeerReports(), data);
+            empty.follow();
+            assertFalse(empty.becomeReady(empty.current()), "an empty replica waits, with a data directory or not");
+            write(empty.current(), "kept");
+            empty.close();
+        }
+        try (io.causalkv.durability.DataDirectory data = io.causalkv.durability.DataDirectory.open(dir, self.toString(),
+                io.causalkv.durability.WriteAheadLog.Sync.NONE)) {
+            ShardHost restored = new ShardHost(self, "again", null, new Membership(self, membership.map(), clock::get), new PeerReports(), data);
+            restored.follow();
+            assertEquals(ref, restored.current().ref());
+            assertEquals("1", restored.current().replica().read("kept").value());
+            assertTrue(restored.becomeReady(restored.current()), "restored from its log: ready without waiting");
+            restored.close();
+        }
+    }
+
     @Test
     void aNewShardStartsEmptyOnceEveryOtherMemberSaysItIsStartingToo() {
         PeerReports heard = new PeerReports();
