@@ -54,8 +54,8 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
     private final String base;
     private final WriteAheadLog.Sync sync;
     /** What recovery reads: the newest snapshot, if any, and the older segments (read only). */
-    private Optional<Path> snapshot;
-    private List<Path> olderSegments;
+    private volatile Optional<Path> snapshot;
+    private volatile List<Path> olderSegments;
     private volatile WriteAheadLog active;
     private volatile long generation;
     private volatile long last;
@@ -246,6 +246,7 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
                 cut[0] = replica.applied();
             });
             if (failed[0] != null) {
+                replica.snapshotWritten(); // none begun
                 nextSegment.close();
                 Files.deleteIfExists(nextSegment.file());
                 throw failed[0];
@@ -253,7 +254,19 @@ public final class ReplicaLog implements ChangeLog, AutoCloseable {
             List<Path> replaced = new ArrayList<>(olderSegments);
             replaced.add(previous.file());
             snapshot.ifPresent(replaced::add);
-            Path written = writeSnapshot(replica, cut[0], next);
+            Path written;
+            try {
+                written = writeSnapshot(replica, cut[0], next);
+            } catch (IOException | RuntimeException e) {
+                // Recovery still reads the old snapshot and every segment since, the switched-from one included.
+                List<Path> older = new ArrayList<>(olderSegments);
+                older.add(previous.file());
+                olderSegments = List.copyOf(older);
+                previous.close();
+                throw e;
+            } finally {
+                replica.snapshotWritten();
+            }
             previous.close();
             for (Path old : replaced) {
                 Files.deleteIfExists(old);

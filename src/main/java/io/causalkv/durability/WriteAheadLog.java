@@ -172,6 +172,11 @@ public final class WriteAheadLog implements AutoCloseable {
         if (sync != Sync.BATCH) {
             return;
         }
+        synchronized (this) {
+            if (broken) {
+                throw new IOException(file + ": an earlier write or fsync failed; nothing is promised durable");
+            }
+        }
         while (true) {
             synchronized (syncLock) {
                 while (syncing && durable < position) {
@@ -215,6 +220,13 @@ public final class WriteAheadLog implements AutoCloseable {
             counters.fsynced(System.nanoTime() - started);
             fsyncs.incrementAndGet();
             done = true;
+        } catch (IOException e) {
+            // After a failed fsync the kernel may have dropped the dirty pages: a later fsync
+            // that succeeds says nothing about them. Nothing is appended or promised any more.
+            synchronized (this) {
+                broken = true;
+            }
+            throw e;
         } finally {
             synchronized (syncLock) {
                 if (done) {

@@ -223,6 +223,7 @@ public final class ClusterRuntime implements Placement, AutoCloseable {
             }
         }
         host.follow();
+        host.handOverOrphanLogs();
         // After follow: reports count for the start-up rule only if newer than the replica.
         replies.forEach((peer, reply) -> observe(peer, reply.status()));
         LocalShard shard = host.current();

@@ -48,8 +48,16 @@ public final class Node implements AutoCloseable {
         // numbers, even those of writes its log lost (KVS_FSYNC=interval or none) that a peer holds.
         long incarnation = Math.max(System.currentTimeMillis(),
                 data == null ? 0 : data.saved().map(saved -> saved.incarnation() + 1).orElse(0L));
-        this.standalone = config.mode() == NodeMode.STANDALONE ? standaloneReplica(data) : null;
-        this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, incarnation, data);
+        try {
+            this.standalone = config.mode() == NodeMode.STANDALONE ? standaloneReplica(data) : null;
+            this.cluster = self == null ? null : new ClusterRuntime(self, config, peers, incarnation, data);
+        } catch (RuntimeException e) {
+            if (data != null) {
+                data.close(); // its lock too: a redeploy in this JVM may use the directory
+            }
+            peers.close();
+            throw e;
+        }
         if (cluster != null) {
             MemberRelay relay = new MemberRelay(peers, cluster);
             this.keyPaths = KeyPaths.cluster(cluster, relay, config.writeAcks(), acknowledgements);

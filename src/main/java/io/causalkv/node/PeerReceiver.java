@@ -93,7 +93,9 @@ final class PeerReceiver implements PeerHandler {
                 awaitBriefly(c.inBackground(() -> here.antiEntropy().fillGapFrom(from)));
                 receipt = here.replica().receipt(receipt.accepted(), writes);
             }
-            here.replica().awaitDurable(); // held means on this node's disk too (issue 18)
+            // Applied writes counted as held are on this node's disk too (issue 18); writes held
+            // unseen or buffered are not logged (the origin has them, and resends them).
+            here.replica().awaitDurable();
             return receipt;
         }
         // Not taken, so not acknowledged: writes of an older layout reach the new one through

@@ -105,6 +105,8 @@ final class ShardHost implements AutoCloseable {
         }
         current = next;
         currentSince = membership.now();
+        LocalShard kept = next;
+        restored.removeIf(replica -> replica != kept);
         LOG.log(Level.INFO, "{0}: now hosts {1}", self, wanted == null ? "no shard (unassigned)" : wanted);
         if (now != null) {
             retired.retire(now, staged.handedOver());
@@ -220,25 +222,57 @@ final class ShardHost implements AutoCloseable {
         }
         staging.expire();
         retired.handOverLate();
-        if (data != null && (now == null || now.isReady())) {
-            dropUnusedLogs(now);
-            if (now != null) {
-                data.compactIfDue(now.ref(), now.replica(), DataDirectory.COMPACT_MIN_BYTES);
-            }
+        if (data != null) {
+            dropUnusedLogs();
         }
         if (now != null) {
             releaseStagedWrites(now);
         }
     }
 
-    /** Deletes the logs of replicas this node no longer has: retired and handed over, or abandoned stages. */
-    private synchronized void dropUnusedLogs(LocalShard now) {
+    /**
+     * Deletes the logs of replicas this node no longer has (retired and handed over, abandoned
+     * stages) once the current replica is ready, and compacts the current one's when due. Under
+     * this object's lock, reading {@code current} then: a layout committed meanwhile must not
+     * have its new replica's log taken for an unused one.
+     */
+    private synchronized void dropUnusedLogs() {
+        LocalShard now = current;
+        if (now != null && !now.isReady()) {
+            return;
+        }
         Set<ShardRef> inUse = new HashSet<>(retired.refs());
         if (now != null) {
             inUse.add(now.ref());
         }
         staging.stagedRef().ifPresent(inUse::add);
         data.keepOnly(inUse);
+        if (now != null) {
+            data.compactIfDue(now.ref(), now.replica(), DataDirectory.COMPACT_MIN_BYTES);
+        }
+    }
+
+    /**
+     * The logs of replicas of older layouts that a restarted node finds in its data directory
+     * (the cluster changed its layout while the node was down): each is replayed into a replica
+     * that is retired at once, so it hands its writes over to their current owners (some may be
+     * on no other node) before its log goes. Logs of later layouts (a stage never committed) are
+     * left to be dropped.
+     */
+    synchronized void handOverOrphanLogs() {
+        if (data == null) {
+            return;
+        }
+        long epoch = membership.map().layout().epoch();
+        for (ShardRef ref : data.onDisk()) {
+            boolean hosted = current != null && current.ref().equals(ref);
+            if (!hosted && ref.epoch() < epoch && !retired.refs().contains(ref)) {
+                LocalShard orphan = newShard(ref, true);
+                restored.remove(orphan);
+                LOG.log(Level.INFO, "{0}: {1} came back from an older layout's log; handing its writes over", self, ref);
+                retired.retire(orphan, null);
+            }
+        }
     }
 
     /**

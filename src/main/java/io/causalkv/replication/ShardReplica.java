@@ -55,6 +55,8 @@ public final class ShardReplica {
     private final Set<String> epochReplicas = ConcurrentHashMap.newKeySet();
     private long lamport;
     private boolean frozen;
+    /** A snapshot of this replica's log is being written (see {@link #snapshotWritten}). */
+    private boolean snapshotting;
     /** Every change, in order, before it is shown (issue 18); none without a data directory. */
     private volatile ChangeLog changes = ChangeLog.NONE;
     /** Requests waiting in {@link #awaitSatisfied}; applies wake them only when there are some. */
@@ -273,6 +275,16 @@ public final class ShardReplica {
      */
     public synchronized void checkpoint(Runnable between) {
         between.run();
+        snapshotting = true;
+    }
+
+    /**
+     * The snapshot begun at {@link #checkpoint} is written: tombstones may be collected again.
+     * Meanwhile none is: a tombstone removed before the snapshot reached its key, and then a
+     * late hand-over of an older value (logged after the cut), would replay as that value.
+     */
+    public synchronized void snapshotWritten() {
+        snapshotting = false;
     }
 
     /** Every stored entry (values and tombstones), as it is when visited: no lock, writes go on. */
@@ -479,7 +491,7 @@ public final class ShardReplica {
      * (API.md 6.4: merged with the tombstone's, if any). Returns how many went.
      */
     public synchronized int collectTombstones(VectorClock stable) {
-        if (frozen) {
+        if (frozen || snapshotting) {
             return 0;
         }
         int[] collected = {0};
@@ -605,8 +617,15 @@ public final class ShardReplica {
     }
 
     private void drainBuffer() {
-        for (Write write : buffer.takeDeliverable(applied, this::effective)) {
-            apply(write);
+        List<Write> deliverable = buffer.takeDeliverable(applied, this::effective);
+        for (int i = 0; i < deliverable.size(); i++) {
+            try {
+                apply(deliverable.get(i));
+            } catch (ChangeLogFailedException e) {
+                // Not applied (the log refused it): back in the buffer with those after it, not lost.
+                deliverable.subList(i, deliverable.size()).forEach(buffer::offer);
+                throw e;
+            }
         }
     }
 }

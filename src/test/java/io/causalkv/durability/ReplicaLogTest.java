@@ -184,6 +184,56 @@ class ReplicaLogTest {
         org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("incomplete"), e.getMessage());
     }
 
+    @Test
+    void noTombstoneIsCollectedWhileASnapshotIsBeingWritten() {
+        ShardReplica mine = replica(ME);
+        mine.put("x", "1", CausalContext.EMPTY, KEEP);
+        mine.delete("x", CausalContext.EMPTY, KEEP);
+        mine.checkpoint(() -> { });
+        assertEquals(0, mine.collectTombstones(mine.applied()), "the snapshot may not have reached x yet");
+        mine.snapshotWritten();
+        assertEquals(1, mine.collectTombstones(mine.applied()));
+    }
+
+    /** A log that refuses the n-th change (a full disk). */
+    private static final class RefusingLog implements io.causalkv.replication.ChangeLog {
+        private int left;
+
+        RefusingLog(int accepted) {
+            this.left = accepted;
+        }
+
+        @Override
+        public void write(Write write) {
+            if (left-- <= 0) {
+                throw new io.causalkv.replication.ChangeLogFailedException("disk full", new java.io.IOException("ENOSPC"));
+            }
+        }
+
+        @Override
+        public void entries(List<io.causalkv.replication.StateDelta.KeyedEntry> entries, VectorClock clock) {
+        }
+    }
+
+    @Test
+    void aBufferedWriteTheLogRefusesStaysBufferedAndIsNotApplied() {
+        ShardReplica peer = replica("10.0.0.2:8090@p.1");
+        Write early = peer.put("c", "1", CausalContext.EMPTY, KEEP).write();
+        Write later = peer.put("d", "2", peer.historyOf(early), KEEP).write();
+        ShardReplica mine = replica(ME);
+        mine.logTo(new RefusingLog(1)); // takes "early", refuses "later"
+        mine.receive(List.of(later));
+        assertEquals(1, mine.buffered());
+        org.junit.jupiter.api.Assertions.assertThrows(io.causalkv.replication.ChangeLogFailedException.class,
+                () -> mine.receive(List.of(early)));
+        assertEquals("1", mine.read("c").value(), "early was logged and applied");
+        assertNull(mine.read("d"), "later was refused by the log: not applied");
+        assertEquals(1, mine.buffered(), "and not lost: still buffered, to apply once the log takes it");
+        mine.logTo(io.causalkv.replication.ChangeLog.NONE);
+        mine.receive(List.of());
+        assertEquals("2", mine.read("d").value());
+    }
+
     /** "replica" for replica.1.log: the log's name without generation and suffix. */
     private static String baseOf(Path file) {
         String name = file.getFileName().toString();

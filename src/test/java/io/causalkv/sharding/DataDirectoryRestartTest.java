@@ -112,6 +112,43 @@ class DataDirectoryRestartTest {
         }
     }
 
+    /**
+     * A write only one node held, when the cluster reshards while that node is down: the node
+     * comes back into the new layout, and its old layout's log is handed over to the key's new
+     * owners before it is dropped (it used to be deleted unread).
+     */
+    @Test
+    void aWriteOnlyADownNodeHeldReachesItsNewOwnersAfterAReshardWithoutIt() throws Exception {
+        cluster = Cluster.start(5, FaultyHttpTransport::new, Map.of("DATA_DIR", data.toString()));
+        cluster.isolate(4);
+        Await.until(Duration.ofSeconds(3), "node 4 suspects its peers", () -> peerStates(cluster, 4).stream()
+                .allMatch(state -> state.equals("suspected") || state.equals("down")));
+        Http.Reply alone = Http.send("PUT", cluster.url(4, "/kvs/solo"), "{\"value\":\"only here\",\"causal-metadata\":null}");
+        assertEquals(201, alone.status(), alone.body());
+        cluster.stopNode(4);
+        cluster.heal();
+        Await.until(TWENTY_SECONDS, "the others remove node 4", () -> !ShardedClient.view(cluster, 0).contains(cluster.address(4)));
+        Http.Reply reshard = Http.send("PUT", cluster.url(0, "/shard/reshard"), "{\"shard-count\":2}");
+        assertEquals(200, reshard.status(), reshard.body());
+        cluster.startNode(4);
+        Http.Reply[] last = new Http.Reply[1];
+        Await.until(TWENTY_SECONDS, "the write node 4 alone held is served in the new layout", () -> {
+            last[0] = Http.send("GET", cluster.url(1, "/kvs/solo"), "{\"causal-metadata\":null}");
+            return last[0].status() == 200;
+        });
+        assertEquals("only here", last[0].json().get("value").asText());
+    }
+
+    private static List<String> peerStates(Cluster cluster, int node) {
+        List<String> states = new java.util.ArrayList<>();
+        for (JsonNode entry : Http.send("GET", cluster.url(node, "/admin/api/cluster")).json().get("nodes")) {
+            if (!entry.get("address").asText().equals(cluster.address(node))) {
+                states.add(entry.get("state").asText());
+            }
+        }
+        return states;
+    }
+
     /** A node whose directory says it belongs to another cluster than its VIEW's nodes refuses to start. */
     @Test
     void aDirectoryOfAnotherClusterIsRefused() throws Exception {

@@ -79,9 +79,12 @@ public final class BackupResource {
     /** Every byte of the key's UTF-8 but the unreserved characters as %XX: one path segment, one line. */
     static String percentEncoded(String key) {
         StringBuilder encoded = new StringBuilder();
+        // "." and ".." would be dot segments, which a client collapses: encoded, every dot of them.
+        boolean dotsOnly = key.chars().allMatch(c -> c == '.');
         for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
             char c = (char) (b & 0xff);
-            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+            if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || (c == '.' && !dotsOnly)
+                    || c == '_' || c == '~') {
                 encoded.append(c);
             } else {
                 encoded.append('%').append(Character.toUpperCase(Character.forDigit((b >> 4) & 0xf, 16)))

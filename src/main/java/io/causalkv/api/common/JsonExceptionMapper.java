@@ -47,7 +47,8 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
             return Json.response(503, ErrorBodies.of(dialect(), "Node is not part of a cluster", request.getMethod()));
         }
         if (failure instanceof ChangeLogFailedException storage) {
-            // A full disk or an I/O error: the write was not applied; the data on disk is whole.
+            // A full disk or an I/O error: the write is not acknowledged (refused before it was
+            // applied, or, when its fsync failed, applied but not promised durable); the log stays whole.
             LOG.log(Level.ERROR, "refused " + request.getMethod() + " /" + uriInfo.getPath(false) + ": " + storage.getMessage()
                     + ": " + storage.getCause());
             return Json.response(503, ErrorBodies.of(dialect(), STORAGE_UNAVAILABLE, request.getMethod()));
