@@ -87,7 +87,18 @@ class SoakIT {
         List<String> failures = new ArrayList<>();
         List<String> report = new ArrayList<>();
         report.add("soak: " + size + " nodes, " + shards + " shard(s), " + duration.toSeconds() + " s of faults and load, seed " + seed);
-        try (Cluster cluster = Cluster.start(size, FaultyHttpTransport::new, shards == 1 ? Map.of() : Map.of("SHARD_COUNT", Integer.toString(shards)));
+        Map<String, String> settings = new java.util.HashMap<>();
+        if (shards > 1) {
+            settings.put("SHARD_COUNT", Integer.toString(shards));
+        }
+        String dataDir = System.getProperty("soak.dataDir", "");
+        if (!dataDir.isEmpty()) {
+            // -Dsoak.dataDir=DIR: every node with a data directory (issue 18); restarts replay their logs.
+            io.causalkv.testing.Trees.delete(java.nio.file.Path.of(dataDir));
+            settings.put("DATA_DIR", dataDir);
+            report.add("soak: with DATA_DIR under " + dataDir);
+        }
+        try (Cluster cluster = Cluster.start(size, FaultyHttpTransport::new, settings);
              Sampler sampler = new Sampler(cluster, interval, OUT.resolve("soak.tsv"));
              TombstoneChurn churn = new TombstoneChurn(cluster, seed)) {
             Await.until(Duration.ofSeconds(20), "the nodes agree on the layout", () -> Replicas.agreedLayout(cluster) != null);
