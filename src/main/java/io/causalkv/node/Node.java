@@ -1,5 +1,6 @@
 package io.causalkv.node;
 
+import io.causalkv.causal.VectorClock;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.durability.DataDirectory;
 import io.causalkv.keys.Acknowledgements;
@@ -9,9 +10,11 @@ import io.causalkv.keys.KeyStore;
 import io.causalkv.keys.MemberRelay;
 import io.causalkv.replication.LocalShard;
 import io.causalkv.replication.ShardReplica;
+import io.causalkv.replication.StateDelta;
 import io.causalkv.transport.CountingPeerClient;
 import io.causalkv.transport.PeerHandler;
 import io.causalkv.transport.PeerTransport;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -196,9 +199,8 @@ public final class Node implements AutoCloseable {
     }
 
     /** The entries of this standalone node's store, for a backup (empty in other modes). */
-    public java.util.List<io.causalkv.replication.StateDelta.KeyedEntry> standaloneEntries() {
-        return standalone == null ? java.util.List.of()
-                : standalone.changesSince(io.causalkv.causal.VectorClock.EMPTY, true).entries();
+    public List<StateDelta.KeyedEntry> standaloneEntries() {
+        return standalone == null ? List.of() : standalone.changesSince(VectorClock.EMPTY, true).entries();
     }
 
     /** The data directory, if the node has one. */

@@ -56,6 +56,8 @@ final class ShardHost implements AutoCloseable {
     private final RetiredShards retired;
     /** Where each replica logs its changes (issue 18); null: in memory only. */
     private final DataDirectory data;
+    /** The replicas in use when the unused logs were last dropped (guarded by this); null: never yet. */
+    private Set<ShardRef> keptLogs;
     /** Replicas that came back with what their log held (they need not wait for unheard members). */
     private final Set<LocalShard> restored = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
@@ -246,7 +248,11 @@ final class ShardHost implements AutoCloseable {
             inUse.add(now.ref());
         }
         staging.stagedRef().ifPresent(inUse::add);
-        data.keepOnly(inUse);
+        if (!inUse.equals(keptLogs)) {
+            // Only when the replicas in use change (and once at start): not a directory listing every round.
+            data.keepOnly(inUse);
+            keptLogs = inUse;
+        }
         if (now != null) {
             data.compactIfDue(now.ref(), now.replica(), DataDirectory.COMPACT_MIN_BYTES);
         }
