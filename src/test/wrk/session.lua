@@ -1,0 +1,132 @@
+-- The load of bin/bench, run by wrk (a C load generator): one client session per connection,
+-- as a real client of the dialect behaves (it sends the causal metadata it last received with
+-- every request and keeps what each answer returns). wrk runs one Lua state per thread, so the
+-- bench starts as many threads as connections: one thread, one connection, one session.
+--
+--   WRK_TARGETS=127.0.0.1:8081,127.0.0.1:8082 wrk -t64 -c64 -d10s -s session.lua http://127.0.0.1:8081 \
+--     -- <mode> <dialect> <keys> <value-size> <reads>
+--
+-- mode: hello (GET /hello), get, put, mixed (reads = the share of GETs), load (each key written
+-- once, split over the threads; a thread stops when its share is written).
+-- dialect: kvs, key-value-store, kvs-keys (causalkv), map (the bare Jersey anchor: no metadata),
+-- etcd (etcd's v3 JSON gateway: POST /v3/kv/put and /v3/kv/range, keys and values in base64).
+-- Threads are spread round-robin over WRK_TARGETS (default: the URL's host). done() prints one
+-- line, "wrk-result {json}", that io.causalkv.bench.WrkRun reads.
+
+local threads = {}
+local counter = 0
+
+function setup(thread)
+   local targets = {}
+   for target in string.gmatch(os.getenv("WRK_TARGETS") or "", "[^,]+") do
+      targets[#targets + 1] = target
+   end
+   if #targets > 0 then
+      local target = targets[(counter % #targets) + 1]
+      local host, port = string.match(target, "^(.*):(%d+)$")
+      thread.addr = wrk.lookup(host, port)[1]
+   end
+   thread:set("id", counter)
+   counter = counter + 1
+   threads[#threads + 1] = thread
+end
+
+local b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+
+local function base64(s)
+   return ((s:gsub(".", function(c)
+      local r, b = "", c:byte()
+      for i = 8, 1, -1 do r = r .. (b % 2 ^ i - b % 2 ^ (i - 1) > 0 and "1" or "0") end
+      return r
+   end) .. "0000"):gsub("%d%d%d?%d?%d?%d?", function(x)
+      if #x < 6 then return "" end
+      local c = 0
+      for i = 1, 6 do c = c + (x:sub(i, i) == "1" and 2 ^ (6 - i) or 0) end
+      return b64chars:sub(c + 1, c + 1)
+   end) .. ({ "", "==", "=" })[#s % 3 + 1])
+end
+
+local mode, dialect, keys, reads, field, path
+local value, etcdValue
+local metadata = "null"
+local nextKey, lastKey, nthreads
+local etcdKeys = {}
+statuses = {}
+
+function init(args)
+   mode = args[1] or "mixed"
+   dialect = args[2] or "kvs"
+   keys = tonumber(args[3] or "10000")
+   local size = tonumber(args[4] or "100")
+   reads = tonumber(args[5] or "0.5")
+   nthreads = tonumber(args[6] or "1")
+   field = dialect == "kvs-keys" and "causal-context" or "causal-metadata"
+   path = ({ ["key-value-store"] = "/key-value-store/", ["kvs-keys"] = "/kvs/keys/" })[dialect] or "/kvs/"
+   value = string.rep("v", size)
+   math.randomseed(os.time() + id * 7919)
+   if dialect == "etcd" then
+      etcdValue = base64(value)
+      for i = 1, keys do etcdKeys[i] = base64("key" .. i) end
+   end
+   nextKey, lastKey = id + 1, keys
+   wrk.headers["Content-Type"] = "application/json"
+end
+
+local function keyRequest(write, i)
+   if dialect == "etcd" then
+      if write then
+         return wrk.format("POST", "/v3/kv/put", nil, '{"key":"' .. etcdKeys[i] .. '","value":"' .. etcdValue .. '"}')
+      end
+      return wrk.format("POST", "/v3/kv/range", nil, '{"key":"' .. etcdKeys[i] .. '"}')
+   end
+   local body
+   if dialect == "map" then
+      body = write and ('{"value":"' .. value .. '"}') or nil
+   elseif write then
+      body = '{"value":"' .. value .. '","' .. field .. '":' .. metadata .. '}'
+   else
+      body = '{"' .. field .. '":' .. metadata .. '}'
+   end
+   return wrk.format(write and "PUT" or "GET", path .. "key" .. i, nil, body)
+end
+
+function request()
+   if mode == "hello" then
+      return wrk.format("GET", "/hello")
+   elseif mode == "load" then
+      local i = nextKey
+      nextKey = nextKey + nthreads
+      return keyRequest(true, i)
+   end
+   local write = mode == "put" or (mode == "mixed" and math.random() >= reads)
+   return keyRequest(write, math.random(keys))
+end
+
+function response(status, headers, body)
+   statuses[status] = (statuses[status] or 0) + 1
+   if status < 500 and body then
+      local m = string.match(body, '"' .. field .. '":(%b{})')
+      if m then metadata = m end
+   end
+   if mode == "load" and nextKey > lastKey then
+      wrk.thread:stop()
+   end
+end
+
+function done(summary, latency, requests)
+   local counts = {}
+   for _, thread in ipairs(threads) do
+      for status, n in pairs(thread:get("statuses") or {}) do
+         counts[status] = (counts[status] or 0) + n
+      end
+   end
+   local parts = {}
+   for status, n in pairs(counts) do parts[#parts + 1] = '"' .. status .. '":' .. n end
+   local e = summary.errors
+   io.write(string.format('wrk-result {"requests":%d,"duration_us":%d,"bytes":%d,'
+      .. '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},"statuses":{%s},'
+      .. '"latency_us":{"mean":%.1f,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d}}\n',
+      summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
+      table.concat(parts, ","), latency.mean, latency:percentile(50), latency:percentile(90),
+      latency:percentile(99), latency:percentile(99.9), latency.max))
+end
