@@ -3,29 +3,22 @@ package io.causalkv.transport;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.wire.Wire;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints, on the JDK
- * HttpClient, which keeps a pool of keep-alive connections per peer. Each call has a timeout
- * covering the whole exchange, the answer's body included. With a {@link ClusterToken}, every peer call and every relay
- * between nodes carries it.
+ * {@link PeerClient} over HTTP/1.1 to the peers' {@code /internal/*} endpoints, on keep-alive
+ * connections of its own ({@link PeerConnectionPool}): each call is written and its whole answer
+ * read on the calling thread, within the call's timeout. With a {@link ClusterToken}, every peer
+ * call and every relay between nodes carries it.
  *
- * <p>Peer calls use the JDK client directly, not a Jersey client on top of it: heartbeats and
- * replication batches are most of a cluster's requests, and a ping cost about a third more CPU
- * (client and server together) through the Jersey client (docs/PERFORMANCE.md).
+ * <p>Not the JDK HttpClient (used here until issue 19): every exchange went through its selector
+ * thread and executor, and a 3-node write spent more CPU in that client than in the peers'
+ * handling of the call (docs/PERFORMANCE.md). Not a Jersey client either: a ping cost a third
+ * more CPU through it.
  */
 public final class HttpPeerClient implements PeerClient {
 
@@ -40,18 +33,7 @@ public final class HttpPeerClient implements PeerClient {
     private final Optional<ClusterToken> token;
     /** Peers that refused this node's token, so the warning is logged once per peer, not per heartbeat. */
     private final Set<NodeAddress> refusedBy = ConcurrentHashMap.newKeySet();
-    /** The client's worker threads, ours so that they stop with the node (a container may redeploy the webapp). */
-    private final java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newCachedThreadPool(runnable -> {
-        Thread thread = new Thread(runnable, "peer-client");
-        thread.setDaemon(true);
-        return thread;
-    });
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1) // plain HTTP/1.1: no h2c upgrade attempt per connection
-            .connectTimeout(CONNECT_TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .executor(workers)
-            .build();
+    private final PeerConnectionPool connections = new PeerConnectionPool();
 
     public HttpPeerClient(Optional<ClusterToken> token) {
         this.token = token;
@@ -66,77 +48,47 @@ public final class HttpPeerClient implements PeerClient {
 
     /** One exchange with {@code to}; {@code withToken}: it is a member, and gets the cluster token (if any). */
     private PeerResponse send(NodeAddress to, PeerRequest request, boolean withToken) throws PeerUnreachableException {
+        long timeoutMillis = Math.max(1, request.timeout().toMillis());
+        String[] headers = new String[12];
+        int n = 0;
+        if (request.body().length > 0) {
+            headers[n++] = "Content-Type";
+            headers[n++] = "application/json";
+        }
+        if (request.hops() > 0) {
+            headers[n++] = PeerRequest.HOPS_HEADER;
+            headers[n++] = Integer.toString(request.hops());
+            headers[n++] = PeerRequest.BUDGET_HEADER;
+            headers[n++] = Long.toString(request.timeout().toMillis());
+        }
+        if (withToken && token.isPresent()) {
+            headers[n++] = ClusterToken.HEADER;
+            headers[n++] = token.get().headerValue();
+        }
+        // When this node stops waiting: a request that reaches the peer later (held in a
+        // kernel while a link was down, or read by a process that was paused) is refused there.
+        headers[n++] = PeerRequest.DEADLINE_HEADER;
+        headers[n++] = Long.toString(System.currentTimeMillis() + timeoutMillis);
+        byte[] head = PeerConnection.head(request.method(), request.rawPath(), to.toString(), request.body().length,
+                java.util.Arrays.copyOf(headers, n));
+        PeerConnection.Answer answer;
         try {
-            Duration timeout = request.timeout().isZero() ? Duration.ofMillis(1) : request.timeout();
-            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + to + request.rawPath()))
-                    .timeout(timeout)
-                    .method(request.method(), request.body().length == 0
-                            ? HttpRequest.BodyPublishers.noBody()
-                            : HttpRequest.BodyPublishers.ofByteArray(request.body()));
-            if (request.body().length > 0) {
-                builder.header("Content-Type", "application/json");
-            }
-            if (request.hops() > 0) {
-                builder.header(PeerRequest.HOPS_HEADER, Integer.toString(request.hops()));
-                builder.header(PeerRequest.BUDGET_HEADER, Long.toString(request.timeout().toMillis()));
-            }
-            if (withToken) {
-                token.ifPresent(t -> builder.header(ClusterToken.HEADER, t.headerValue()));
-            }
-            // When this node stops waiting: a request that reaches the peer later (held in a
-            // kernel while a link was down, or read by a process that was paused) is refused there.
-            builder.header(PeerRequest.DEADLINE_HEADER, Long.toString(System.currentTimeMillis() + timeout.toMillis()));
-            HttpResponse<byte[]> response = exchange(builder.build(), timeout);
-            if (response.statusCode() == 503 && response.headers().firstValue(PeerRequest.EXPIRED_HEADER).isPresent()) {
-                // Read after this node stopped waiting: the answer came just as the time ran out.
-                throw PeerUnreachableException.notTaken(to, new IOException("refused as expired"));
-            }
-            return new PeerResponse(response.statusCode(), response.body());
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof IOException io) {
-                throw neverConnected(io) ? PeerUnreachableException.notSent(to, io) : new PeerUnreachableException(to, io);
-            }
-            if (cause instanceof IllegalArgumentException bad) {
-                throw PeerUnreachableException.notSent(to, bad);
-            }
-            throw new PeerUnreachableException(to, new IOException(cause));
-        } catch (TimeoutException e) {
-            throw new PeerUnreachableException(to, new IOException("no whole answer within " + request.timeout().toMillis() + " ms", e));
-        } catch (IllegalArgumentException e) {
+            // The whole answer within the timeout, plus a little: the peer's own expiry (which says more) comes first.
+            answer = connections.call(to, head, request.body(), timeoutMillis + WHOLE_ANSWER_GRACE_MILLIS,
+                    (int) CONNECT_TIMEOUT.toMillis());
+        } catch (PeerConnection.NotConnected e) {
             throw PeerUnreachableException.notSent(to, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            if (Thread.interrupted()) {
+                Thread.currentThread().interrupt(); // the caller is stopping: keep its flag
+            }
             throw new PeerUnreachableException(to, e);
         }
-    }
-
-    /**
-     * Sends and reads the whole answer within {@code timeout} (plus a little, so that the client's
-     * own timeout, which says more, fires first when it applies). The JDK client's request timeout
-     * ends at the response headers (JDK-8208693, fixed only after 25): a peer that stalls mid-body
-     * would hold the caller, a replication sender or a probe, for as long as the connection lives.
-     * Cancelling the exchange closes its connection.
-     */
-    private HttpResponse<byte[]> exchange(HttpRequest request, Duration timeout)
-            throws InterruptedException, ExecutionException, TimeoutException {
-        CompletableFuture<HttpResponse<byte[]>> answer = http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray());
-        try {
-            return answer.get(timeout.toMillis() + WHOLE_ANSWER_GRACE_MILLIS, TimeUnit.MILLISECONDS);
-        } finally {
-            answer.cancel(true); // a no-op once complete
+        if (answer.status() == 503 && answer.expiredHeader()) {
+            // Read after this node stopped waiting: the answer came just as the time ran out.
+            throw PeerUnreachableException.notTaken(to, new IOException("refused as expired"));
         }
-    }
-
-    /** A failure to connect (refused, no route, connect timeout): nothing was written to the peer. */
-    private static boolean neverConnected(IOException e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.net.ConnectException || t instanceof java.net.http.HttpConnectTimeoutException
-                    || t instanceof java.net.NoRouteToHostException || t instanceof java.net.UnknownHostException) {
-                return true;
-            }
-        }
-        return false;
+        return new PeerResponse(answer.status(), answer.body());
     }
 
     /** The request as JSON to the operation's path, the answer decoded; anything but a readable 200 is a failure. */
@@ -164,18 +116,9 @@ public final class HttpPeerClient implements PeerClient {
         }
     }
 
-    /**
-     * Stops the client's threads: Tomcat warned of them on every undeploy. Java 21's client has
-     * shutdownNow (its selector thread too); on 17 the selector thread ends once the client is
-     * collected.
-     */
+    /** Closes every connection (ending calls in progress) and stops the client's timer thread. */
     @Override
     public void close() {
-        try {
-            HttpClient.class.getMethod("shutdownNow").invoke(http);
-        } catch (ReflectiveOperationException e) {
-            // Java 17: no shutdown for the client itself
-        }
-        workers.shutdownNow();
+        connections.close();
     }
 }
