@@ -43,18 +43,19 @@ function setup(thread)
 end
 
 local b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+local band, bor, lshift, rshift = bit.band, bit.bor, bit.lshift, bit.rshift
 
 local function base64(s)
-   return ((s:gsub(".", function(c)
-      local r, b = "", c:byte()
-      for i = 8, 1, -1 do r = r .. (b % 2 ^ i - b % 2 ^ (i - 1) > 0 and "1" or "0") end
-      return r
-   end) .. "0000"):gsub("%d%d%d?%d?%d?%d?", function(x)
-      if #x < 6 then return "" end
-      local c = 0
-      for i = 1, 6 do c = c + (x:sub(i, i) == "1" and 2 ^ (6 - i) or 0) end
-      return b64chars:sub(c + 1, c + 1)
-   end) .. ({ "", "==", "=" })[#s % 3 + 1])
+   local out = {}
+   for i = 1, #s, 3 do
+      local a, b, c = s:byte(i, i + 2)
+      local n = bor(lshift(a, 16), lshift(b or 0, 8), c or 0)
+      local c1, c2 = rshift(n, 18) + 1, band(rshift(n, 12), 63) + 1
+      local c3, c4 = band(rshift(n, 6), 63) + 1, band(n, 63) + 1
+      out[#out + 1] = b64chars:sub(c1, c1) .. b64chars:sub(c2, c2)
+         .. (b and b64chars:sub(c3, c3) or "=") .. (c and b64chars:sub(c4, c4) or "=")
+   end
+   return table.concat(out)
 end
 
 local mode, dialect, keys, reads, field, path
