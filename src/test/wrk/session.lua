@@ -142,7 +142,7 @@ end
 
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
-   if dialect ~= "etcd" and dialect ~= "map" and status < 500 and body then
+   if mode ~= "hello" and dialect ~= "etcd" and dialect ~= "map" and status < 500 and body then
       local m = string.match(body, '"' .. field .. '":(%b{})')
       if m then metadata = m end
    end

@@ -48,6 +48,11 @@ record Phase(String group, String name, boolean causalkv, int connections, WrkRe
         return seconds == 0 ? Double.NaN : generatorCpuSeconds / seconds / cores;
     }
 
+    /** wrk's CPU time per request, in µs. */
+    double generatorCpuMicrosPerRequest() {
+        return result.requests() == 0 ? Double.NaN : generatorCpuSeconds * 1e6 / result.requests();
+    }
+
     double peerCallsPerRequest() {
         return result.requests() == 0 ? Double.NaN : peerCalls / result.requests();
     }

@@ -137,6 +137,7 @@ final class Report {
         json.put("unwritten", p.result().unwritten());
         json.put("server_cpu_us_per_request", finite(p.serverCpuMicrosPerRequest()));
         json.put("generator_cpu_share", finite(p.generatorShare()));
+        json.put("generator_cpu_us_per_request", finite(p.generatorCpuMicrosPerRequest()));
         json.put("peer_calls_per_request", finite(p.peerCallsPerRequest()));
         return json;
     }

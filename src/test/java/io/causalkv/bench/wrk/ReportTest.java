@@ -72,6 +72,7 @@ class ReportTest {
         assertEquals(800.0, mixed.serverCpuMicrosPerRequest(), 1e-9);
         assertEquals(2.0, mixed.peerCallsPerRequest(), 1e-9);
         assertEquals(0.1, mixed.generatorShare(), 1e-9);
+        assertEquals(100.0, mixed.generatorCpuMicrosPerRequest(), 1e-9);
         assertEquals(3.0, mixed.tail(), 1e-9);
 
         String table = Report.phaseTable(RUN);
