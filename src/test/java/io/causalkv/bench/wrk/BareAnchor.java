@@ -44,6 +44,7 @@ final class BareAnchor implements AutoCloseable {
     }
 
     void start() throws IOException, InterruptedException {
+        Which.requireFree(List.of(PORT, TRAINING_PORT), "the bare anchor");
         Files.createDirectories(state);
         Path war = state.resolve("trivial-jersey.war");
         TrivialWar.make(root.resolve("target/causalkv.war"), root.resolve("target/test-classes"), war);

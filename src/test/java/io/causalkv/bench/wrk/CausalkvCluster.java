@@ -40,6 +40,8 @@ final class CausalkvCluster implements AutoCloseable {
             command.addAll(List.of("--env", setting));
         }
         Files.createDirectories(log.getParent());
+        Which.requireFree(java.util.stream.IntStream.range(BASE_PORT, BASE_PORT + nodes).boxed().toList(),
+                "causalkv's nodes");
         running = true;
         Which.run(command, environment(), log, START_DEADLINE_SECONDS);
         List<Long> read = new ArrayList<>();

@@ -49,6 +49,11 @@ final class EtcdCluster implements AutoCloseable {
     }
 
     void start(Path dataRoot) throws IOException, InterruptedException {
+        List<Integer> ports = new ArrayList<>();
+        for (int i = 0; i < MEMBERS; i++) {
+            ports.addAll(List.of(CLIENT_PORT + i, PEER_PORT + i));
+        }
+        Which.requireFree(ports, "etcd");
         Which.deleteTree(dataRoot);
         Files.createDirectories(dataRoot);
         StringBuilder initial = new StringBuilder();

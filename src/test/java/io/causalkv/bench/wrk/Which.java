@@ -61,6 +61,19 @@ final class Which {
         }
     }
 
+    /** Fails if anything listens on one of {@code ports} of 127.0.0.1: a server left over would be measured instead. */
+    static void requireFree(List<Integer> ports, String what) {
+        for (int port : ports) {
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 500);
+                throw new IllegalStateException("port " + port + " of 127.0.0.1 is in use: stop what listens there before "
+                        + "the bench starts " + what);
+            } catch (IOException e) {
+                // refused: free
+            }
+        }
+    }
+
     static void deleteTree(Path root) throws IOException {
         if (!Files.exists(root)) {
             return;
