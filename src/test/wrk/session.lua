@@ -58,7 +58,7 @@ local function base64(s)
    return table.concat(out)
 end
 
-local mode, dialect, keys, reads, field, path
+local mode, dialect, keys, reads, field, path, hello
 local value, etcdValue
 local metadata = "null"
 local nextKey, lastKey, nthreads
@@ -84,6 +84,7 @@ function init(args)
    if dialect == "etcd" then etcdValue = base64(value) end
    nextKey, lastKey = id + 1, keys
    wrk.headers["Content-Type"] = "application/json"
+   hello = wrk.format("GET", "/hello")
 end
 
 local function etcdKey(i)
@@ -116,7 +117,7 @@ end
 function request()
    if mode == "hello" then
       lastRead = false
-      return wrk.format("GET", "/hello")
+      return hello
    elseif mode == "load" then
       lastRead = false
       return keyRequest(true, nextKey)

@@ -51,6 +51,12 @@ class WrkRunnerTest {
             exchange.getResponseBody().write(answer);
             exchange.close();
         });
+        server.createContext("/hello", exchange -> {
+            byte[] answer = "{\"message\":\"world\"}".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, answer.length);
+            exchange.getResponseBody().write(answer);
+            exchange.close();
+        });
         server.start();
         try {
             String target = "127.0.0.1:" + server.getAddress().getPort();
@@ -78,6 +84,13 @@ class WrkRunnerTest {
             assertTrue(mixed.result().requests() > 0);
             assertEquals(mixed.result().misses(), mixed.result().statuses().getOrDefault("404", 0L));
             assertEquals(keys + 3, puts.get(), "reads only");
+            WrkRunner.Run hello = runner.run(WrkRunner.Spec.session(SCRIPT.toAbsolutePath(), List.of(target), 2, 1,
+                    "hello", "kvs", keys, 10, 0.5));
+            assertTrue(hello.result().requests() > 0);
+            assertEquals(Map.of("200", hello.result().requests()), hello.result().statuses());
+            WrkRunner.Run plain = runner.run(WrkRunner.Spec.plain(target, 1, 2, 1, "/hello"));
+            assertTrue(plain.result().requests() > 0);
+            assertEquals(Map.of("2xx", plain.result().requests()), plain.result().statuses());
             assertTrue(Files.readString(dir.resolve("wrk.log")).contains("wrk-result"));
         } finally {
             server.stop(0);
