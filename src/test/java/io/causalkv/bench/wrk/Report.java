@@ -79,6 +79,17 @@ final class Report {
         return OptionalDouble.of(session.get().requestsPerSecond() / plain.get().requestsPerSecond());
     }
 
+    /** Requests per second of {@code runs} together over those of {@code reference} together. */
+    static double interleavedRatio(List<WrkResult> runs, List<WrkResult> reference) {
+        return rate(runs) / rate(reference);
+    }
+
+    private static double rate(List<WrkResult> runs) {
+        long requests = runs.stream().mapToLong(WrkResult::requests).sum();
+        double seconds = runs.stream().mapToDouble(WrkResult::seconds).sum();
+        return requests / seconds;
+    }
+
     static String phaseTable(List<Phase> phases) {
         StringBuilder table = new StringBuilder(
                 "| group | phase | conns | req/s | p50 ms | p99 ms | p99.9 ms | p99/p50 | errors | server CPU µs/req | wrk CPU | peer calls/req |\n"

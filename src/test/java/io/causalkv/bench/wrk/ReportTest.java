@@ -67,6 +67,17 @@ class ReportTest {
     }
 
     @Test
+    void interleavedCheckComparesTheRunsTogether() {
+        WrkResult.Latency l = new WrkResult.Latency(1, 1, 1, 1, 1, 1);
+        // session: 9,000 and 11,000 requests in 1 s each; plain: 12,000 in 1 s and 8,000 in 0.5 s
+        List<WrkResult> session = List.of(new WrkResult(9_000, 1_000_000, 0, Map.of(), Map.of(), 0, 0, l),
+                new WrkResult(11_000, 1_000_000, 0, Map.of(), Map.of(), 0, 0, l));
+        List<WrkResult> plain = List.of(new WrkResult(12_000, 1_000_000, 0, Map.of(), Map.of(), 0, 0, l),
+                new WrkResult(8_000, 500_000, 0, Map.of(), Map.of(), 0, 0, l));
+        assertEquals(10_000.0 / (20_000 / 1.5), Report.interleavedRatio(session, plain), 1e-9);
+    }
+
+    @Test
     void tablesShowTheFiguresAndTheRatios() {
         Phase mixed = RUN.get(6);
         assertEquals(800.0, mixed.serverCpuMicrosPerRequest(), 1e-9);
