@@ -30,6 +30,10 @@ import java.util.OptionalDouble;
  */
 public final class WrkBench {
 
+    private static final int SETTLE_RUN_SECONDS = 2;
+    private static final double SETTLED = 0.10;
+    private static final int SETTLE_MAX_SECONDS = 30;
+
     private final Path root;
     private final WrkOptions options;
     private final WrkRunner runner;
@@ -200,13 +204,32 @@ public final class WrkBench {
     }
 
     /**
-     * A new JVM's first warm-up, twice the phases' warm-up, not recorded (the phase after it has its
-     * own): the JIT compiles the request path in the first seconds, which would otherwise weigh on
-     * the first phase only (for the bare anchor, plain wrk's /hello: the generator check's reference).
+     * A new JVM's first warm-up, not recorded (the phase after it has its own): runs of
+     * {@link #SETTLE_RUN_SECONDS} until twice the phases' warm-up has passed and the rate has
+     * settled (three runs in a row, each within {@link #SETTLED} of the one before), at most
+     * {@link #SETTLE_MAX_SECONDS}. The
+     * JIT compiles the request path over the first seconds, longer on a busy machine (the bare
+     * anchor's /hello went from 1,500 to 30,000 req/s over its first 20 s here), which would
+     * otherwise weigh on the first phases only (for the bare anchor, the generator check).
      */
     private void jitWarmup(WrkRunner.Spec spec) throws Exception {
-        if (options.warmup() > 0) {
-            runner.run(spec.seconds(2 * options.warmup()));
+        if (options.warmup() == 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        double last = Double.NaN;
+        int steady = 0;
+        while (true) {
+            double rate = runner.run(spec.seconds(SETTLE_RUN_SECONDS)).result().requestsPerSecond();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            steady = Math.abs(rate - last) <= SETTLED * last ? steady + 1 : 0;
+            boolean settled = steady >= 2; // three runs in a row within SETTLED of each other's rate
+            if ((settled && elapsed >= 2 * options.warmup()) || elapsed >= SETTLE_MAX_SECONDS) {
+                System.out.printf(Locale.ROOT, "  (JIT warm-up: %.0f s, last %,.0f req/s%s)%n", elapsed, rate,
+                        settled ? "" : ", not settled");
+                return;
+            }
+            last = rate;
         }
     }
 
