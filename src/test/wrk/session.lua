@@ -4,14 +4,26 @@
 -- bench starts as many threads as connections: one thread, one connection, one session.
 --
 --   WRK_TARGETS=127.0.0.1:8081,127.0.0.1:8082 wrk -t64 -c64 -d10s -s session.lua http://127.0.0.1:8081 \
---     -- <mode> <dialect> <keys> <value-size> <reads>
+--     -- <mode> <dialect> <keys> <value-size> <reads> <nthreads>
 --
--- mode: hello (GET /hello), get, put, mixed (reads = the share of GETs), load (each key written
--- once, split over the threads; a thread stops when its share is written).
+-- mode: hello (GET /hello, wrk's static request, answers not read in Lua: the statuses are then
+-- "2xx" for those below 400 and "other"), get, put, mixed (reads = the share of GETs), load (each key written
+-- once, split over the threads, which must be at most <keys>: a key counts as written on a 2xx
+-- answer; a refused write is tried again, up to 3 times, then counted as "unwritten"; a thread
+-- that has written its share stops and says so on stderr, "wrk-thread-done <id>").
+-- wrk itself runs for the whole -d even when every thread has stopped: its caller interrupts it
+-- (SIGINT, as Ctrl-C) once it has read a "wrk-thread-done" line from every thread.
 -- dialect: kvs, key-value-store, kvs-keys (causalkv), map (the bare Jersey anchor: no metadata),
--- etcd (etcd's v3 JSON gateway: POST /v3/kv/put and /v3/kv/range, keys and values in base64).
+-- etcd (etcd's v3 JSON gateway: POST /v3/kv/put and /v3/kv/range, keys and values in base64;
+-- etcd 3.4 serves it under /v3/ as well as /v3beta/).
 -- Threads are spread round-robin over WRK_TARGETS (default: the URL's host). done() prints one
--- line, "wrk-result {json}", that io.causalkv.bench.WrkRun reads.
+-- line, "wrk-result {json}", that io.causalkv.bench.wrk.WrkResult reads: besides wrk's own
+-- counts, the answers by status, "misses" (reads that found no value: a 404, or an etcd range
+-- without kvs) and "unwritten" (load: keys given up after refused writes).
+--
+-- wrk calls request() once on the first thread's state before any connection (to count the
+-- requests of a pipeline), and that request is never sent: so no request() here moves state
+-- forward; a load moves to its next key in response(), when the answer is in.
 
 local threads = {}
 local counter = 0
@@ -32,18 +44,19 @@ function setup(thread)
 end
 
 local b64chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/"
+local band, bor, lshift, rshift = bit.band, bit.bor, bit.lshift, bit.rshift
 
 local function base64(s)
-   return ((s:gsub(".", function(c)
-      local r, b = "", c:byte()
-      for i = 8, 1, -1 do r = r .. (b % 2 ^ i - b % 2 ^ (i - 1) > 0 and "1" or "0") end
-      return r
-   end) .. "0000"):gsub("%d%d%d?%d?%d?%d?", function(x)
-      if #x < 6 then return "" end
-      local c = 0
-      for i = 1, 6 do c = c + (x:sub(i, i) == "1" and 2 ^ (6 - i) or 0) end
-      return b64chars:sub(c + 1, c + 1)
-   end) .. ({ "", "==", "=" })[#s % 3 + 1])
+   local out = {}
+   for i = 1, #s, 3 do
+      local a, b, c = s:byte(i, i + 2)
+      local n = bor(lshift(a, 16), lshift(b or 0, 8), c or 0)
+      local c1, c2 = rshift(n, 18) + 1, band(rshift(n, 12), 63) + 1
+      local c3, c4 = band(rshift(n, 6), 63) + 1, band(n, 63) + 1
+      out[#out + 1] = b64chars:sub(c1, c1) .. b64chars:sub(c2, c2)
+         .. (b and b64chars:sub(c3, c3) or "=") .. (c and b64chars:sub(c4, c4) or "=")
+   end
+   return table.concat(out)
 end
 
 local mode, dialect, keys, reads, field, path
@@ -51,7 +64,12 @@ local value, etcdValue
 local metadata = "null"
 local nextKey, lastKey, nthreads
 local etcdKeys = {}
+local lastRead = false
+local attempts = 0
+local LOAD_ATTEMPTS = 3
 statuses = {}
+misses = 0
+unwritten = 0
 
 function init(args)
    mode = args[1] or "mixed"
@@ -64,20 +82,33 @@ function init(args)
    path = ({ ["key-value-store"] = "/key-value-store/", ["kvs-keys"] = "/kvs/keys/" })[dialect] or "/kvs/"
    value = string.rep("v", size)
    math.randomseed(os.time() + id * 7919)
-   if dialect == "etcd" then
-      etcdValue = base64(value)
-      for i = 1, keys do etcdKeys[i] = base64("key" .. i) end
-   end
+   if dialect == "etcd" then etcdValue = base64(value) end
    nextKey, lastKey = id + 1, keys
+   if mode == "hello" then
+      -- Stateless: the request is wrk's static one (built by wrk.init once this returns) and no
+      -- answer is read in Lua, as plain wrk runs: wrk counts the answers of status 400 and above.
+      wrk.method, wrk.path = "GET", "/hello"
+      request, response = nil, nil
+      return
+   end
    wrk.headers["Content-Type"] = "application/json"
+end
+
+local function etcdKey(i)
+   local key = etcdKeys[i]
+   if not key then
+      key = base64("key" .. i)
+      etcdKeys[i] = key
+   end
+   return key
 end
 
 local function keyRequest(write, i)
    if dialect == "etcd" then
       if write then
-         return wrk.format("POST", "/v3/kv/put", nil, '{"key":"' .. etcdKeys[i] .. '","value":"' .. etcdValue .. '"}')
+         return wrk.format("POST", "/v3/kv/put", nil, '{"key":"' .. etcdKey(i) .. '","value":"' .. etcdValue .. '"}')
       end
-      return wrk.format("POST", "/v3/kv/range", nil, '{"key":"' .. etcdKeys[i] .. '"}')
+      return wrk.format("POST", "/v3/kv/range", nil, '{"key":"' .. etcdKey(i) .. '"}')
    end
    local body
    if dialect == "map" then
@@ -91,42 +122,67 @@ local function keyRequest(write, i)
 end
 
 function request()
-   if mode == "hello" then
-      return wrk.format("GET", "/hello")
-   elseif mode == "load" then
-      local i = nextKey
-      nextKey = nextKey + nthreads
-      return keyRequest(true, i)
+   if mode == "load" then
+      lastRead = false
+      return keyRequest(true, nextKey)
    end
    local write = mode == "put" or (mode == "mixed" and math.random() >= reads)
+   lastRead = not write
    return keyRequest(write, math.random(keys))
+end
+
+-- load: the answer to the write of nextKey is in (one connection per thread, no pipeline).
+local function loaded(status)
+   attempts = attempts + 1
+   if status >= 200 and status < 300 or attempts >= LOAD_ATTEMPTS then
+      if status < 200 or status >= 300 then unwritten = unwritten + 1 end
+      attempts = 0
+      nextKey = nextKey + nthreads
+   end
+   if nextKey > lastKey then
+      io.stderr:write("wrk-thread-done " .. id .. "\n")
+      wrk.thread:stop()
+   end
 end
 
 function response(status, headers, body)
    statuses[status] = (statuses[status] or 0) + 1
-   if status < 500 and body then
+   if dialect ~= "etcd" and dialect ~= "map" and status < 500 and body then
       local m = string.match(body, '"' .. field .. '":(%b{})')
       if m then metadata = m end
    end
-   if mode == "load" and nextKey > lastKey then
-      wrk.thread:stop()
+   if lastRead and (status == 404 or (dialect == "etcd" and status == 200
+         and not (body and string.find(body, '"kvs"', 1, true)))) then
+      misses = misses + 1
+   end
+   if mode == "load" then
+      loaded(status)
    end
 end
 
 function done(summary, latency, requests)
    local counts = {}
+   local missed, lost = 0, 0
    for _, thread in ipairs(threads) do
       for status, n in pairs(thread:get("statuses") or {}) do
          counts[status] = (counts[status] or 0) + n
       end
+      missed = missed + (thread:get("misses") or 0)
+      lost = lost + (thread:get("unwritten") or 0)
+   end
+   local e = summary.errors
+   if next(counts) == nil and summary.requests > 0 then
+      -- hello: no answer was read in Lua; wrk counted those of status 400 and above
+      counts["2xx"] = summary.requests - e.status
+      if e.status > 0 then counts["other"] = e.status end
    end
    local parts = {}
    for status, n in pairs(counts) do parts[#parts + 1] = '"' .. status .. '":' .. n end
-   local e = summary.errors
    io.write(string.format('wrk-result {"requests":%d,"duration_us":%d,"bytes":%d,'
       .. '"errors":{"connect":%d,"read":%d,"write":%d,"status":%d,"timeout":%d},"statuses":{%s},'
+      .. '"misses":%d,"unwritten":%d,'
       .. '"latency_us":{"mean":%.1f,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d}}\n',
       summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write, e.status, e.timeout,
-      table.concat(parts, ","), latency.mean, latency:percentile(50), latency:percentile(90),
+      table.concat(parts, ","), missed, lost, latency.mean, latency:percentile(50), latency:percentile(90),
       latency:percentile(99), latency:percentile(99.9), latency.max))
 end

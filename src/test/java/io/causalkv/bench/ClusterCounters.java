@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  * cost, how many writes a replication batch carried, and the nodes' CPU time per request, a
  * figure that other load on the machine disturbs far less than throughput.
  */
-record ClusterCounters(Map<String, Double> calls, double replicatedWrites, double cpuSeconds) {
+public record ClusterCounters(Map<String, Double> calls, double replicatedWrites, double cpuSeconds) {
 
     private static final Pattern CALL = Pattern.compile("(?m)^causalkv_peer_calls_total\\{call=\"([a-z_]+)\"} ([0-9.eE+-]+)$");
     private static final Pattern WRITES = Pattern.compile("(?m)^causalkv_replication_writes_sent_total ([0-9.eE+-]+)$");
@@ -37,7 +37,7 @@ record ClusterCounters(Map<String, Double> calls, double replicatedWrites, doubl
     }
 
     /** The sum over the nodes at {@code targets} ({@code host:port}); a node that does not answer adds nothing. */
-    static ClusterCounters scrape(HttpClient client, List<String> targets) {
+    public static ClusterCounters scrape(HttpClient client, List<String> targets) {
         ClusterCounters total = NONE;
         for (String target : targets) {
             try {
@@ -69,7 +69,7 @@ record ClusterCounters(Map<String, Double> calls, double replicatedWrites, doubl
     }
 
     /** What happened between {@code earlier} and this snapshot. */
-    ClusterCounters since(ClusterCounters earlier) {
+    public ClusterCounters since(ClusterCounters earlier) {
         Map<String, Double> delta = new TreeMap<>(calls);
         earlier.calls.forEach((call, n) -> delta.merge(call, -n, Double::sum));
         return new ClusterCounters(delta, replicatedWrites - earlier.replicatedWrites, cpuSeconds - earlier.cpuSeconds);

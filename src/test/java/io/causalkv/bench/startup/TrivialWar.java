@@ -17,7 +17,7 @@ import java.util.zip.ZipOutputStream;
  * not causalkv's metrics libraries), the same Jetty descriptor, causalkv's web.xml root element
  * and ordering (so a scan it avoids, this avoids too), and {@link TrivialApp} as the application.
  */
-final class TrivialWar {
+public final class TrivialWar {
 
     private static final Pattern NOT_FRAMEWORK = Pattern.compile("micrometer|prometheus|LatencyUtils|HdrHistogram");
     private static final Pattern ROOT_ELEMENT = Pattern.compile("<web-app\\b[^>]*>", Pattern.DOTALL);
@@ -25,7 +25,7 @@ final class TrivialWar {
     private TrivialWar() {
     }
 
-    static void make(Path causalkvWar, Path testClasses, Path out) throws IOException {
+    public static void make(Path causalkvWar, Path testClasses, Path out) throws IOException {
         try (ZipFile source = new ZipFile(causalkvWar.toFile());
                 ZipOutputStream war = new ZipOutputStream(Files.newOutputStream(out))) {
             String webXml = new String(source.getInputStream(source.getEntry("WEB-INF/web.xml")).readAllBytes(),

@@ -1,0 +1,344 @@
+package io.causalkv.bench.wrk;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.causalkv.bench.ClusterCounters;
+import java.net.http.HttpClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalDouble;
+
+/**
+ * {@code bin/bench} (issue 19): the load of causalkv clusters driven by wrk (a C generator, with
+ * {@code src/test/wrk/session.lua}: one client session per connection), with the anchors measured
+ * in the same run: a bare Jetty + Jersey + Jackson webapp over a map (and, on it, the check that
+ * the session script is not the bottleneck: its /hello against plain wrk's), and etcd (3 members,
+ * v3 JSON gateway). Every phase has the same connections, warm-up (a wrk run, not recorded) and
+ * duration; for each: req/s, p50/p99/p99.9, errors by status, the servers' CPU per request
+ * ({@code /proc}), wrk's own CPU, and causalkv's peer calls per request ({@code /metrics}); every
+ * causalkv figure also as a ratio to the anchors ({@link Report}). Prints markdown, writes JSON.
+ *
+ * <p>Options: {@code --layouts 1,3,6 --connections 64 --duration 10 --warmup 3 --keys 10000
+ * --value-size 100 --reads 0.5 --dialect kvs --anchors bare,etcd --storage memory --out
+ * target/bench/results.json}; {@code --anchors none} skips the anchors; {@code --storage} takes
+ * memory, batch, interval or none (comma-separated: each layout once per kind).
+ */
+public final class WrkBench {
+
+    private static final int SETTLE_RUN_SECONDS = 2;
+    private static final double SETTLED = 0.10;
+    private static final int SETTLE_MAX_SECONDS = 30;
+
+    private final Path root;
+    private final WrkOptions options;
+    private final WrkRunner runner;
+    private final Path script;
+    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    private final int cores = Runtime.getRuntime().availableProcessors();
+    private final List<Phase> phases = new ArrayList<>();
+    private final List<LoadCheck.Outcome> loads = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
+    private final List<AutoCloseable> running = new ArrayList<>();
+    private final Map<String, Object> machine = new LinkedHashMap<>();
+    private double generatorCheck = Double.NaN;
+
+    private WrkBench(Path root, WrkOptions options) {
+        this.root = root;
+        this.options = options;
+        this.runner = new WrkRunner(root.resolve("target/bench/wrk.log"));
+        this.script = root.resolve("src/test/wrk/session.lua");
+    }
+
+    public static void main(String[] args) throws Exception {
+        WrkOptions options = WrkOptions.parse(args);
+        if (!Which.onPath("wrk")) {
+            System.err.println("wrk is not on the PATH: apt-get install wrk");
+            System.exit(2);
+        }
+        Path root = Path.of("").toAbsolutePath();
+        Files.createDirectories(root.resolve("target/bench"));
+        Files.deleteIfExists(root.resolve("target/bench/wrk.log"));
+        WrkBench bench = new WrkBench(root, options);
+        Thread hook = new Thread(bench::stopAll, "bench-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        boolean ok;
+        try {
+            ok = bench.run();
+        } finally {
+            bench.stopAll();
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        System.exit(ok ? 0 : 1);
+    }
+
+    private boolean run() throws Exception {
+        header();
+        boolean ok = true;
+        if (options.anchors().contains("bare")) {
+            ok &= group("bare anchor", this::bare);
+        }
+        if (options.anchors().contains("etcd")) {
+            if (EtcdCluster.onPath()) {
+                ok &= group("etcd anchor", this::etcd);
+            } else {
+                note("etcd anchor skipped: etcd is not on the PATH (apt-get install etcd-server)");
+            }
+        }
+        for (String storage : options.storage()) {
+            for (int nodes : options.layouts()) {
+                ok &= group(WrkOptions.label(nodes, storage), () -> layout(nodes, storage));
+            }
+        }
+        report();
+        return ok;
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs one group of phases; a failure is reported and the run goes on with the next group. */
+    private boolean group(String name, Step step) {
+        System.out.println("== " + name);
+        try {
+            step.run();
+            return true;
+        } catch (Exception e) {
+            note(name + " FAILED: " + e.getMessage());
+            e.printStackTrace();
+            return false;
+        } finally {
+            stopAll();
+        }
+    }
+
+    private void bare() throws Exception {
+        BareAnchor bare = started(new BareAnchor(root));
+        bare.start();
+        List<String> one = List.of(bare.target());
+        int c = options.connections();
+        WrkRunner.Spec plainHello = WrkRunner.Spec.plain(bare.target(), Math.min(2, c), c, options.duration(), "/hello");
+        jitWarmup(plainHello);
+        WrkRunner.Spec sessionHello = session(one, c, "hello", "map");
+        measure(Report.BARE, "wrk-hello", false, plainHello, bare.pids(), List.of());
+        measure(Report.BARE, "hello", false, sessionHello, bare.pids(), List.of());
+        generatorCheck(sessionHello, plainHello);
+        load(Report.BARE, one, "map", bare.pids(), List.of());
+        measure(Report.BARE, "map-mixed", false, session(one, c, "mixed", "map"), bare.pids(), List.of());
+    }
+
+    /**
+     * The generator check: the session script's /hello over plain wrk's, from the two phases and,
+     * for the verdict, from runs of half a phase each in the order session, plain, plain, session,
+     * so that a drift of the machine (other load, a JIT still compiling) weighs on both alike.
+     */
+    private void generatorCheck(WrkRunner.Spec session, WrkRunner.Spec plain) throws Exception {
+        int seconds = Math.max(1, options.duration() / 2);
+        List<WrkResult> sessions = new ArrayList<>();
+        List<WrkResult> plains = new ArrayList<>();
+        sessions.add(runner.run(session.seconds(seconds)).result());
+        plains.add(runner.run(plain.seconds(seconds)).result());
+        plains.add(runner.run(plain.seconds(seconds)).result());
+        sessions.add(runner.run(session.seconds(seconds)).result());
+        generatorCheck = Report.interleavedRatio(sessions, plains);
+        OptionalDouble phasesRatio = Report.generatorCheck(phases);
+        note(String.format(Locale.ROOT, "generator check, session.lua hello (-t%d) / plain wrk hello (-t%d), bare anchor: "
+                + "%.2f interleaved (session, plain, plain, session, %d s each; %.2f from the two phases): %s",
+                session.threads(), plain.threads(), generatorCheck, seconds, phasesRatio.orElse(Double.NaN),
+                generatorCheck >= Report.GENERATOR_CHECK ? "PASS" : "FAIL (below " + Report.GENERATOR_CHECK + ")"));
+    }
+
+    private void etcd() throws Exception {
+        EtcdCluster etcd = started(new EtcdCluster());
+        etcd.start(root.resolve("target/bench/etcd"));
+        load(Report.ETCD, etcd.clients(), "etcd", etcd.pids(), List.of());
+        measure(Report.ETCD, "etcd-mixed", false, session(etcd.clients(), options.connections(), "mixed", "etcd"),
+                etcd.pids(), List.of());
+    }
+
+    private void layout(int nodes, String storage) throws Exception {
+        String group = WrkOptions.label(nodes, storage);
+        CausalkvCluster cluster = started(new CausalkvCluster(root));
+        cluster.start(nodes, WrkOptions.shards(nodes), WrkOptions.storageEnv(storage));
+        machine.putIfAbsent("nodes_java", cluster.javaVersion());
+        List<String> all = cluster.targets(nodes);
+        List<String> first = all.subList(0, 1);
+        List<Long> pids = cluster.pids();
+        int c = options.connections();
+        String dialect = options.dialect();
+        load(group, all, dialect, pids, all);
+        jitWarmup(session(all, c, "mixed", dialect));
+        measure(group, "hello-1", true, session(first, c, "hello", dialect), pids, all);
+        if (nodes > 1) {
+            measure(group, "hello", true, session(all, c, "hello", dialect), pids, all);
+        }
+        measure(group, "get", true, session(all, c, "get", dialect), pids, all);
+        measure(group, "mixed", true, session(all, c, "mixed", dialect), pids, all);
+        measure(group, "put-1", true, session(first, 1, "put", dialect), pids, all);
+    }
+
+    private WrkRunner.Spec session(List<String> targets, int connections, String mode, String dialect) {
+        return WrkRunner.Spec.session(script, targets, connections, options.duration(), mode, dialect, options.keys(),
+                options.valueSize(), options.reads());
+    }
+
+    /** Writes every key once (no warm-up), then checks that every key is there. */
+    private void load(String group, List<String> targets, String dialect, List<Long> pids, List<String> metrics)
+            throws Exception {
+        int threads = Math.min(options.connections(), options.keys());
+        int bound = 30 + options.keys() / 50;
+        WrkRunner.Spec spec = WrkRunner.Spec.session(script, targets, threads, bound, "load", dialect, options.keys(),
+                options.valueSize(), options.reads());
+        Phase load = measured(group, "load", !metrics.isEmpty(), spec, pids, metrics);
+        LoadCheck.Outcome outcome = LoadCheck.check(group, load.result(), options.keys(), dialect, targets.get(0));
+        loads.add(outcome);
+        System.out.println("  " + outcome.describe());
+        if (!outcome.complete()) {
+            note(outcome.describe());
+        }
+    }
+
+    /**
+     * A new JVM's first warm-up, not recorded (the phase after it has its own): runs of
+     * {@link #SETTLE_RUN_SECONDS} until twice the phases' warm-up has passed and the rate has
+     * settled (three runs in a row, each within {@link #SETTLED} of the one before), at most
+     * {@link #SETTLE_MAX_SECONDS}. The
+     * JIT compiles the request path over the first seconds, longer on a busy machine (the bare
+     * anchor's /hello went from 1,500 to 30,000 req/s over its first 20 s here), which would
+     * otherwise weigh on the first phases only (for the bare anchor, the generator check).
+     */
+    private void jitWarmup(WrkRunner.Spec spec) throws Exception {
+        if (options.warmup() == 0) {
+            return;
+        }
+        long started = System.nanoTime();
+        double last = Double.NaN;
+        int steady = 0;
+        while (true) {
+            double rate = runner.run(spec.seconds(SETTLE_RUN_SECONDS)).result().requestsPerSecond();
+            double elapsed = (System.nanoTime() - started) / 1e9;
+            steady = Math.abs(rate - last) <= SETTLED * last ? steady + 1 : 0;
+            boolean settled = steady >= 2; // three runs in a row within SETTLED of each other's rate
+            if ((settled && elapsed >= 2 * options.warmup()) || elapsed >= SETTLE_MAX_SECONDS) {
+                System.out.printf(Locale.ROOT, "  (JIT warm-up: %.0f s, last %,.0f req/s%s)%n", elapsed, rate,
+                        settled ? "" : ", not settled");
+                return;
+            }
+            last = rate;
+        }
+    }
+
+    /** A warm-up run of the same load (not recorded), then the measured run. */
+    private void measure(String group, String name, boolean causalkv, WrkRunner.Spec spec, List<Long> pids,
+            List<String> metrics) throws Exception {
+        if (options.warmup() > 0) {
+            runner.run(spec.seconds(options.warmup()));
+        }
+        measured(group, name, causalkv, spec, pids, metrics);
+    }
+
+    private Phase measured(String group, String name, boolean causalkv, WrkRunner.Spec spec, List<Long> pids,
+            List<String> metrics) throws Exception {
+        ClusterCounters before = metrics.isEmpty() ? null : ClusterCounters.scrape(client, metrics);
+        long ticks = ProcessTicks.ticks(pids);
+        WrkRunner.Run run = runner.run(spec);
+        double serverCpu = (ProcessTicks.ticks(pids) - ticks) / ProcessTicks.TICKS_PER_SECOND;
+        double peerCalls = before == null ? Double.NaN
+                : ClusterCounters.scrape(client, metrics).since(before).calls().values().stream()
+                        .mapToDouble(Double::doubleValue).sum();
+        Phase phase = new Phase(group, name, causalkv, spec.connections(), run.result(), serverCpu,
+                run.generatorCpuSeconds(), peerCalls, cores);
+        phases.add(phase);
+        System.out.printf(Locale.ROOT, "  %-10s %9s req/s  p50 %s ms  p99 %s ms  errors %s  server CPU %s µs/req  wrk CPU %s (%s µs/req)%n",
+                name, Report.count(phase.requestsPerSecond()), Report.num(phase.p50Millis(), 2),
+                Report.num(phase.p99Millis(), 2), Report.errors(phase), Report.num(phase.serverCpuMicrosPerRequest(), 0),
+                Report.percent(phase.generatorShare()), Report.num(phase.generatorCpuMicrosPerRequest(), 0));
+        if (phase.result().misses() > 0 && !name.equals("load")) {
+            note(String.format("%s %s: %d reads found no value (a key the load did not write?)", group, name,
+                    phase.result().misses()));
+        }
+        return phase;
+    }
+
+    private void header() {
+        machine.put("cores", cores);
+        machine.put("java", System.getProperty("java.version"));
+        machine.put("wrk", Which.firstLine("wrk", "--version"));
+        machine.put("etcd", EtcdCluster.onPath() ? EtcdCluster.version() : "not installed");
+        machine.put("commit", Which.firstLine("git", "-C", root.toString(), "rev-parse", "--short", "HEAD"));
+        System.out.printf("wrk bench: %d cores, java %s (orchestrator), %s, %s, commit %s%n", cores,
+                machine.get("java"), machine.get("wrk"), machine.get("etcd"), machine.get("commit"));
+        System.out.println("options: " + options);
+    }
+
+    private void report() throws Exception {
+        List<Report.Row> rows = Report.ratios(phases);
+        System.out.println();
+        System.out.printf("## wrk bench, commit %s: %d cores, nodes on %s, %s, %s%n%n", machine.get("commit"), cores,
+                machine.getOrDefault("nodes_java", "-"), machine.get("wrk"), machine.get("etcd"));
+        System.out.printf(Locale.ROOT, "%d connections, %d s per phase after %d s of warm-up, %d keys, %d-byte values, "
+                + "%.0f %% reads, dialect %s, storage %s, KVS_WRITE_ACKS default (2)%n%n", options.connections(),
+                options.duration(), options.warmup(), options.keys(), options.valueSize(), 100 * options.reads(),
+                options.dialect(), String.join(",", options.storage()));
+        System.out.println(Report.phaseTable(phases));
+        if (!rows.isEmpty()) {
+            System.out.println("Ratios, causalkv ÷ anchor, each cell: req/s / p50 / p99 / server CPU per request "
+                    + "(throughput below 1 and the others above 1: causalkv costs more)\n");
+            System.out.println(Report.ratioTable(rows));
+        }
+        notes.forEach(n -> System.out.println("- " + n));
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("machine", machine);
+        json.put("options", options.asMap());
+        OptionalDouble check = Report.generatorCheck(phases);
+        if (Double.isFinite(generatorCheck)) {
+            Map<String, Object> generator = new LinkedHashMap<>();
+            generator.put("interleaved_ratio", generatorCheck);
+            generator.put("phases_ratio", check.isPresent() ? check.getAsDouble() : null);
+            generator.put("pass", generatorCheck >= Report.GENERATOR_CHECK);
+            json.put("generator_check", generator);
+        }
+        json.put("loads", loads.stream().map(o -> Map.of("group", o.group(), "keys", o.keys(), "written", o.written(),
+                "unwritten", o.unwritten(), "sampled", o.sampled(), "found", o.found(), "complete", o.complete())).toList());
+        json.put("phases", phases.stream().map(Report::json).toList());
+        json.put("ratios", rows.stream().map(Report::json).toList());
+        json.put("notes", notes);
+        Path out = root.resolve(options.out());
+        Files.createDirectories(out.getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), json);
+        System.out.println("\nresults: " + out);
+    }
+
+    private void note(String note) {
+        notes.add(note);
+        System.out.println("  " + note);
+    }
+
+    private <T extends AutoCloseable> T started(T resource) {
+        synchronized (running) {
+            running.add(resource);
+        }
+        return resource;
+    }
+
+    /** Stops every process this run started (anchors, cluster), last started first. */
+    private void stopAll() {
+        List<AutoCloseable> stopping;
+        synchronized (running) {
+            stopping = new ArrayList<>(running);
+            running.clear();
+        }
+        for (int i = stopping.size() - 1; i >= 0; i--) {
+            try {
+                stopping.get(i).close();
+            } catch (Exception e) {
+                System.err.println("could not stop " + stopping.get(i) + ": " + e);
+            }
+        }
+    }
+}
