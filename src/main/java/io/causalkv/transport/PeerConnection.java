@@ -60,17 +60,18 @@ final class PeerConnection implements AutoCloseable {
     record Answer(int status, byte[] body, boolean expiredHeader, boolean keepAlive) {
     }
 
-    Answer exchange(byte[] head, byte[] body) throws IOException {
+    /** @param headRequest the request was a HEAD: its answer has no body, whatever its Content-Length says */
+    Answer exchange(byte[] head, byte[] body, boolean headRequest) throws IOException {
         ByteBuffer[] out = body.length == 0 ? new ByteBuffer[] {ByteBuffer.wrap(head)}
                 : new ByteBuffer[] {ByteBuffer.wrap(head), ByteBuffer.wrap(body)};
         long left = head.length + (long) body.length;
         while (left > 0) {
             left -= channel.write(out);
         }
-        return readAnswer();
+        return readAnswer(headRequest);
     }
 
-    private Answer readAnswer() throws IOException {
+    private Answer readAnswer(boolean headRequest) throws IOException {
         while (true) {
             String statusLine = readLine(0);
             int status = parseStatus(statusLine);
@@ -98,7 +99,7 @@ final class PeerConnection implements AutoCloseable {
                 continue; // an interim answer (100 Continue): the real one follows
             }
             byte[] answer;
-            if (status == 204 || status == 304) {
+            if (headRequest || status == 204 || status == 304) {
                 answer = new byte[0];
             } else if (chunked) {
                 answer = readChunked();

@@ -66,7 +66,7 @@ final class PeerConnectionPool implements AutoCloseable {
         }
         boolean reusable = false;
         try {
-            PeerConnection.Answer answer = connection.exchange(head, body);
+            PeerConnection.Answer answer = connection.exchange(head, body, isHead(head));
             reusable = answer.keepAlive();
             return answer;
         } catch (IOException e) {
@@ -82,6 +82,10 @@ final class PeerConnectionPool implements AutoCloseable {
                 connection.close();
             }
         }
+    }
+
+    private static boolean isHead(byte[] head) {
+        return head.length > 5 && head[0] == 'H' && head[1] == 'E' && head[2] == 'A' && head[3] == 'D' && head[4] == ' ';
     }
 
     private void reap() {

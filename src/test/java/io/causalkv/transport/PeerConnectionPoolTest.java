@@ -148,6 +148,23 @@ class PeerConnectionPoolTest {
         assertEquals(1, connections.get());
     }
 
+    /** A relayed HEAD (Jersey answers HEAD for every GET): its answer has a length and no body. */
+    @Test
+    void theAnswerToAHeadHasNoBodyWhateverItsLength() throws Exception {
+        AtomicInteger connections = new AtomicInteger();
+        NodeAddress to = peer((connection, head, body, out) -> {
+            write(out, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 30\r\n\r\n");
+            return true;
+        }, connections);
+        long start = System.nanoTime();
+        PeerConnection.Answer answer = pool.call(to, PeerConnection.head("HEAD", "/kvs/k", to.toString(), 0), new byte[0],
+                2_000, 1_000);
+        assertTrue((System.nanoTime() - start) / 1_000_000 < 1_000, "answered at once, not at the deadline");
+        assertEquals(200, answer.status());
+        assertEquals(0, answer.body().length);
+        assertTrue(answer.keepAlive());
+    }
+
     @Test
     void aConnectionThePeerClosedWhileIdleIsNotUsedAgain() throws Exception {
         AtomicInteger connections = new AtomicInteger();
