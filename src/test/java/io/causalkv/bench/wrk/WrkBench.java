@@ -32,7 +32,14 @@ public final class WrkBench {
 
     private static final int SETTLE_RUN_SECONDS = 2;
     private static final double SETTLED = 0.10;
-    private static final int SETTLE_MAX_SECONDS = 30;
+    private static final int SETTLE_MAX_SECONDS = 60;
+    /**
+     * The least a new cluster's first warm-up lasts: the nodes' JIT thresholds are raised for
+     * start-up (C2 after 15,000 calls), and the compilers of several JVMs share two cores. With
+     * 6 s, one node's /hello measured next ran at 9,600 req/s and 169 µs of CPU each; warm
+     * (after a minute), 16,000 to 18,000 at 78 to 87 µs.
+     */
+    private static final int SETTLE_MIN_SECONDS = 20;
 
     private final Path root;
     private final WrkOptions options;
@@ -205,7 +212,7 @@ public final class WrkBench {
 
     /**
      * A new JVM's first warm-up, not recorded (the phase after it has its own): runs of
-     * {@link #SETTLE_RUN_SECONDS} until twice the phases' warm-up has passed and the rate has
+     * {@link #SETTLE_RUN_SECONDS} until twice the phases' warm-up (and {@link #SETTLE_MIN_SECONDS}) has passed and the rate has
      * settled (three runs in a row, each within {@link #SETTLED} of the one before), at most
      * {@link #SETTLE_MAX_SECONDS}. The
      * JIT compiles the request path over the first seconds, longer on a busy machine (the bare
@@ -224,7 +231,7 @@ public final class WrkBench {
             double elapsed = (System.nanoTime() - started) / 1e9;
             steady = Math.abs(rate - last) <= SETTLED * last ? steady + 1 : 0;
             boolean settled = steady >= 2; // three runs in a row within SETTLED of each other's rate
-            if ((settled && elapsed >= 2 * options.warmup()) || elapsed >= SETTLE_MAX_SECONDS) {
+            if ((settled && elapsed >= Math.max(2 * options.warmup(), SETTLE_MIN_SECONDS)) || elapsed >= SETTLE_MAX_SECONDS) {
                 System.out.printf(Locale.ROOT, "  (JIT warm-up: %.0f s, last %,.0f req/s%s)%n", elapsed, rate,
                         settled ? "" : ", not settled");
                 return;
