@@ -55,12 +55,15 @@ final class PeerConnectionPool implements AutoCloseable {
         if (closed) {
             throw new PeerConnection.NotConnected(new SocketException("peer client closed"));
         }
+        // The deadline covers the connect too: a peer whose link is cut (SYNs dropped) takes the
+        // call's whole bound to fail, not the connect timeout and then the bound again.
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis));
         PeerConnection connection = idleConnection(to);
         if (connection == null) {
             connection = PeerConnection.open(new InetSocketAddress(to.host(), to.port()),
                     (int) Math.min(connectTimeoutMillis, Math.max(1, timeoutMillis)));
         }
-        inUse.put(connection, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(Math.max(1, timeoutMillis)));
+        inUse.put(connection, deadline);
         if (reaperAsleep) {
             LockSupport.unpark(reaper);
         }
