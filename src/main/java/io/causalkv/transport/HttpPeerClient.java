@@ -79,9 +79,6 @@ public final class HttpPeerClient implements PeerClient {
         } catch (PeerConnection.NotConnected e) {
             throw PeerUnreachableException.notSent(to, e);
         } catch (IOException e) {
-            if (Thread.interrupted()) {
-                Thread.currentThread().interrupt(); // the caller is stopping: keep its flag
-            }
             throw new PeerUnreachableException(to, e);
         }
         if (answer.status() == 503 && answer.expiredHeader()) {

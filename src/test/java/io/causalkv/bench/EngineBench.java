@@ -112,7 +112,7 @@ public final class EngineBench {
         }
         RocksDB.loadLibrary();
         Path root = Path.of("target", "enginebench");
-        deleteTree(root);
+        io.causalkv.testing.Trees.delete(root);
         Files.createDirectories(root);
         System.out.printf(Locale.ROOT, "engines: %d-byte values, writes for %d s from 1 and %d writers; start-up, reads and memory with %,d keys;"
                         + " Java %s, max heap %.0f MiB, %d CPUs%n", VALUE_BYTES, seconds, writers, keys, System.getProperty("java.version"),
@@ -124,7 +124,7 @@ public final class EngineBench {
             }
             bench.printTable();
         } finally {
-            deleteTree(root);
+            io.causalkv.testing.Trees.delete(root);
         }
     }
 
@@ -137,7 +137,7 @@ public final class EngineBench {
             for (int count : writerCounts) {
                 Path writesDir = Files.createDirectories(dir.resolve("writes-" + policy(durable) + "-" + count));
                 Rate rate = engine.writes(writesDir, durable, count, seconds, keys);
-                deleteTree(writesDir);
+                io.causalkv.testing.Trees.delete(writesDir);
                 report(name, "", durable, count, rate);
             }
         }
@@ -146,7 +146,7 @@ public final class EngineBench {
                 for (int count : writerCounts) {
                     Path writesDir = Files.createDirectories(dir.resolve("replica-writes-" + policy(durable) + "-" + count));
                     Rate rate = wal.replicaWrites(writesDir, durable, count, seconds, keys);
-                    deleteTree(writesDir);
+                    io.causalkv.testing.Trees.delete(writesDir);
                     report(name, " via ShardReplica", durable, count, rate);
                 }
             }
@@ -182,7 +182,7 @@ public final class EngineBench {
         put("start-up: every key readable after, s", name, String.format(Locale.ROOT, "%.2f", ready));
         put("heap after the start-up, MiB (growth)", name, growth(restart.memory().heap(), before.heap()));
         put("gets/s, 1 thread, random keys", name, String.format(Locale.ROOT, "%,.0f", getsPerSecond));
-        deleteTree(dir);
+        io.causalkv.testing.Trees.delete(dir);
     }
 
     private void report(String engine, String how, boolean durable, int count, Rate rate) {
@@ -619,14 +619,4 @@ public final class EngineBench {
         }
     }
 
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (var files = Files.walk(dir)) {
-            for (Path f : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-                Files.deleteIfExists(f);
-            }
-        }
-    }
 }

@@ -32,6 +32,8 @@ class PeerConnectionPoolTest {
 
     private final PeerConnectionPool pool = new PeerConnectionPool();
     private final List<ServerSocket> servers = new ArrayList<>();
+    /** Connections the scripted peers have closed. */
+    private final AtomicInteger closedByPeer = new AtomicInteger();
 
     @AfterEach
     void close() throws IOException {
@@ -68,7 +70,7 @@ class PeerConnectionPoolTest {
         return NodeAddress.parse("127.0.0.1:" + server.getLocalPort());
     }
 
-    private static void serve(Socket socket, int number, Answering answering) {
+    private void serve(Socket socket, int number, Answering answering) {
         try (socket) {
             BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
             while (true) {
@@ -93,6 +95,17 @@ class PeerConnectionPoolTest {
             }
         } catch (Exception e) {
             // the test is over
+        } finally {
+            closedByPeer.incrementAndGet(); // after the socket's close (try-with-resources ran first)
+        }
+    }
+
+    /** Waits (at most 5 s) until {@code condition} holds. */
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, "waited 5 s for " + what);
+            Thread.sleep(5);
         }
     }
 
@@ -176,7 +189,8 @@ class PeerConnectionPoolTest {
         }, connections);
         for (int i = 0; i < 5; i++) {
             assertEquals(200, call(to, "{}", 2_000).status());
-            Thread.sleep(50); // lets the peer's close arrive before the next call takes the connection
+            int closed = i + 1;
+            await("the peer's close of connection " + closed, () -> closedByPeer.get() >= closed);
         }
         assertEquals(5, connections.get(), "each call found the closed connection and opened another");
     }
@@ -221,17 +235,20 @@ class PeerConnectionPoolTest {
     @Test
     void aClosedPoolEndsACallInProgress() throws Exception {
         AtomicInteger connections = new AtomicInteger();
+        java.util.concurrent.CountDownLatch arrived = new java.util.concurrent.CountDownLatch(1);
         NodeAddress to = peer((connection, head, body, out) -> {
+            arrived.countDown();
             Thread.sleep(20_000); // never answers
             return false;
         }, connections);
         Thread closer = new Thread(() -> {
             try {
-                Thread.sleep(200);
+                if (arrived.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
+                    pool.close(); // while the call waits for its answer
+                }
             } catch (InterruptedException e) {
-                return;
+                // the test ends
             }
-            pool.close();
         });
         closer.start();
         long start = System.nanoTime();

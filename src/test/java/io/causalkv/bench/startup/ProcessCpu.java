@@ -9,10 +9,10 @@ import java.nio.file.Path;
  * from {@code /proc/PID/stat}: what a node's start costs the machine, which wall time on a shared
  * two-core machine hides.
  */
-final class ProcessCpu {
+public final class ProcessCpu {
 
     /** Linux reports utime and stime in clock ticks of USER_HZ, 100 on every mainstream kernel. */
-    private static final double TICKS_PER_SECOND = 100.0;
+    public static final double TICKS_PER_SECOND = 100.0;
 
     private ProcessCpu() {
     }
@@ -22,6 +22,15 @@ final class ProcessCpu {
         double total = ownSeconds(process.pid());
         for (ProcessHandle child : (Iterable<ProcessHandle>) process.descendants()::iterator) {
             total += ownSeconds(child.pid());
+        }
+        return total;
+    }
+
+    /** The sum over {@code pids} (each with its descendants); NaN if one of them is gone. */
+    public static double seconds(java.util.Collection<Long> pids) {
+        double total = 0;
+        for (long pid : pids) {
+            total += ProcessHandle.of(pid).map(ProcessCpu::seconds).orElse(Double.NaN);
         }
         return total;
     }
@@ -68,13 +77,17 @@ final class ProcessCpu {
 
     private static double statSeconds(Path statFile) {
         try {
-            String stat = Files.readString(statFile);
-            // The command name (field 2) may hold spaces; the fields after its closing ')' do not.
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            // fields[0] is field 3 (state): utime is field 14, stime field 15.
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
+            return statLineSeconds(Files.readString(statFile));
         } catch (IOException | RuntimeException e) {
             return Double.NaN; // the process is gone
         }
+    }
+
+    /** utime + stime of one {@code /proc/PID/stat} line, in seconds. */
+    static double statLineSeconds(String stat) {
+        // The command name (field 2) may hold spaces; the fields after its closing ')' do not.
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is field 3 (state): utime is field 14, stime field 15.
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS_PER_SECOND;
     }
 }

@@ -9,6 +9,13 @@ import org.junit.jupiter.api.Test;
 class ProcessCpuTest {
 
     @Test
+    void readsUtimeAndStimeOfAStatLine() {
+        // a command name with a space and a parenthesis; utime 1234, stime 56
+        String stat = "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 56 7 8 20 0 30 0 100 0 0";
+        org.junit.jupiter.api.Assertions.assertEquals(12.90, ProcessCpu.statLineSeconds(stat), 1e-9);
+    }
+
+    @Test
     void readsTheProcessCpuAndSplitsItByKindOfThread() {
         ProcessHandle self = ProcessHandle.current();
         double before = ProcessCpu.seconds(self);

@@ -54,7 +54,7 @@ final class EtcdCluster implements AutoCloseable {
             ports.addAll(List.of(CLIENT_PORT + i, PEER_PORT + i));
         }
         Which.requireFree(ports, "etcd");
-        Which.deleteTree(dataRoot);
+        io.causalkv.testing.Trees.delete(dataRoot);
         Files.createDirectories(dataRoot);
         StringBuilder initial = new StringBuilder();
         for (int i = 0; i < MEMBERS; i++) {

@@ -4,10 +4,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /** Small process and file helpers of the bench: commands on the PATH, their first line of output, trees to wipe. */
 final class Which {
@@ -28,12 +26,21 @@ final class Which {
     /** The first line {@code command} prints (stdout and stderr), or "unknown" if it cannot be run within 10 s. */
     static String firstLine(String... command) {
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
+            // Output to a file: reading a pipe to its end would wait for as long as the command runs.
+            Path file = Files.createTempFile("causalkv-which", ".out");
+            try {
+                Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(file.toFile()).start();
+                process.getOutputStream().close();
+                if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    return "unknown";
+                }
+                return Files.readString(file, StandardCharsets.UTF_8).lines().map(String::trim).filter(l -> !l.isEmpty())
+                        .findFirst().orElse("unknown");
+            } finally {
+                Files.deleteIfExists(file);
             }
-            return out.lines().map(String::trim).filter(l -> !l.isEmpty()).findFirst().orElse("unknown");
         } catch (IOException e) {
             return "unknown";
         } catch (InterruptedException e) {
@@ -70,17 +77,6 @@ final class Which {
                         + "the bench starts " + what);
             } catch (IOException e) {
                 // refused: free
-            }
-        }
-    }
-
-    static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : (Iterable<Path>) paths.sorted(Comparator.reverseOrder())::iterator) {
-                Files.delete(path);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.causalkv.bench.wrk;
 
+import io.causalkv.bench.startup.ProcessCpu;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.causalkv.bench.ClusterCounters;
@@ -252,9 +253,9 @@ public final class WrkBench {
     private Phase measured(String group, String name, boolean causalkv, WrkRunner.Spec spec, List<Long> pids,
             List<String> metrics) throws Exception {
         ClusterCounters before = metrics.isEmpty() ? null : ClusterCounters.scrape(client, metrics);
-        long ticks = ProcessTicks.ticks(pids);
+        double cpuBefore = ProcessCpu.seconds(pids);
         WrkRunner.Run run = runner.run(spec);
-        double serverCpu = (ProcessTicks.ticks(pids) - ticks) / ProcessTicks.TICKS_PER_SECOND;
+        double serverCpu = ProcessCpu.seconds(pids) - cpuBefore; // NaN if a server ended meanwhile
         double peerCalls = before == null ? Double.NaN
                 : ClusterCounters.scrape(client, metrics).since(before).calls().values().stream()
                         .mapToDouble(Double::doubleValue).sum();

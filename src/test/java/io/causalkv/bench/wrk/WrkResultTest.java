@@ -101,11 +101,4 @@ class WrkResultTest {
         assertEquals(2_000_000, WrkResult.micros("2.00", "s"), 1e-9);
         assertEquals(60_000_000, WrkResult.micros("1.00", "m"), 1e-9);
     }
-
-    @Test
-    void readsUtimeAndStimeOfAStatLine() {
-        // a command name with a space and a parenthesis; utime 1234, stime 56
-        String stat = "4242 (a (b) c) S 1 4242 4242 0 -1 4194560 100 0 0 0 1234 56 7 8 20 0 30 0 100 0 0";
-        assertEquals(1290, ProcessTicks.parse(stat));
-    }
 }

@@ -1,5 +1,6 @@
 package io.causalkv.bench.wrk;
 
+import io.causalkv.bench.startup.ProcessCpu;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -117,21 +118,22 @@ final class WrkRunner {
 
     static double cpuSeconds(String output) {
         return output.lines().filter(l -> l.startsWith(CPU_PREFIX)).findFirst()
-                .map(l -> Long.parseLong(l.substring(CPU_PREFIX.length()).trim()) / ProcessTicks.TICKS_PER_SECOND)
+                .map(l -> Long.parseLong(l.substring(CPU_PREFIX.length()).trim()) / ProcessCpu.TICKS_PER_SECOND)
                 .orElse(Double.NaN);
     }
 
-    /** SIGINT to wrk (the wrapper's child), which then stops its threads and reports. */
+    /**
+     * SIGINT to wrk, which then stops its threads and reports. Until wrk exits it is the wrapper's
+     * only child (awk runs after it), so no name check: /proc may hide the command's name.
+     */
     private static void interrupt(Process wrapper) {
         for (ProcessHandle child : wrapper.children().toList()) {
-            if (child.info().command().map(c -> c.endsWith("wrk")).orElse(false)) {
-                try {
-                    new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor(5, TimeUnit.SECONDS);
-                } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
+            try {
+                new ProcessBuilder("kill", "-INT", Long.toString(child.pid())).start().waitFor(5, TimeUnit.SECONDS);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
     }

@@ -34,7 +34,8 @@ class WrkRunnerTest {
         AtomicInteger puts = new AtomicInteger();
         AtomicInteger refusals = new AtomicInteger(3);
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        server.setExecutor(Executors.newFixedThreadPool(4));
+        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
+        server.setExecutor(pool);
         server.createContext("/kvs/", exchange -> {
             String key = exchange.getRequestURI().getPath().substring("/kvs/".length());
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
@@ -94,6 +95,7 @@ class WrkRunnerTest {
             assertTrue(Files.readString(dir.resolve("wrk.log")).contains("wrk-result"));
         } finally {
             server.stop(0);
+            pool.shutdownNow();
         }
     }
 }
