@@ -87,6 +87,8 @@ public final class ClusterMap {
     private List<NodeAddress> members;
     /** Immutable lists inside an immutable list: safely published through a racy read. */
     private List<List<NodeAddress>> shardMembers;
+    /** {@link #digest()}, 0 until computed (racy single-check, like the views above). */
+    private long digest;
 
     public ClusterMap(Layout layout, Map<NodeAddress, Member> entries) {
         this.layout = Objects.requireNonNull(layout);
@@ -330,6 +332,38 @@ public final class ClusterMap {
 
     private long maxStamp() {
         return entries.values().stream().mapToLong(Member::stamp).max().orElse(-1);
+    }
+
+    /**
+     * A 64-bit fingerprint of the map's content, the same on every node for equal maps
+     * (entries in address order, never 0): a heartbeat carries it instead of the map when the
+     * peer already has this map (FailureDetector), so an unchanged map costs no encoding.
+     */
+    public long digest() {
+        long d = digest;
+        if (d == 0) {
+            long h = mix(mix(mix(mix(0x9E3779B97F4A7C15L, layout.epoch()), layout.shardCount()),
+                    layout.sharded() ? 1 : 0), layout.replFactor());
+            List<Map.Entry<NodeAddress, Member>> sorted = new ArrayList<>(entries.entrySet());
+            sorted.sort(Map.Entry.comparingByKey(Comparator.comparing(NodeAddress::toString)));
+            for (Map.Entry<NodeAddress, Member> e : sorted) {
+                Member m = e.getValue();
+                String address = e.getKey().toString();
+                h = mix(mix(h, address.hashCode()), address.length());
+                h = mix(mix(mix(mix(mix(h, m.status().ordinal()), m.version()), m.stamp()), m.shard()), m.shardEpoch());
+            }
+            d = h == 0 ? 1 : h;
+            digest = d;
+        }
+        return d;
+    }
+
+    /** One step of a 64-bit hash: the value folded in, then SplitMix64's finaliser. */
+    private static long mix(long h, long value) {
+        long z = h ^ (value + 0x9E3779B97F4A7C15L);
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     @Override

@@ -26,7 +26,8 @@ import java.util.function.Supplier;
  * suspected if the probe fails, so a cut-off replica suspects its peers well within 1 s of losing
  * contact (API.md 10.3: the missed writes wait until the peer has been back for a while). Each
  * probe carries this node's cluster map and brings back the peer's, so membership changes spread
- * within a round. A member unreachable for 3 s is removed from the view (API.md 9.6); a node that
+ * within a round; a map the peer already has goes as its digest (an idle cluster's map does not
+ * change). A member unreachable for 3 s is removed from the view (API.md 9.6); a node that
  * finds itself removed by failure detection rejoins.
  *
  * <p>Why not probe healthy peers less often: a replica must notice a cut of half a second (a
@@ -52,6 +53,11 @@ public final class FailureDetector implements AutoCloseable {
     private final ScheduledExecutorService rounds;
     private final ExecutorService probes;
     private final Set<NodeAddress> inFlight = ConcurrentHashMap.newKeySet();
+    /**
+     * The digest of each peer's map as of its last answer: while ours is the same, a probe
+     * carries the digest instead of the map (Ping).
+     */
+    private final java.util.Map<NodeAddress, Long> peerMapDigests = new ConcurrentHashMap<>();
     /** Peers whose last probe failed late, with no verdict: the next failure counts. */
     private final Set<NodeAddress> excusedOnce = ConcurrentHashMap.newKeySet();
 
@@ -124,11 +130,17 @@ public final class FailureDetector implements AutoCloseable {
     public boolean probe(NodeAddress peer) {
         long start = membership.now();
         try {
-            PingReply reply = client.ping(peer, new Ping(membership.self(), membership.map(), status.get(),
-                    membership.identity().current()));
+            ClusterMap mine = membership.map();
+            Long known = peerMapDigests.get(peer);
+            // The map only when the peer may lack it: an unchanged map goes as its digest.
+            Ping ping = known != null && known == mine.digest()
+                    ? Ping.withDigest(membership.self(), mine.digest(), status.get(), membership.identity().current())
+                    : new Ping(membership.self(), mine, status.get(), membership.identity().current());
+            PingReply reply = client.ping(peer, ping);
             ClusterIdentity.Meeting meeting = membership.identity().meet(reply.cluster(),
-                    ClusterIdentity.shareNodes(membership.map(), reply.map(), membership.self(), peer));
+                    ClusterIdentity.shareNodes(membership.map(), reply.mapOr(mine), membership.self(), peer));
             if (meeting == ClusterIdentity.Meeting.FOREIGN) {
+                peerMapDigests.remove(peer);
                 // A node of another cluster answered (a wrong VIEW or view change named it): to
                 // this one it is as good as unreachable, and no map crosses (issue 17).
                 membership.health(peer).foreign();
@@ -142,13 +154,23 @@ public final class FailureDetector implements AutoCloseable {
             }
             membership.health(peer).succeeded(membership.now());
             if (meeting == ClusterIdentity.Meeting.ANSWER_ONLY) {
+                peerMapDigests.remove(peer);
                 return true; // still starting: it takes this node's id from our ping, and its map counts from then on
             }
             excusedOnce.remove(peer);
-            membership.adopt(reply.map());
+            if (reply.map() != null) {
+                membership.adopt(reply.map());
+            }
+            if (reply.mapDigest() != 0) {
+                peerMapDigests.put(peer, reply.mapDigest());
+            } else {
+                peerMapDigests.remove(peer); // a peer that does not read digests gets the map every time
+            }
             onReply.accept(peer, reply);
             return true;
         } catch (PeerUnreachableException e) {
+            // It may come back restarted, without the map it had: the next probe carries ours.
+            peerMapDigests.remove(peer);
             if (membership.now() - start > LATE_AFTER_NANOS && excusedOnce.add(peer)) {
                 // The answer was awaited far past its timeout: this node itself stalled (a GC
                 // pause, CPU starvation, SIGSTOP), and may not have read an answer that came in
@@ -161,6 +183,7 @@ public final class FailureDetector implements AutoCloseable {
             membership.health(peer).failed();
             return false;
         } catch (RuntimeException e) {
+            peerMapDigests.remove(peer);
             // A reply that does not decode, or the node shutting down under the probe: no verdict.
             LOG.log(Level.DEBUG, "probe of {0} failed: {1}", peer, e.toString());
             return false;

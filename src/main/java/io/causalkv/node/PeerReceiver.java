@@ -47,7 +47,14 @@ final class PeerReceiver implements PeerHandler {
     public PingReply onPing(Ping ping) {
         ClusterRuntime c = cluster.get();
         ClusterIdentity identity = c.membership().identity();
-        boolean shared = ClusterIdentity.shareNodes(c.membership().map(), ping.map(), c.self(), ping.from());
+        ClusterMap mine = c.membership().map();
+        // A ping without its map: the sender had this node's map when it last heard from it. The
+        // same digest means the same map; another one (this map changed since, or this node
+        // restarted) is answered with the whole map, and the sender sends its own next time.
+        boolean sameMap = ping.map() == null && ping.mapDigest() == mine.digest();
+        // Without its map, the sender is a node this one met as of its cluster before (it sends
+        // digests only to such nodes): no foreign map to compare.
+        boolean shared = ping.map() == null || ClusterIdentity.shareNodes(mine, ping.map(), c.self(), ping.from());
         switch (identity.meet(ping.cluster(), shared)) {
             case FOREIGN -> {
                 // Another cluster's node (a wrong VIEW): nothing of either map goes to the other.
@@ -64,9 +71,14 @@ final class PeerReceiver implements PeerHandler {
         c.membership().learn(ping.from());
         c.membership().health(ping.from()).heardFrom(c.membership().now());
         c.failureDetector().probeSoon(ping.from());
-        c.membership().adopt(ping.map());
+        if (ping.map() != null) {
+            c.membership().adopt(ping.map());
+        }
         c.observe(ping.from(), ping.status());
-        return new PingReply(c.membership().map(), c.status(), identity.current());
+        ClusterMap now = c.membership().map();
+        return sameMap && now.digest() == ping.mapDigest()
+                ? PingReply.sameMap(ping.mapDigest(), c.status(), identity.current())
+                : new PingReply(now, c.status(), identity.current());
     }
 
     @Override

@@ -78,15 +78,19 @@ public final class PeerOperation<Q, A> {
         }
     }
 
-    /** A probe fails fast, so a lost peer is suspected within a probe period and this (FailureDetector). */
+    /**
+     * A probe fails fast, so a lost peer is suspected within a probe period and this (FailureDetector).
+     * The map travels only when it may differ from the other side's; its digest always does.
+     */
     public static final PeerOperation<Ping, PingReply> PING = new PeerOperation<>("ping", Duration.ofMillis(400),
-            ping -> withCluster(object().put("from", ping.from().toString()).<ObjectNode>set("map", Wire.map(ping.map()))
+            ping -> withCluster(withMap(object().put("from", ping.from().toString()), ping.map(), ping.mapDigest())
                     .set("status", Wire.shardStatus(ping.status())), ping.cluster()),
-            json -> new Ping(address(json, "from"), Wire.decodeMap(json.get("map")),
-                    json.has("status") ? Wire.decodeShardStatus(json.get("status")) : ShardStatus.NONE, cluster(json)),
-            reply -> withCluster(object().<ObjectNode>set("map", Wire.map(reply.map())).set("status", Wire.shardStatus(reply.status())),
+            json -> new Ping(address(json, "from"), mapOf(json),
+                    json.has("status") ? Wire.decodeShardStatus(json.get("status")) : ShardStatus.NONE, cluster(json),
+                    digestOf(json)),
+            reply -> withCluster(withMap(object(), reply.map(), reply.mapDigest()).set("status", Wire.shardStatus(reply.status())),
                     reply.cluster()),
-            json -> new PingReply(Wire.decodeMap(json.get("map")), Wire.decodeShardStatus(json.get("status")), cluster(json)),
+            json -> new PingReply(mapOf(json), Wire.decodeShardStatus(json.get("status")), cluster(json), digestOf(json)),
             PeerHandler::onPing);
 
     public static final PeerOperation<Replication, Receipt> REPLICATE = new PeerOperation<>("replicate", Duration.ofMillis(1_000),
@@ -243,6 +247,29 @@ public final class PeerOperation<Q, A> {
     }
 
     /** A heartbeat's cluster id, {@code "cluster"} and {@code "settled"} (absent: said nothing). */
+    /** {@code "map"} when there is one, and {@code "digest"} (a peer that sent none reads as 0). */
+    private static ObjectNode withMap(ObjectNode body, ClusterMap map, long digest) {
+        if (map != null) {
+            body.set("map", Wire.map(map));
+        }
+        return body.put("digest", digest);
+    }
+
+    private static ClusterMap mapOf(JsonNode json) {
+        return json.has("map") ? Wire.decodeMap(json.get("map")) : null;
+    }
+
+    private static long digestOf(JsonNode json) {
+        JsonNode digest = json.get("digest");
+        if (digest == null) {
+            return 0;
+        }
+        if (!digest.isIntegralNumber() || !digest.canConvertToLong()) {
+            throw new IllegalArgumentException("digest must be a 64-bit integer");
+        }
+        return digest.asLong();
+    }
+
     private static ObjectNode withCluster(ObjectNode body, ClusterIdentity.Id cluster) {
         if (!cluster.id().isEmpty()) {
             body.put("cluster", cluster.id()).put("settled", cluster.settled());

@@ -348,4 +348,22 @@ class ClusterMapTest {
         assertFalse(merged.isMember(view.get(4)), "the client's DELETE /view must stand");
         assertEquals(3, merged.layout().shardCount());
     }
+
+    @Test
+    void equalMapsHaveOneDigestAndEveryChangeAnother() {
+        ClusterMap map = ClusterMap.initial(List.of(A, B, C), 2);
+        // The same content built another way (another entry order, a merge): the same digest.
+        ClusterMap same = new ClusterMap(map.layout(), new java.util.LinkedHashMap<>(map.entries()));
+        assertEquals(map.digest(), same.digest());
+        assertEquals(map.digest(), new ClusterMap(java.util.Map.of()).merge(map).digest());
+        List<ClusterMap> changed = List.of(map.withMember(NEWCOMER), map.withoutMember(B, false), map.withoutMember(B, true),
+                map.withShardMember(C, 2), ClusterMap.initial(List.of(A, B, C), 3), ClusterMap.initial(List.of(A, B, C), 0),
+                ClusterMap.initial(List.of(A, B, D), 2));
+        for (ClusterMap other : changed) {
+            assertFalse(other.equals(map), other.toString());
+            assertTrue(other.digest() != map.digest(), "a changed map, the same digest: " + other);
+        }
+        assertEquals(changed.size(), changed.stream().mapToLong(ClusterMap::digest).distinct().count());
+        assertTrue(new ClusterMap(java.util.Map.of()).digest() != 0, "0 means 'no digest' on the wire");
+    }
 }

@@ -1,6 +1,7 @@
 package io.causalkv.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.causalkv.causal.CausalContext;
 import io.causalkv.causal.Dot;
 import io.causalkv.causal.VectorClock;
+import io.causalkv.cluster.ClusterIdentity;
 import io.causalkv.cluster.ClusterMap;
 import io.causalkv.cluster.NodeAddress;
 import io.causalkv.cluster.ShardRef;
@@ -111,6 +113,31 @@ class PeerOperationTest {
         assertEquals(List.of(new Ping(A, MAP), new PeerOperation.Replication(A, SHARD, List.of(WRITE), true),
                 new PeerOperation.SyncRequest(A, SHARD, CLOCK, true, SyncCursor.at("j"), 500, 7), B, new PeerOperation.Handoff(SHARD, List.of(ENTRY)),
                 step, SHARD), receiver.received);
+    }
+
+    @Test
+    void aHeartbeatWhosePeerHasItsMapCarriesOnlyTheDigest() throws Exception {
+        Recorder receiver = new Recorder();
+        Ping digestOnly = Ping.withDigest(A, MAP.digest(), ShardStatus.NONE, ClusterIdentity.Id.UNKNOWN);
+        JsonNode sent = PeerOperation.PING.encodeRequest(digestOnly);
+        assertFalse(sent.has("map"), sent.toString());
+        assertEquals(MAP.digest(), sent.get("digest").asLong());
+        PingReply reply = roundTrip(PeerOperation.PING, digestOnly, receiver);
+        assertEquals(List.of(digestOnly), receiver.received);
+        assertEquals(MAP, reply.map());
+        assertEquals(MAP.digest(), reply.mapDigest());
+        // A peer that sends no digest (an older node) reads as 0: it gets the map every time.
+        JsonNode withoutDigest = Wire.MAPPER.readTree("{\"from\":\"127.0.0.1:1\",\"map\":" + Wire.map(MAP) + "}");
+        PeerOperation.PING.serve(receiver, withoutDigest);
+        assertEquals(0, ((Ping) receiver.received.get(1)).mapDigest());
+        assertEquals(MAP, ((Ping) receiver.received.get(1)).map());
+        // Neither a map nor a digest, or a digest that is no integer: not a heartbeat (400).
+        for (String body : List.of("{\"from\":\"127.0.0.1:1\"}", "{\"from\":\"127.0.0.1:1\",\"digest\":\"x\"}",
+                "{\"from\":\"127.0.0.1:1\",\"digest\":1.5}", "{\"from\":\"127.0.0.1:1\",\"digest\":0}")) {
+            JsonNode message = Wire.MAPPER.readTree(body);
+            assertThrows(IllegalArgumentException.class, () -> PeerOperation.PING.serve(receiver, message), body);
+        }
+        assertEquals(2, receiver.received.size());
     }
 
     @Test
