@@ -30,9 +30,10 @@ import java.util.function.Supplier;
  * change). A member unreachable for 3 s is removed from the view (API.md 9.6); a node that
  * finds itself removed by failure detection rejoins.
  *
- * <p>Why not probe healthy peers less often: a replica must notice a cut of half a second (a
+ * <p>Why not probe healthy replicas less often: a replica must notice a cut of half a second (a
  * 1 s period let a replica that never noticed its cut pull the writes it missed at once, in one
- * run of four of the 10.3 test). Every probe is an HTTP exchange on both nodes; all-to-all probing
+ * run of four of the 10.3 test). A peer of another shard holds none of this node's writes, so
+ * it is probed (and heard) {@link #FAR_PERIOD_MILLIS} apart. Every probe is an HTTP exchange on both nodes; all-to-all probing
  * made an idle 6-node cluster use a third of this 2-core machine even outside Jersey
  * (docs/PERFORMANCE.md, "Idle cost").
  */
@@ -41,6 +42,13 @@ public final class FailureDetector implements AutoCloseable {
     public static final long PERIOD_MILLIS = 200;
     /** A peer heard from within this window (more than a period: pings arrive a period apart, give or take) is not probed. */
     public static final long HEARD_WINDOW_MILLIS = PERIOD_MILLIS * 3 / 2;
+    /**
+     * The period towards a peer of another shard. Only replicas need to notice a cut within a
+     * fraction of a second (API.md 10.3, acknowledgements 6.4); for the rest a second is ample
+     * (removal from the view within 10 s, 9.6; a relay to another shard tries its members in
+     * turn anyway). In an idle 6-node cluster of two shards, 9 of the 15 pairs are such.
+     */
+    public static final long FAR_PERIOD_MILLIS = 1_000;
     private static final System.Logger LOG = System.getLogger(FailureDetector.class.getName());
     /** A failed probe that took longer than this (its timeout and then some) failed late. */
     static final long LATE_AFTER_NANOS = PeerOperation.PING.timeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(PERIOD_MILLIS);
@@ -60,6 +68,8 @@ public final class FailureDetector implements AutoCloseable {
     private final java.util.Map<NodeAddress, Long> peerMapDigests = new ConcurrentHashMap<>();
     /** Peers whose last probe failed late, with no verdict: the next failure counts. */
     private final Set<NodeAddress> excusedOnce = ConcurrentHashMap.newKeySet();
+    /** When each peer was last probed (nanoTime): a peer of another shard is probed a far period apart. */
+    private final java.util.Map<NodeAddress, Long> lastProbed = new ConcurrentHashMap<>();
 
     public FailureDetector(Membership membership, PeerClient client, BiConsumer<NodeAddress, PingReply> onReply) {
         this(membership, client, onReply, () -> ShardStatus.NONE, true);
@@ -88,8 +98,10 @@ public final class FailureDetector implements AutoCloseable {
     private void round() {
         try {
             long now = membership.now();
+            ClusterMap map = membership.map();
             for (NodeAddress peer : membership.peersToProbe()) {
-                if (isDue(peer, now) && inFlight.add(peer)) {
+                if (isDue(peer, map, now) && inFlight.add(peer)) {
+                    lastProbed.put(peer, now);
                     probes.execute(() -> probe(peer));
                 }
             }
@@ -104,10 +116,36 @@ public final class FailureDetector implements AutoCloseable {
         }
     }
 
-    /** Due each round, unless reachable and heard from within the window. */
-    private boolean isDue(NodeAddress peer, long now) {
+    /**
+     * An unreachable peer is due every round. A reachable one is not due while it is heard from
+     * within the window (it probes us); otherwise a replica peer is due every round, a peer of
+     * another shard once its far period has passed since its last probe.
+     */
+    private boolean isDue(NodeAddress peer, ClusterMap map, long now) {
         PeerHealth health = membership.health(peer);
-        return !health.isReachable() || now - health.lastHeard() >= TimeUnit.MILLISECONDS.toNanos(HEARD_WINDOW_MILLIS);
+        if (!health.isReachable()) {
+            return true;
+        }
+        boolean near = isReplicaPeer(map, peer);
+        long window = near ? HEARD_WINDOW_MILLIS : FAR_PERIOD_MILLIS * 3 / 2;
+        if (now - health.lastHeard() < TimeUnit.MILLISECONDS.toNanos(window)) {
+            return false;
+        }
+        Long probed = lastProbed.get(peer);
+        // Less half a round: rounds start a period after the previous one ended, so a whole far
+        // period would drift to the next round each time.
+        return near || probed == null || now - probed >= TimeUnit.MILLISECONDS.toNanos(FAR_PERIOD_MILLIS - PERIOD_MILLIS / 2);
+    }
+
+    /**
+     * A peer that holds (or may hold) a replica of this node's shard: the same shard in the
+     * layout, or either of them without one (starting, unassigned, or a replicated cluster's
+     * single shard) — when in doubt, near.
+     */
+    private boolean isReplicaPeer(ClusterMap map, NodeAddress peer) {
+        int mine = map.assignedShard(membership.self());
+        int theirs = map.assignedShard(peer);
+        return mine == ClusterMap.NO_SHARD || theirs == ClusterMap.NO_SHARD || mine == theirs;
     }
 
     /**

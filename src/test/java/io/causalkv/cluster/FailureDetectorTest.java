@@ -94,4 +94,81 @@ class FailureDetectorTest {
             assertFalse(membership.health(PEER).isReachable());
         }
     }
+
+    @Test
+    void aPeerOfAnotherShardIsProbedASecondApartAndEveryRoundOnceUnreachable() {
+        NodeAddress replica = NodeAddress.parse("127.0.0.1:3");
+        // SELF and replica in shard 1, PEER in shard 2.
+        ClusterMap map = ClusterMap.initial(List.of(SELF, PEER, replica), 2).withShardMember(replica, 1);
+        assertTrue(map.shardOf(replica) == map.shardOf(SELF) && map.shardOf(PEER) != map.shardOf(SELF), map.toString());
+        Membership membership = new Membership(SELF, map, System::nanoTime);
+        PerPeer peers = new PerPeer(map);
+        try (FailureDetector detector = new FailureDetector(membership, peers, (p, r) -> { })) {
+            detector.start();
+            Await.until(Duration.ofSeconds(5), "the first probes answered",
+                    () -> membership.health(PEER).isReachable() && membership.health(replica).isReachable());
+            int farBefore = peers.count(PEER);
+            int nearBefore = peers.count(replica);
+            Await.elapse(Duration.ofMillis(3_000));
+            int far = peers.count(PEER) - farBefore;
+            int near = peers.count(replica) - nearBefore;
+            assertTrue(far >= 2 && far <= 4, "probes of the other shard's node in 3 s: " + far);
+            assertTrue(near >= 10, "probes of the replica in 3 s: " + near);
+
+            // Unreachable: probed every round again, so it is back within a round of answering.
+            peers.cut(PEER, true);
+            Await.until(Duration.ofSeconds(3), "the far peer is suspected", () -> !membership.health(PEER).isReachable());
+            int whileCut = peers.count(PEER);
+            Await.elapse(Duration.ofMillis(1_000));
+            assertTrue(peers.count(PEER) - whileCut >= 3, "probes of the unreachable far peer in 1 s: " + (peers.count(PEER) - whileCut));
+            peers.cut(PEER, false);
+            long healed = System.nanoTime();
+            Await.until(Duration.ofSeconds(2), "the far peer answers again", () -> membership.health(PEER).isReachable());
+            assertTrue(System.nanoTime() - healed < 700_000_000L, "reachable again after " + (System.nanoTime() - healed) / 1_000_000 + " ms");
+        }
+    }
+
+    /** Answers pings from several peers, each countable and cuttable on its own. */
+    private static final class PerPeer implements PeerClient {
+        private final java.util.Map<NodeAddress, AtomicInteger> pings = new java.util.concurrent.ConcurrentHashMap<>();
+        private final java.util.Set<NodeAddress> cut = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        private final ClusterMap map;
+
+        PerPeer(ClusterMap map) {
+            this.map = map;
+        }
+
+        int count(NodeAddress peer) {
+            return pings.computeIfAbsent(peer, p -> new AtomicInteger()).get();
+        }
+
+        void cut(NodeAddress peer, boolean isCut) {
+            if (isCut) {
+                cut.add(peer);
+            } else {
+                cut.remove(peer);
+            }
+        }
+
+        @Override
+        public <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
+                throws PeerUnreachableException {
+            pings.computeIfAbsent(to, p -> new AtomicInteger()).incrementAndGet();
+            if (cut.contains(to)) {
+                throw new PeerUnreachableException(to, new IOException("cut"));
+            }
+            @SuppressWarnings("unchecked") // the answer of PING, the only call a detector makes
+            A reply = (A) new PingReply(map, ShardStatus.NONE);
+            return reply;
+        }
+
+        @Override
+        public PeerResponse relay(NodeAddress to, PeerRequest request) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
 }
