@@ -22,6 +22,11 @@ public final class ClientRequest {
         return new PeerRequest(request.getMethod(), rawPath, body.raw(), budget(request), hops(request));
     }
 
+    /** A client's request read outside Jersey, without relay headers (it came from a client). */
+    public static PeerRequest of(String method, String rawPath, RequestBody body) {
+        return new PeerRequest(method, rawPath, body.raw(), Duration.ZERO, 0);
+    }
+
     /**
      * What is left of a relaying node's time budget, less a margin for the way back (zero when
      * the request comes from a client: the node's own budget applies).

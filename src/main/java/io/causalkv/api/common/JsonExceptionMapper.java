@@ -37,38 +37,45 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
 
     @Override
     public Response toResponse(Throwable failure) {
+        return answer(node, failure, uriInfo.getPath(false), request.getMethod());
+    }
+
+    /**
+     * The answer to {@code failure} on {@code path} (percent-encoded, without the leading slash):
+     * Jersey's, and the key path's outside Jersey ({@code KvsKeyPath}).
+     */
+    public static Response answer(Node node, Throwable failure, String path, String method) {
+        Optional<Dialect> dialect = DialectPaths.dialectOf(path, node.config().dialects());
         if (failure instanceof ApiException answer) {
             return answer.toResponse();
         }
         if (failure instanceof RequestBody.BodyTooLargeException) {
-            return bodyTooLarge(node, path(), request.getMethod());
+            return bodyTooLarge(node, path, method);
         }
         if (failure instanceof Node.NotInClusterException) {
-            return Json.response(503, ErrorBodies.of(dialect(), "Node is not part of a cluster", request.getMethod()));
+            return Json.response(503, ErrorBodies.of(dialect, "Node is not part of a cluster", method));
         }
         if (failure instanceof ChangeLogFailedException storage) {
             // A full disk or an I/O error: the write is not acknowledged (refused before it was
             // applied, or, when its fsync failed, applied but not promised durable); the log stays whole.
-            LOG.log(Level.ERROR, "refused " + request.getMethod() + " /" + uriInfo.getPath(false) + ": " + storage.getMessage()
-                    + ": " + storage.getCause());
-            return Json.response(503, ErrorBodies.of(dialect(), STORAGE_UNAVAILABLE, request.getMethod()));
+            LOG.log(Level.ERROR, "refused " + method + " /" + path + ": " + storage.getMessage() + ": " + storage.getCause());
+            return Json.response(503, ErrorBodies.of(dialect, STORAGE_UNAVAILABLE, method));
         }
         if (failure instanceof NotFoundException) {
             return Json.response(404, ErrorBodies.notFound());
         }
         if (failure instanceof NotAllowedException notAllowed) {
             return Response.fromResponse(Json.response(405,
-                            ErrorBodies.onPath(node, path(), ErrorBodies.METHOD_NOT_ALLOWED, request.getMethod())))
+                            ErrorBodies.onPath(node, path, ErrorBodies.METHOD_NOT_ALLOWED, method)))
                     .header(HttpHeaders.ALLOW, notAllowed.getResponse().getHeaderString(HttpHeaders.ALLOW))
                     .build();
         }
         if (failure instanceof WebApplicationException web && web.getResponse().getStatus() < 500) {
             Response.StatusType status = web.getResponse().getStatusInfo();
-            return Json.response(status.getStatusCode(),
-                    ErrorBodies.of(dialect(), status.getReasonPhrase(), request.getMethod()));
+            return Json.response(status.getStatusCode(), ErrorBodies.of(dialect, status.getReasonPhrase(), method));
         }
-        LOG.log(Level.ERROR, "unexpected failure on " + request.getMethod() + " /" + uriInfo.getPath(false), failure);
-        return Json.response(500, ErrorBodies.of(dialect(), "Internal server error", request.getMethod()));
+        LOG.log(Level.ERROR, "unexpected failure on " + method + " /" + path, failure);
+        return Json.response(500, ErrorBodies.of(dialect, "Internal server error", method));
     }
 
     /**
@@ -79,13 +86,5 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
         return Response.fromResponse(Json.response(413, ErrorBodies.onPath(node, path, ErrorBodies.BODY_TOO_LARGE, method)))
                 .header("Connection", "close")
                 .build();
-    }
-
-    private Optional<Dialect> dialect() {
-        return DialectPaths.dialectOf(path(), node.config().dialects());
-    }
-
-    private String path() {
-        return uriInfo.getPath(false);
     }
 }

@@ -5,6 +5,7 @@ import io.causalkv.keys.KeyRequest;
 import io.causalkv.keys.KeyRequestRejected;
 import io.causalkv.keys.KeyRules;
 import io.causalkv.node.Node;
+import io.causalkv.transport.PeerRequest;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import java.util.Optional;
@@ -52,14 +53,22 @@ public final class KeyEndpoint {
 
     public Response handle(KeyRequest.Op op, String key, ContainerRequestContext request) {
         RequestBody body = RequestBody.read(request.getEntityStream());
+        return handle(op, key, request.getMethod(), body, ClientRequest.of(request, body));
+    }
+
+    /**
+     * The same for a request read outside Jersey ({@code KvsKeyPath}): its method, its body, and
+     * the request as received, for relaying.
+     */
+    public Response handle(KeyRequest.Op op, String key, String method, RequestBody body, PeerRequest asReceived) {
         // A malformed body counts as a missing value (API.md 4.1).
         Optional<String> value = op == KeyRequest.Op.PUT ? body.field("value").map(Json::compact) : Optional.empty();
         KeyRequest keyRequest = KeyRequest.of(op, key, value, body.isMalformed(), MetadataField.of(body, metadataField),
-                ClientRequest.of(request, body));
+                asReceived);
         try {
-            return render(node.keys(rules).answer(keyRequest), request.getMethod());
+            return render(node.keys(rules).answer(keyRequest), method);
         } catch (KeyRequestRejected rejected) {
-            return renderer.rejected(rejected, request.getMethod());
+            return renderer.rejected(rejected, method);
         }
     }
 

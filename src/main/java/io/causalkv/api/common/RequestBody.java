@@ -51,11 +51,17 @@ public final class RequestBody {
             return parse(bytes);
         } catch (IOException e) {
             // The client went away or sent a broken chunked body: there is no readable JSON.
-            return new RequestBody(Kind.MALFORMED, null, new byte[0]);
+            return unreadable();
         }
     }
 
-    static RequestBody parse(byte[] raw) {
+    /** A body that could not be read (the client went away, a broken chunked body): no JSON in it. */
+    public static RequestBody unreadable() {
+        return new RequestBody(Kind.MALFORMED, null, new byte[0]);
+    }
+
+    /** Classifies a body already read. */
+    public static RequestBody parse(byte[] raw) {
         if (isBlank(raw)) {
             return raw.length == 0 ? MISSING : new RequestBody(Kind.MISSING, null, raw);
         }
