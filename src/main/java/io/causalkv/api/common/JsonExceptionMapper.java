@@ -42,7 +42,7 @@ public final class JsonExceptionMapper implements ExceptionMapper<Throwable> {
 
     /**
      * The answer to {@code failure} on {@code path} (percent-encoded, without the leading slash):
-     * Jersey's, and the key path's outside Jersey ({@code KvsKeyPath}).
+     * Jersey's, and the key path's outside Jersey ({@code KeyPathFilter}).
      */
     public static Response answer(Node node, Throwable failure, String path, String method) {
         Optional<Dialect> dialect = DialectPaths.dialectOf(path, node.config().dialects());

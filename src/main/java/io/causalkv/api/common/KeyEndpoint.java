@@ -57,7 +57,7 @@ public final class KeyEndpoint {
     }
 
     /**
-     * The same for a request read outside Jersey ({@code KvsKeyPath}): its method, its body, and
+     * The same for a request read outside Jersey ({@code KeyPathFilter}): its method, its body, and
      * the request as received, for relaying.
      */
     public Response handle(KeyRequest.Op op, String key, String method, RequestBody body, PeerRequest asReceived) {

@@ -33,6 +33,21 @@ public abstract class KeyResource implements KeyEndpoint.Renderer {
     /** The endpoint for this request (dialect, metadata field, dependency rule). */
     protected abstract KeyEndpoint endpoint(String key);
 
+    /**
+     * This path's resource for {@code node}, to answer outside Jersey ({@code KeyPathFilter}):
+     * what Jersey would inject. The resource keeps no state of a request, so one serves all.
+     */
+    public final KeyResource boundTo(Node node) {
+        this.node = node;
+        return this;
+    }
+
+    /** A request read outside Jersey, answered as this resource answers it under Jersey. */
+    public final Response answer(KeyRequest.Op op, String key, String method, RequestBody body,
+                                 io.causalkv.transport.PeerRequest asReceived) {
+        return endpoint(key).handle(op, key, method, body, asReceived);
+    }
+
     @PUT
     public Response put(@PathParam("key") String key) {
         return endpoint(key).handle(KeyRequest.Op.PUT, key, request);

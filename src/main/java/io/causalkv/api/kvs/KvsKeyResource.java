@@ -28,13 +28,6 @@ public final class KvsKeyResource extends KeyResource {
         super(Dialect.KVS);
     }
 
-    /** This path's words for {@code node}, outside Jersey ({@link KvsKeyPath}). */
-    static KvsKeyResource of(io.causalkv.node.Node node) {
-        KvsKeyResource resource = new KvsKeyResource();
-        resource.node = node;
-        return resource;
-    }
-
     @Override
     protected String valueMissing() {
         return "PUT request does not specify a value";

@@ -1,11 +1,14 @@
-package io.causalkv.api.kvs;
+package io.causalkv.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.causalkv.api.common.ClientRequest;
 import io.causalkv.api.common.DialectPaths;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
+import io.causalkv.api.common.KeyResource;
 import io.causalkv.api.common.RequestBody;
+import io.causalkv.api.kvs.KvsKeyResource;
+import io.causalkv.api.kvstore.KeyValueStoreKeyResource;
 import io.causalkv.api.ops.NodeMetrics;
 import io.causalkv.keys.KeyRequest;
 import io.causalkv.node.Dialect;
@@ -24,29 +27,35 @@ import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code kvs} key path's common requests answered in front of Jersey: {@code GET}, {@code PUT}
- * and {@code DELETE /kvs/<key>} from a client, with a plain key and a body of a declared length.
- * They go through the same {@link io.causalkv.api.common.KeyEndpoint} and {@link KvsKeyResource}
- * words as under Jersey, so the answers are the same (the contract tests hold both to API.md);
- * only Jersey's own request processing is skipped: routing, injection, its filter chain, the
- * provider lookup. That was 44 % of a node's CPU samples under a 3-node PUT load (JFR,
- * docs/PERFORMANCE.md), where a single node's {@code /hello} costs 85 us in all.
+ * The common key requests of the {@code kvs} and {@code key-value-store} dialects answered in
+ * front of Jersey: {@code GET}, {@code PUT} and {@code DELETE /<dialect>/<key>} from a client, with
+ * a plain key and a body of a declared length. They go to the dialect's own {@link KeyResource}
+ * (its {@link io.causalkv.api.common.KeyEndpoint} and words) as under Jersey, so the answers are
+ * the same (the contract tests hold both to API.md; {@code KeyPathFilterTest} holds one to the
+ * other); only Jersey's own request processing is skipped: routing, injection, its filter chain,
+ * the provider lookup. That was 44 % of a node's CPU samples under a 3-node PUT load (JFR,
+ * docs/PERFORMANCE.md), where a single node's whole {@code /hello} costs 85 us.
  *
- * <p>Anything else goes on to Jersey unchanged: another path or dialect, a key with an encoded or
- * reserved character, a query string, a relayed request (relay headers), a chunked or oversized
- * body, {@code Expect}. A failure is answered as Jersey's {@link JsonExceptionMapper} answers it.
+ * <p>Which paths are keys comes from the routing table Jersey's error handling uses too
+ * ({@link DialectPaths#isKeyPath}). Anything else goes on to Jersey unchanged: another path, a
+ * {@code kvs-keys} key (its rules live in its resource), a key with an encoded or reserved
+ * character, a query string, a relayed request (relay headers), a chunked or oversized body,
+ * {@code Expect}. A failure is answered as Jersey's {@link JsonExceptionMapper} answers it.
  */
-public final class KvsKeyPath implements Filter {
-
-    private static final String PREFIX = "/kvs/";
+public final class KeyPathFilter implements Filter {
 
     private Node node;
     private NodeMetrics metrics;
-    private KvsKeyResource words;
+    /** The key resource of each dialect served here, by its first path segment. */
+    private final Map<String, Served> dialects = new HashMap<>();
+
+    private record Served(Dialect dialect, KeyResource resource) {
+    }
 
     @Override
     public void init(FilterConfig config) throws ServletException {
@@ -55,7 +64,12 @@ public final class KvsKeyPath implements Filter {
         }
         node = found;
         metrics = NodeMetrics.of(config.getServletContext(), found);
-        words = KvsKeyResource.of(found);
+        if (found.config().serves(Dialect.KVS)) {
+            dialects.put("kvs", new Served(Dialect.KVS, new KvsKeyResource().boundTo(found)));
+        }
+        if (found.config().serves(Dialect.KEY_VALUE_STORE)) {
+            dialects.put("key-value-store", new Served(Dialect.KEY_VALUE_STORE, new KeyValueStoreKeyResource().boundTo(found)));
+        }
     }
 
     @Override
@@ -66,7 +80,9 @@ public final class KvsKeyPath implements Filter {
         }
         KeyRequest.Op op = opOf(request.getMethod());
         String path = pathOf(request);
-        String key = op == null ? null : keyOf(path);
+        int slash = path.indexOf('/', 1);
+        Served served = op == null || slash < 0 ? null : dialects.get(path.substring(1, slash));
+        String key = served == null ? null : keyOf(path);
         if (key == null || !plainRequest(request)) {
             chain.doFilter(req, res);
             return;
@@ -75,7 +91,7 @@ public final class KvsKeyPath implements Filter {
         RequestBody body = readBody(request);
         Response answer;
         try {
-            answer = words.endpoint(key).handle(op, key, request.getMethod(), body,
+            answer = served.resource().answer(op, key, request.getMethod(), body,
                     ClientRequest.of(request.getMethod(), path, body));
         } catch (RuntimeException e) {
             // Worded as Jersey's exception mapping words it (the write may have been applied:
@@ -83,7 +99,7 @@ public final class KvsKeyPath implements Filter {
             answer = JsonExceptionMapper.answer(node, e, path.substring(1), request.getMethod());
         }
         write(answer, response);
-        metrics.request(Dialect.KVS.wireName(), NodeMetrics.methodTag(request.getMethod()), answer.getStatus(),
+        metrics.request(served.dialect().wireName(), NodeMetrics.methodTag(request.getMethod()), answer.getStatus(),
                 System.nanoTime() - started);
     }
 
@@ -96,27 +112,23 @@ public final class KvsKeyPath implements Filter {
         };
     }
 
-    /** The key of {@code /kvs/<key>} when it is one this path answers, else null. */
+    /** The key of {@code /<dialect>/<key>} when it is a plain key of a dialect answered here, else null. */
     private String keyOf(String path) {
-        if (!path.startsWith(PREFIX) || !node.config().serves(Dialect.KVS)) {
+        String relative = path.substring(1);
+        if (!DialectPaths.isKeyPath(relative, node.config().dialects())
+                || DialectPaths.isKvsKeysKeyPath(relative, node.config().dialects())) {
             return null;
         }
-        String key = path.substring(PREFIX.length());
-        if (key.isEmpty()) {
-            return null;
-        }
-        if (key.equals(".") || key.equals("..")) {
+        String key = relative.substring(relative.indexOf('/') + 1);
+        if (key.isEmpty() || key.equals(".") || key.equals("..")) {
             return null;
         }
         for (int i = 0; i < key.length(); i++) {
             char c = key.charAt(i);
-            // Encodings, segments and parameters are Jersey's (and RequestGuardFilter's) to read.
-            if (c == '%' || c == '/' || c == ';' || c == '\\' || c < 0x21 || c > 0x7e) {
+            // Encodings and parameters are Jersey's (and RequestGuardFilter's) to read.
+            if (c == '%' || c == ';' || c == '\\' || c < 0x21 || c > 0x7e) {
                 return null;
             }
-        }
-        if (node.config().serves(Dialect.KVS_KEYS) && (DialectPaths.KVS_KEYS_NAMES.contains(key) || key.equals("keys"))) {
-            return null;
         }
         return key;
     }

@@ -1,4 +1,4 @@
-package io.causalkv.api.kvs;
+package io.causalkv.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,13 +26,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Which requests {@link KvsKeyPath} answers itself and which it passes on to Jersey: the filter
- * alone, on a standalone node, with stand-ins for the servlet objects. {@link KvsKeyPathTest}
+ * Which requests {@link KeyPathFilter} answers itself and which it passes on to Jersey: the filter
+ * alone, on a standalone node serving every dialect, with stand-ins for the servlet objects. {@link KeyPathFilterTest}
  * holds the answers it gives to Jersey's.
  */
-class KvsKeyPathRoutingTest {
+class KeyPathFilterRoutingTest {
 
-    private final Node node = TestNodes.node(Map.of("KVS_API", "kvs,kvs-keys,hello"));
+    private final Node node = TestNodes.node(Map.of("KVS_API", "kvs,kvs-keys,key-value-store,hello"));
 
     @AfterEach
     void stop() {
@@ -41,16 +41,21 @@ class KvsKeyPathRoutingTest {
 
     @Test
     void plainKeyRequestsAreAnsweredHereAndTheRestGoOnToJersey() throws Exception {
-        KvsKeyPath path = new KvsKeyPath();
+        KeyPathFilter path = new KeyPathFilter();
         path.init(config(node));
         assertTrue(answersItself(path, "PUT", "/kvs/k", null, Map.of(), "{\"value\":1}"));
         assertTrue(answersItself(path, "GET", "/kvs/k", null, Map.of(), ""));
         assertTrue(answersItself(path, "DELETE", "/kvs/a.b-_~", null, Map.of(), ""));
+        assertTrue(answersItself(path, "PUT", "/key-value-store/k", null, Map.of(), "{\"value\":1}"));
+        assertTrue(answersItself(path, "GET", "/key-value-store/k", null, Map.of(), ""));
+        // "keys" alone is a kvs key even with kvs-keys on: its keys are /kvs/keys/<key> (Jersey routes it so too).
+        assertTrue(answersItself(path, "GET", "/kvs/keys", null, Map.of(), ""));
         // Another method, path or dialect; an encoded, empty, dot or segmented key.
         for (String[] other : new String[][] {{"POST", "/kvs/k"}, {"HEAD", "/kvs/k"}, {"OPTIONS", "/kvs/k"},
                 {"GET", "/kvs/"}, {"GET", "/kvs"}, {"GET", "/kvs/%6B"}, {"GET", "/kvs/k/"}, {"GET", "/kvs/a/b"},
-                {"GET", "/kvs/.."}, {"GET", "/kvs/k;x=1"}, {"GET", "/key-value-store/k"}, {"GET", "/hello"},
-                {"GET", "/kvs/keys"}, {"GET", "/kvs/key-count"}, {"PUT", "/kvs/view-change"}, {"GET", "/kvs/shards"}}) {
+                {"GET", "/kvs/.."}, {"GET", "/kvs/k;x=1"}, {"GET", "/kvs/keys/k"}, {"GET", "/key-value-store-view"}, {"GET", "/hello"},
+                {"GET", "/key-value-store/"}, {"GET", "/key-value-store/%6B"}, {"GET", "/kvsx/k"},
+                {"GET", "/kvs/key-count"}, {"PUT", "/kvs/view-change"}, {"GET", "/kvs/shards"}}) {
             assertFalse(answersItself(path, other[0], other[1], null, Map.of(), ""), String.join(" ", other));
         }
         // A query string; relay headers; a chunked, oversized or expected body.
@@ -63,7 +68,7 @@ class KvsKeyPathRoutingTest {
     }
 
     /** True when the filter answered without calling the chain; checks that an answer was written. */
-    private static boolean answersItself(KvsKeyPath path, String method, String uri, String query, Map<String, String> headers,
+    private static boolean answersItself(KeyPathFilter path, String method, String uri, String query, Map<String, String> headers,
                                          String body) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Map<String, String> all = new HashMap<>();

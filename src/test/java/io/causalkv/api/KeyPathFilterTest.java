@@ -1,4 +1,4 @@
-package io.causalkv.api.kvs;
+package io.causalkv.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,24 +16,31 @@ import java.util.function.IntFunction;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link KvsKeyPath} answers the {@code kvs} key requests in front of Jersey: every answer must be
- * the one Jersey's resource gives, byte for byte but for the date and the metadata's own values.
- * Two fresh nodes get the same session, one on the path itself ({@code /kvs/<key>}), the other
- * through Jersey (the same path with a query string, which the fast path leaves to Jersey and
- * Jersey ignores); each session carries its own node's metadata forward.
+ * {@link KeyPathFilter} answers the {@code kvs} and {@code key-value-store} key requests in front
+ * of Jersey: every answer must be the one Jersey's resource gives, byte for byte but for the date,
+ * the length and the metadata's own values. Two fresh nodes get the same session, one on the path
+ * itself ({@code /kvs/<key>}), the other through Jersey (the same path with a query string, which
+ * the filter leaves to Jersey and Jersey ignores); each session carries its own node's metadata
+ * forward.
  */
-class KvsKeyPathTest {
+class KeyPathFilterTest {
 
     private static final String LONG_KEY = "k".repeat(51);
 
     @Test
-    void aClusterNodeAnswersEveryKeyRequestAsJerseyDoes() throws Exception {
-        compareSessions(port -> Map.of("SOCKET_ADDRESS", "127.0.0.1:" + port, "VIEW", "127.0.0.1:" + port));
+    void aClusterNodeAnswersEveryKvsKeyRequestAsJerseyDoes() throws Exception {
+        compareSessions("kvs", port -> Map.of("SOCKET_ADDRESS", "127.0.0.1:" + port, "VIEW", "127.0.0.1:" + port));
+    }
+
+    @Test
+    void aClusterNodeAnswersEveryKeyValueStoreKeyRequestAsJerseyDoes() throws Exception {
+        compareSessions("key-value-store", port -> Map.of("SOCKET_ADDRESS", "127.0.0.1:" + port, "VIEW", "127.0.0.1:" + port));
     }
 
     @Test
     void aStandaloneNodeAnswersEveryKeyRequestAsJerseyDoes() throws Exception {
-        compareSessions(port -> Map.of());
+        compareSessions("kvs", port -> Map.of());
+        compareSessions("key-value-store", port -> Map.of());
     }
 
     @Test
@@ -49,10 +56,10 @@ class KvsKeyPathTest {
         }
     }
 
-    private void compareSessions(IntFunction<Map<String, String>> settings) throws Exception {
+    private void compareSessions(String dialect, IntFunction<Map<String, String>> settings) throws Exception {
         try (EmbeddedNode fast = EmbeddedNode.start(settings); EmbeddedNode jersey = EmbeddedNode.start(settings)) {
-            Session onPath = new Session(fast.port(), "");
-            Session viaJersey = new Session(jersey.port(), "?via=jersey");
+            Session onPath = new Session(fast.port(), dialect, "");
+            Session viaJersey = new Session(jersey.port(), dialect, "?via=jersey");
             List<String[]> steps = new ArrayList<>();
             steps.add(new String[] {"PUT", "a", "{\"value\":\"x\",\"causal-metadata\":null}"});
             steps.add(new String[] {"PUT", "a", "{\"value\":{\"n\":[1,2.5,\"é\"]},\"causal-metadata\":@}"});
@@ -76,7 +83,7 @@ class KvsKeyPathTest {
             for (String[] step : steps) {
                 String mine = onPath.send(step[0], step[1], step[2], Map.of());
                 String theirs = viaJersey.send(step[0], step[1], step[2], Map.of());
-                assertEquals(theirs, mine, String.join(" ", step[0], step[1], String.valueOf(step[2])));
+                assertEquals(theirs, mine, String.join(" ", dialect, step[0], step[1], String.valueOf(step[2])));
             }
             // Media-type headers are ignored the same way (API.md 4.1).
             for (Map<String, String> headers : List.of(Map.of("Content-Type", "text/plain"), Map.of("Content-Type", "/"),
@@ -91,16 +98,18 @@ class KvsKeyPathTest {
     /** One client of one node: raw requests, answers normalised; the metadata it last got goes in for {@code @}. */
     private static final class Session {
         private final int port;
+        private final String dialect;
         private final String query;
         private String metadata = "null";
 
-        Session(int port, String query) {
+        Session(int port, String dialect, String query) {
             this.port = port;
+            this.dialect = dialect;
             this.query = query;
         }
 
         String send(String method, String key, String body, Map<String, String> headers) {
-            StringBuilder request = new StringBuilder(method + " /kvs/" + key + query + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+            StringBuilder request = new StringBuilder(method + " /" + dialect + "/" + key + query + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
                     + "\r\nConnection: close\r\n");
             headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
             byte[] bytes = body == null ? null : body.replace("@", metadata).getBytes(StandardCharsets.UTF_8);
