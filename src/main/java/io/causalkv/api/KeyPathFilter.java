@@ -98,9 +98,11 @@ public final class KeyPathFilter implements Filter {
             // never handled twice).
             answer = JsonExceptionMapper.answer(node, e, path.substring(1), request.getMethod());
         }
-        write(answer, response);
+        // Timed up to the answer, not its writing, as Jersey's MetricsFilter times it.
         metrics.request(served.dialect().wireName(), NodeMetrics.methodTag(request.getMethod()), answer.getStatus(),
                 System.nanoTime() - started);
+        metrics.directKeyRequest();
+        write(answer, response);
     }
 
     private static KeyRequest.Op opOf(String method) {
@@ -141,7 +143,8 @@ public final class KeyPathFilter implements Filter {
             return false;
         }
         long length = request.getContentLengthLong();
-        return length <= RequestBody.MAX_BYTES;
+        // Without a declared length only HTTP/1.x has no body; HTTP/2 may send one all the same.
+        return length <= RequestBody.MAX_BYTES && (length >= 0 || request.getProtocol().startsWith("HTTP/1"));
     }
 
     /**

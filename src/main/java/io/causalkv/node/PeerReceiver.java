@@ -52,9 +52,11 @@ final class PeerReceiver implements PeerHandler {
         // same digest means the same map; another one (this map changed since, or this node
         // restarted) is answered with the whole map, and the sender sends its own next time.
         boolean sameMap = ping.map() == null && ping.mapDigest() == mine.digest();
-        // Without its map, the sender is a node this one met as of its cluster before (it sends
-        // digests only to such nodes): no foreign map to compare.
-        boolean shared = ping.map() == null || ClusterIdentity.shareNodes(mine, ping.map(), c.self(), ping.from());
+        // Without its map: the same map shares this one's nodes; another digest shares nothing
+        // known (the sender's memory of this node may be stale: this node restarted, perhaps into
+        // another cluster), so the cluster ids alone decide, as for a stranger's map.
+        boolean shared = ping.map() == null ? sameMap && ClusterIdentity.shareNodes(mine, mine, c.self(), ping.from())
+                : ClusterIdentity.shareNodes(mine, ping.map(), c.self(), ping.from());
         switch (identity.meet(ping.cluster(), shared)) {
             case FOREIGN -> {
                 // Another cluster's node (a wrong VIEW): nothing of either map goes to the other.

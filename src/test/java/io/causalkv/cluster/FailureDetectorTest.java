@@ -96,7 +96,7 @@ class FailureDetectorTest {
     }
 
     @Test
-    void aPeerOfAnotherShardIsProbedASecondApartAndEveryRoundOnceUnreachable() {
+    void aPeerOfAnotherShardIsProbedAFarPeriodApartAndEveryRoundOnceUnreachable() {
         NodeAddress replica = NodeAddress.parse("127.0.0.1:3");
         // SELF and replica in shard 1, PEER in shard 2.
         ClusterMap map = ClusterMap.initial(List.of(SELF, PEER, replica), 2).withShardMember(replica, 1);
@@ -112,7 +112,8 @@ class FailureDetectorTest {
             Await.elapse(Duration.ofMillis(3_000));
             int far = peers.count(PEER) - farBefore;
             int near = peers.count(replica) - nearBefore;
-            assertTrue(far >= 2 && far <= 4, "probes of the other shard's node in 3 s: " + far);
+            // 600 ms apart: about 5 in 3 s, against about 15 for the replica.
+            assertTrue(far >= 3 && far <= 6, "probes of the other shard's node in 3 s: " + far);
             assertTrue(near >= 10, "probes of the replica in 3 s: " + near);
 
             // Unreachable: probed every round again, so it is back within a round of answering.

@@ -51,6 +51,9 @@ public final class NodeMetrics {
                     .tag("call", call.name().toLowerCase(Locale.ROOT))
                     .register(registry);
         }
+        FunctionCounter.builder("causalkv.requests.direct", direct, java.util.concurrent.atomic.LongAdder::sum)
+                .description("Key requests answered in front of Jersey (the rest of the key requests went through it)")
+                .register(registry);
         FunctionCounter.builder("causalkv.replication.writes.sent", node.peerTraffic(), CountingPeerClient::replicatedWrites)
                 .description("Writes sent in replication batches (once per peer); over peer calls{call=replicate}: writes per batch")
                 .register(registry);
@@ -128,6 +131,14 @@ public final class NodeMetrics {
     }
 
     /** Records one answered request. */
+    /** Key requests answered in front of Jersey ({@code KeyPathFilter}): how much of the key traffic takes that path. */
+    private final java.util.concurrent.atomic.LongAdder direct = new java.util.concurrent.atomic.LongAdder();
+
+    /** Records a key request answered in front of Jersey (it is also recorded by {@link #request}). */
+    public void directKeyRequest() {
+        direct.increment();
+    }
+
     public void request(String dialect, String method, int status, long nanos) {
         timers.computeIfAbsent(dialect + ' ' + method + ' ' + status, k -> timer(dialect, method, status))
                 .record(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
