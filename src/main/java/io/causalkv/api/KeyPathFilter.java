@@ -6,6 +6,7 @@ import io.causalkv.api.common.DialectPaths;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
 import io.causalkv.api.common.KeyResource;
+import io.causalkv.api.common.PeerDeadline;
 import io.causalkv.api.common.RequestBody;
 import io.causalkv.api.kvs.KvsKeyResource;
 import io.causalkv.api.kvstore.KeyValueStoreKeyResource;
@@ -14,6 +15,7 @@ import io.causalkv.keys.KeyRequest;
 import io.causalkv.node.Dialect;
 import io.causalkv.node.Node;
 import io.causalkv.node.NodeBootstrap;
+import io.causalkv.transport.ClusterToken;
 import io.causalkv.transport.PeerRequest;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
@@ -44,8 +46,11 @@ import java.util.Map;
  * <p>Which paths are keys comes from the routing table Jersey's error handling uses too
  * ({@link DialectPaths#isKeyPath}). Anything else goes on to Jersey unchanged: another path, a
  * {@code kvs-keys} key (its rules live in its resource), a key with an encoded or reserved
- * character, a query string, a relayed request (relay headers), a chunked or oversized body,
- * {@code Expect}. A failure is answered as Jersey's {@link JsonExceptionMapper} answers it.
+ * character, a query string, a chunked or oversized body, {@code Expect}. A request relayed by
+ * another node is answered here too, under the rules of Jersey's filters for it: refused when
+ * read after its sender's deadline ({@link PeerDeadline}), its relay headers dropped when a
+ * cluster token says they are not a node's. A failure is answered as Jersey's
+ * {@link JsonExceptionMapper} answers it.
  */
 public final class KeyPathFilter implements Filter {
 
@@ -88,21 +93,47 @@ public final class KeyPathFilter implements Filter {
             return;
         }
         long started = System.nanoTime();
-        RequestBody body = readBody(request);
         Response answer;
+        if (PeerDeadline.expired(request.getHeader(PeerRequest.DEADLINE_HEADER), request.getMethod(), path.substring(1))) {
+            // A relayed request read after its sender gave up (ExpiredPeerRequestFilter's answer).
+            answer = Response.fromResponse(Json.response(503, Json.object().put("error", PeerDeadline.EXPIRED)))
+                    .header(PeerRequest.EXPIRED_HEADER, "true").build();
+            finish(served, request, response, answer, started);
+            return;
+        }
+        RequestBody body = readBody(request);
         try {
-            answer = served.resource().answer(op, key, request.getMethod(), body,
-                    ClientRequest.of(request.getMethod(), path, body));
+            answer = served.resource().answer(op, key, request.getMethod(), body, asReceived(request, path, body));
         } catch (RuntimeException e) {
             // Worded as Jersey's exception mapping words it (the write may have been applied:
             // never handled twice).
             answer = JsonExceptionMapper.answer(node, e, path.substring(1), request.getMethod());
         }
-        // Timed up to the answer, not its writing, as Jersey's MetricsFilter times it.
+        finish(served, request, response, answer, started);
+    }
+
+    /** Counts and writes an answer; timed up to the answer, not its writing, as Jersey's MetricsFilter times it. */
+    private void finish(Served served, HttpServletRequest request, HttpServletResponse response, Response answer, long started)
+            throws IOException {
         metrics.request(served.dialect().wireName(), NodeMetrics.methodTag(request.getMethod()), answer.getStatus(),
                 System.nanoTime() - started);
         metrics.directKeyRequest();
         write(answer, response);
+    }
+
+    /**
+     * The request as received, for relaying on: with its relay headers, which only a node may
+     * send when the cluster has a token (RelayHeaderFilter's rule: a client's are dropped).
+     */
+    private PeerRequest asReceived(HttpServletRequest request, String path, RequestBody body) {
+        String budget = request.getHeader(PeerRequest.BUDGET_HEADER);
+        String hops = request.getHeader(PeerRequest.HOPS_HEADER);
+        if ((budget != null || hops != null)
+                && !ClusterToken.admits(node.config().clusterToken(), request.getHeader(ClusterToken.HEADER))) {
+            budget = null;
+            hops = null;
+        }
+        return ClientRequest.of(request.getMethod(), path, body, budget, hops);
     }
 
     private static KeyRequest.Op opOf(String method) {
@@ -135,11 +166,10 @@ public final class KeyPathFilter implements Filter {
         return key;
     }
 
-    /** A client's request with nothing Jersey's filters would act on. */
+    /** A request, a client's or one relayed by a node, with nothing else Jersey's filters would act on. */
     private static boolean plainRequest(HttpServletRequest request) {
         if (request.getQueryString() != null || request.getHeader("Transfer-Encoding") != null
-                || request.getHeader("Expect") != null || request.getHeader(PeerRequest.HOPS_HEADER) != null
-                || request.getHeader(PeerRequest.BUDGET_HEADER) != null || request.getHeader(PeerRequest.DEADLINE_HEADER) != null) {
+                || request.getHeader("Expect") != null) {
             return false;
         }
         long length = request.getContentLengthLong();

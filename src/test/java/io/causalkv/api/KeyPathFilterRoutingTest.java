@@ -58,18 +58,31 @@ class KeyPathFilterRoutingTest {
                 {"GET", "/kvs/key-count"}, {"PUT", "/kvs/view-change"}, {"GET", "/kvs/shards"}}) {
             assertFalse(answersItself(path, other[0], other[1], null, Map.of(), ""), String.join(" ", other));
         }
-        // A query string; relay headers; a chunked, oversized or expected body.
+        // A request relayed by a node is answered here too; one read after its sender's deadline with 503 and the header.
+        assertTrue(answersItself(path, "PUT", "/kvs/k", null, Map.of("X-Causalkv-Hops", "1", "X-Causalkv-Budget-Ms", "100"),
+                "{\"value\":1}"));
+        Map<String, String> answered = new HashMap<>();
+        assertTrue(answersItself(path, "PUT", "/kvs/k", null, Map.of("X-Causalkv-Deadline", "1"), "{\"value\":1}", answered));
+        assertEquals("503 true", answered.get("status") + " " + answered.get("X-Causalkv-Expired"), answered.toString());
+        // A query string; a chunked, oversized or expected body.
         assertFalse(answersItself(path, "GET", "/kvs/k", "x=1", Map.of(), ""));
-        for (Map<String, String> headers : java.util.List.of(Map.of("X-Causalkv-Hops", "1"), Map.of("X-Causalkv-Budget-Ms", "100"),
-                Map.of("X-Causalkv-Deadline", "1"), Map.of("Transfer-Encoding", "chunked"), Map.of("Expect", "100-continue"),
+        for (Map<String, String> headers : java.util.List.of(Map.of("Transfer-Encoding", "chunked"), Map.of("Expect", "100-continue"),
                 Map.of("Content-Length", Integer.toString(1024 * 1024 + 1)))) {
             assertFalse(answersItself(path, "PUT", "/kvs/k", null, headers, "{\"value\":1}"), headers.toString());
         }
     }
 
-    /** True when the filter answered without calling the chain; checks that an answer was written. */
     private static boolean answersItself(KeyPathFilter path, String method, String uri, String query, Map<String, String> headers,
                                          String body) throws Exception {
+        return answersItself(path, method, uri, query, headers, body, new HashMap<>());
+    }
+
+    /**
+     * True when the filter answered without calling the chain; checks that an answer was written,
+     * and puts its status ("status") and headers into {@code answered}.
+     */
+    private static boolean answersItself(KeyPathFilter path, String method, String uri, String query, Map<String, String> headers,
+                                         String body, Map<String, String> answered) throws Exception {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         Map<String, String> all = new HashMap<>();
         headers.forEach((name, value) -> all.put(name.toLowerCase(), value));
@@ -84,12 +97,17 @@ class KeyPathFilterRoutingTest {
             case "getQueryString" -> query;
             case "getHeader" -> all.get(((String) args[0]).toLowerCase());
             case "getContentLengthLong" -> Long.parseLong(all.get("content-length"));
+            case "getProtocol" -> "HTTP/1.1";
             case "getInputStream" -> input(bytes);
             default -> null;
         });
         HttpServletResponse response = proxy(HttpServletResponse.class, (name, args) -> {
             if (name.equals("setStatus")) {
                 status[0] = (Integer) args[0];
+                answered.put("status", args[0].toString());
+            }
+            if (name.equals("addHeader") || name.equals("setHeader")) {
+                answered.put((String) args[0], (String) args[1]);
             }
             return name.equals("getOutputStream") ? output(written) : null;
         });

@@ -19,20 +19,24 @@ public final class ClientRequest {
     /** Method, raw path and body of {@code request}, with the hop count it arrived with. */
     public static PeerRequest of(ContainerRequestContext request, RequestBody body) {
         String rawPath = "/" + request.getUriInfo().getPath(false);
-        return new PeerRequest(request.getMethod(), rawPath, body.raw(), budget(request), hops(request));
+        return of(request.getMethod(), rawPath, body, request.getHeaderString(PeerRequest.BUDGET_HEADER),
+                request.getHeaderString(PeerRequest.HOPS_HEADER));
     }
 
-    /** A client's request read outside Jersey, without relay headers (it came from a client). */
-    public static PeerRequest of(String method, String rawPath, RequestBody body) {
-        return new PeerRequest(method, rawPath, body.raw(), Duration.ZERO, 0);
+    /**
+     * A request read outside Jersey, with its relay headers (null when absent; already dropped
+     * when a cluster token says they are not a node's: RelayHeaderFilter's rule).
+     */
+    public static PeerRequest of(String method, String rawPath, RequestBody body, String budgetHeader, String hopsHeader) {
+        return new PeerRequest(method, rawPath, body.raw(), budget(budgetHeader), headerInt(hopsHeader, 100));
     }
 
     /**
      * What is left of a relaying node's time budget, less a margin for the way back (zero when
      * the request comes from a client: the node's own budget applies).
      */
-    private static Duration budget(ContainerRequestContext request) {
-        int millis = headerInt(request, PeerRequest.BUDGET_HEADER, 60_000);
+    private static Duration budget(String header) {
+        int millis = headerInt(header, 60_000);
         return millis == 0 ? Duration.ZERO : Duration.ofMillis(Math.max(1, millis - 100));
     }
 
@@ -41,12 +45,7 @@ public final class ClientRequest {
         return Response.status(answer.status()).type(MediaType.APPLICATION_JSON_TYPE).entity(answer.body()).build();
     }
 
-    private static int hops(ContainerRequestContext request) {
-        return headerInt(request, PeerRequest.HOPS_HEADER, 100);
-    }
-
-    private static int headerInt(ContainerRequestContext request, String name, int max) {
-        String header = request.getHeaderString(name);
+    private static int headerInt(String header, int max) {
         if (header == null) {
             return 0;
         }
