@@ -7,6 +7,7 @@ import io.causalkv.api.common.Json;
 import io.causalkv.api.common.JsonExceptionMapper;
 import io.causalkv.api.common.KeyResource;
 import io.causalkv.api.common.PeerDeadline;
+import io.causalkv.api.common.RawPath;
 import io.causalkv.api.common.RequestBody;
 import io.causalkv.api.kvs.KvsKeyResource;
 import io.causalkv.api.kvstore.KeyValueStoreKeyResource;
@@ -84,7 +85,7 @@ public final class KeyPathFilter implements Filter {
             return;
         }
         KeyRequest.Op op = opOf(request.getMethod());
-        String path = pathOf(request);
+        String path = RawPath.of(request);
         int slash = path.indexOf('/', 1);
         Served served = op == null || slash < 0 ? null : dialects.get(path.substring(1, slash));
         String key = served == null ? null : keyOf(path);
@@ -193,12 +194,6 @@ public final class KeyPathFilter implements Filter {
         }
     }
 
-    /** The path as it came, still percent-encoded, without the context path. */
-    private static String pathOf(HttpServletRequest request) {
-        String raw = request.getRequestURI();
-        String context = request.getContextPath();
-        return raw.startsWith(context) ? raw.substring(context.length()) : raw;
-    }
 
     /** Writes a rendered answer as Jersey would: its status, headers, media type and entity. */
     private static void write(Response answer, HttpServletResponse response) throws IOException {

@@ -14,7 +14,6 @@ import io.causalkv.transport.PingReply;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -27,66 +26,34 @@ class FailureDetectorTest {
     private static final NodeAddress SELF = NodeAddress.parse("127.0.0.1:1");
     private static final NodeAddress PEER = NodeAddress.parse("127.0.0.1:2");
 
-    /** Answers pings (or fails them while cut), counting them. */
-    private static final class Peer implements PeerClient {
-        final AtomicInteger pings = new AtomicInteger();
-        final AtomicBoolean cut = new AtomicBoolean();
-        final ClusterMap map;
-
-        Peer(ClusterMap map) {
-            this.map = map;
-        }
-
-        @Override
-        public <Q, A> A call(NodeAddress to, PeerOperation<Q, A> operation, Q request, Duration timeout)
-                throws PeerUnreachableException {
-            pings.incrementAndGet();
-            if (cut.get()) {
-                throw new PeerUnreachableException(to, new IOException("cut"));
-            }
-            @SuppressWarnings("unchecked") // the answer of PING, the only call a detector makes
-            A reply = (A) new PingReply(map, ShardStatus.NONE);
-            return reply;
-        }
-
-        @Override
-        public PeerResponse relay(NodeAddress to, PeerRequest request) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     @Test
     void aPeerThatKeepsPingingIsNotProbedBackAndASilenceIsNoticed() {
         ClusterMap map = ClusterMap.initial(List.of(SELF, PEER));
         Membership membership = new Membership(SELF, map, System::nanoTime);
-        Peer peer = new Peer(map);
+        PerPeer peer = new PerPeer(map);
         try (FailureDetector detector = new FailureDetector(membership, peer, (p, r) -> { })) {
             detector.start();
             Await.until(Duration.ofSeconds(5), "the first probe answered", () -> membership.health(PEER).isReachable());
 
             // The peer pings this node every 100 ms for 1.5 s: this node has no reason to probe it.
-            int before = peer.pings.get();
+            int before = peer.count(PEER);
             long end = System.nanoTime() + 1_500_000_000L;
             while (System.nanoTime() < end) {
                 membership.health(PEER).heardFrom(membership.now());
                 Await.elapse(Duration.ofMillis(100)); // the peer's next ping
             }
-            int whileHeard = peer.pings.get() - before;
+            int whileHeard = peer.count(PEER) - before;
             assertTrue(whileHeard <= 2, "probes of a peer heard from every 100 ms for 1.5 s: " + whileHeard);
 
             // Silence: probed again every round (about 7 in 1.5 s).
-            before = peer.pings.get();
+            before = peer.count(PEER);
             Await.elapse(Duration.ofMillis(1_500));
-            int whileSilent = peer.pings.get() - before;
+            int whileSilent = peer.count(PEER) - before;
             assertTrue(whileSilent >= 4, "probes of a silent peer in 1.5 s: " + whileSilent);
 
             // Heard from, then cut: the silence is noticed and the peer suspected well within 1 s.
             membership.health(PEER).heardFrom(membership.now());
-            peer.cut.set(true);
+            peer.cut(PEER, true);
             long cutAt = System.nanoTime();
             Await.until(Duration.ofSeconds(2), "the cut peer is suspected", () -> !membership.health(PEER).isReachable());
             long tookMillis = (System.nanoTime() - cutAt) / 1_000_000;

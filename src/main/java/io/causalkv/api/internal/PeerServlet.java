@@ -6,6 +6,7 @@ import io.causalkv.api.JsonErrorServlet;
 import io.causalkv.api.common.ErrorBodies;
 import io.causalkv.api.common.Json;
 import io.causalkv.api.common.PeerDeadline;
+import io.causalkv.api.common.RawPath;
 import io.causalkv.api.common.RequestBody;
 import io.causalkv.api.ops.NodeMetrics;
 import io.causalkv.node.Node;
@@ -65,7 +66,7 @@ public final class PeerServlet extends HttpServlet {
 
     private int answer(HttpServletRequest request, HttpServletResponse response) throws IOException {
         String method = request.getMethod();
-        String path = pathOf(request);
+        String path = RawPath.of(request);
         if (PeerDeadline.expired(request.getHeader(PeerRequest.DEADLINE_HEADER), method, path)) {
             response.setHeader(PeerRequest.EXPIRED_HEADER, "true");
             return json(request, response, 503, error(PeerDeadline.EXPIRED));
@@ -128,12 +129,6 @@ public final class PeerServlet extends HttpServlet {
         return json(request, response, 200, answer);
     }
 
-    /** The path as it came, still percent-encoded, without the context path. */
-    private static String pathOf(HttpServletRequest request) {
-        String raw = request.getRequestURI();
-        String context = request.getContextPath();
-        return raw.startsWith(context) ? raw.substring(context.length()) : raw;
-    }
 
     private static int tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Connection", "close");
