@@ -26,6 +26,41 @@ public final class MemoryFootprint {
         int keys = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int valueSize = args.length > 1 ? Integer.parseInt(args[1]) : 100;
         int otherShards = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        System.out.println(measure(keys, valueSize, otherShards).describe());
+    }
+
+    /**
+     * What one replica of {@code keys} keys took on the heap.
+     *
+     * @param heapBytes heap used after a full GC with the replica, less before it
+     * @param keyBytes the keys' characters, summed
+     */
+    public record Footprint(int keys, int valueSize, int otherShards, long heapBytes, long keyBytes) {
+
+        public long valueBytes() {
+            return (long) keys * valueSize;
+        }
+
+        /** Heap over the values alone. */
+        public double timesValues() {
+            return heapBytes / (double) valueBytes();
+        }
+
+        /** Heap over the keys and values. */
+        public double timesPayload() {
+            return heapBytes / (double) (valueBytes() + keyBytes);
+        }
+
+        public String describe() {
+            return String.format(Locale.ROOT, "%d keys of %d-byte values, metadata of %d other shards: heap %.1f MiB for "
+                    + "%.1f MiB of values; %.0f bytes per key; %.2f x the values (keys and values: %.2f x)", keys,
+                    valueSize, otherShards, heapBytes / 1048576.0, valueBytes() / 1048576.0,
+                    heapBytes / (double) keys, timesValues(), timesPayload());
+        }
+    }
+
+    /** Fills one replica as client PUTs would and measures its heap (the JVM's heap must hold it). */
+    public static Footprint measure(int keys, int valueSize, int otherShards) throws Exception {
         String metadata = metadata(otherShards);
         String value = "\"" + "v".repeat(valueSize - 2) + "\""; // the JSON text as stored: valueSize bytes
         long before = usedAfterGc();
@@ -36,15 +71,11 @@ public final class MemoryFootprint {
             replica.put("key" + i, new String(value.toCharArray()), context, write -> { });
         }
         long after = usedAfterGc();
-        long payload = (long) keys * valueSize;
-        double perKey = (after - before) / (double) keys;
-        System.out.printf(Locale.ROOT, "%d keys of %d-byte values, metadata of %d other shards: heap %.1f MiB for %.1f MiB of values;"
-                        + " %.0f bytes per key; %.2f x the payload (keys included: %.2f x)%n",
-                keys, valueSize, otherShards, (after - before) / 1048576.0, payload / 1048576.0, perKey, (after - before) / (double) payload,
-                (after - before) / (double) (payload + keyBytes(keys)));
         if (replica.liveKeyCount() != keys) {
             throw new IllegalStateException("lost keys");
         }
+        java.lang.ref.Reference.reachabilityFence(replica);
+        return new Footprint(keys, valueSize, otherShards, after - before, keyBytes(keys));
     }
 
     /** A client's metadata naming three replicas' writes in each of {@code otherShards} shards (not shard 1). */

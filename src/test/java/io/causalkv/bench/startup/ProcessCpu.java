@@ -71,7 +71,8 @@ public final class ProcessCpu {
         return "other";
     }
 
-    private static double ownSeconds(long pid) {
+    /** Seconds of CPU used so far by the process {@code pid} alone (every thread), without its descendants. */
+    public static double ownSeconds(long pid) {
         return statSeconds(Path.of("/proc", Long.toString(pid), "stat"));
     }
 

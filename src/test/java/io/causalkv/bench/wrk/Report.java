@@ -92,7 +92,7 @@ final class Report {
 
     static String phaseTable(List<Phase> phases) {
         StringBuilder table = new StringBuilder(
-                "| group | phase | conns | req/s | p50 ms | p99 ms | p99.9 ms | p99/p50 | errors | server CPU µs/req | wrk CPU | peer calls/req |\n"
+                "| group | phase | conns | req/s | p50 ms | p99 ms | p99.9 ms | p99/p50 | errors | server CPU µs/req | generator CPU | peer calls/req |\n"
                 + "|---|---|--:|--:|--:|--:|--:|--:|---|--:|--:|--:|\n");
         for (Phase p : phases) {
             table.append(String.format(Locale.ROOT, "| %s | %s | %d | %s | %s | %s | %s | %s | %s | %s | %s | %s |%n",

@@ -4,6 +4,7 @@ import io.causalkv.bench.startup.ProcessCpu;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.causalkv.bench.ClusterCounters;
+import io.causalkv.bench.MemoryFootprint;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,19 +16,25 @@ import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
- * {@code bin/bench} (issue 19): the load of causalkv clusters driven by wrk (a C generator, with
- * {@code src/test/wrk/session.lua}: one client session per connection), with the anchors measured
- * in the same run: a bare Jetty + Jersey + Jackson webapp over a map (and, on it, the check that
- * the session script is not the bottleneck: its /hello against plain wrk's), and etcd (3 members,
- * v3 JSON gateway). Every phase has the same connections, warm-up (a wrk run, not recorded) and
- * duration; for each: req/s, p50/p99/p99.9, errors by status, the servers' CPU per request
- * ({@code /proc}), wrk's own CPU, and causalkv's peer calls per request ({@code /metrics}); every
- * causalkv figure also as a ratio to the anchors ({@link Report}). Prints markdown, writes JSON.
+ * {@code bin/bench} (issue 19): every figure of the issue in one run. The load of causalkv
+ * clusters is driven by {@link SessionGenerator} (Java NIO, two threads, one client session per
+ * connection; {@code --generator wrk}: wrk with {@code src/test/wrk/session.lua}, one thread per
+ * connection), with the anchors measured in the same run: a bare Jetty + Jersey + Jackson webapp
+ * over a map (and, on it, the generator check: the session generator's /hello against plain
+ * {@code wrk -t2}'s), and etcd (3 members, v3 JSON gateway). Every phase has the same
+ * connections, warm-up (a run, not recorded) and duration; for each: req/s, p50/p99/p99.9, errors
+ * by status, the servers' CPU per request ({@code /proc}), the generator's own CPU, and causalkv's
+ * peer calls per request ({@code /metrics}); every causalkv figure also as a ratio to the
+ * anchors ({@link Report}). After each layout's phases: its idle CPU; on the 6-node layout, a
+ * reshard of a loaded cluster ({@link ReshardRun}); last, the heap of a replica of a million keys
+ * ({@link MemoryFootprint}). Then issue 19's targets against this run ({@link Targets}). Prints
+ * markdown, writes JSON.
  *
  * <p>Options: {@code --layouts 1,3,6 --connections 64 --duration 10 --warmup 3 --keys 10000
- * --value-size 100 --reads 0.5 --dialect kvs --anchors bare,etcd --storage memory --out
- * target/bench/results.json}; {@code --anchors none} skips the anchors; {@code --storage} takes
- * memory, batch, interval or none (comma-separated: each layout once per kind).
+ * --value-size 100 --reads 0.5 --dialect kvs --anchors bare,etcd --storage memory --generator java
+ * --idle 20 --reshard-keys 100000 --memory-keys 1000000 --out target/bench/results.json};
+ * {@code --anchors none} skips the anchors; {@code --storage} takes memory, batch, interval or none
+ * (comma-separated: each layout once per kind); 0 skips idle, reshard or memory.
  */
 public final class WrkBench {
 
@@ -41,10 +48,15 @@ public final class WrkBench {
      * (after a minute), 16,000 to 18,000 at 78 to 87 µs.
      */
     private static final int SETTLE_MIN_SECONDS = 20;
+    /** Between a layout's last phase and its idle measurement: the last connections close, queues drain. */
+    private static final int IDLE_SETTLE_SECONDS = 10;
+    /** The other shards named by the metadata of the memory figure's writes (issue 17: real multi-shard metadata). */
+    private static final int MEMORY_OTHER_SHARDS = 3;
 
     private final Path root;
     private final WrkOptions options;
     private final WrkRunner runner;
+    private final SessionGenerator generator;
     private final Path script;
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final int cores = Runtime.getRuntime().availableProcessors();
@@ -54,11 +66,16 @@ public final class WrkBench {
     private final List<AutoCloseable> running = new ArrayList<>();
     private final Map<String, Object> machine = new LinkedHashMap<>();
     private double generatorCheck = Double.NaN;
+    /** Each layout's idle CPU, as a share of the machine. */
+    private final Map<String, Double> idleShares = new LinkedHashMap<>();
+    private ReshardRun.Outcome reshard;
+    private MemoryFootprint.Footprint memory;
 
     private WrkBench(Path root, WrkOptions options) {
         this.root = root;
         this.options = options;
         this.runner = new WrkRunner(root.resolve("target/bench/wrk.log"));
+        this.generator = new SessionGenerator(root.resolve("target/bench/wrk.log"), cores);
         this.script = root.resolve("src/test/wrk/session.lua");
     }
 
@@ -102,6 +119,12 @@ public final class WrkBench {
                 ok &= group(WrkOptions.label(nodes, storage), () -> layout(nodes, storage));
             }
         }
+        if (options.memoryKeys() > 0) {
+            ok &= group("memory", () -> {
+                memory = MemoryFootprint.measure(options.memoryKeys(), options.valueSize(), MEMORY_OTHER_SHARDS);
+                System.out.println("  " + memory.describe());
+            });
+        }
         report();
         return ok;
     }
@@ -131,8 +154,8 @@ public final class WrkBench {
         List<String> one = List.of(bare.target());
         int c = options.connections();
         WrkRunner.Spec plainHello = WrkRunner.Spec.plain(bare.target(), Math.min(2, c), c, options.duration(), "/hello");
-        jitWarmup(plainHello);
         WrkRunner.Spec sessionHello = session(one, c, "hello", "map");
+        jitWarmup(sessionHello); // the server's JIT, and the session generator's (it runs in this JVM)
         measure(Report.BARE, "wrk-hello", false, plainHello, bare.pids(), List.of());
         measure(Report.BARE, "hello", false, sessionHello, bare.pids(), List.of());
         generatorCheck(sessionHello, plainHello);
@@ -149,15 +172,17 @@ public final class WrkBench {
         int seconds = Math.max(1, options.duration() / 2);
         List<WrkResult> sessions = new ArrayList<>();
         List<WrkResult> plains = new ArrayList<>();
-        sessions.add(runner.run(session.seconds(seconds)).result());
-        plains.add(runner.run(plain.seconds(seconds)).result());
-        plains.add(runner.run(plain.seconds(seconds)).result());
-        sessions.add(runner.run(session.seconds(seconds)).result());
+        sessions.add(drive(session.seconds(seconds)).result());
+        plains.add(drive(plain.seconds(seconds)).result());
+        plains.add(drive(plain.seconds(seconds)).result());
+        sessions.add(drive(session.seconds(seconds)).result());
         generatorCheck = Report.interleavedRatio(sessions, plains);
         OptionalDouble phasesRatio = Report.generatorCheck(phases);
-        note(String.format(Locale.ROOT, "generator check, session.lua hello (-t%d) / plain wrk hello (-t%d), bare anchor: "
+        String generatorName = options.generator().equals("wrk") ? "session.lua (wrk -t" + session.threads() + ")"
+                : "session generator (" + Math.min(cores, session.connections()) + " threads)";
+        note(String.format(Locale.ROOT, "generator check, %s hello / plain wrk hello (-t%d), bare anchor: "
                 + "%.2f interleaved (session, plain, plain, session, %d s each; %.2f from the two phases): %s",
-                session.threads(), plain.threads(), generatorCheck, seconds, phasesRatio.orElse(Double.NaN),
+                generatorName, plain.threads(), generatorCheck, seconds, phasesRatio.orElse(Double.NaN),
                 generatorCheck >= Report.GENERATOR_CHECK ? "PASS" : "FAIL (below " + Report.GENERATOR_CHECK + ")"));
     }
 
@@ -188,6 +213,55 @@ public final class WrkBench {
         measure(group, "get", true, session(all, c, "get", dialect), pids, all);
         measure(group, "mixed", true, session(all, c, "mixed", dialect), pids, all);
         measure(group, "put-1", true, session(first, 1, "put", dialect), pids, all);
+        if (options.idle() > 0) {
+            idle(group, pids);
+        }
+        if (nodes == 6 && options.reshardKeys() > 0 && reshard == null) {
+            reshard(group, all, pids);
+        }
+    }
+
+    /** The layout's CPU with no client at all, after {@link #IDLE_SETTLE_SECONDS}: heartbeats and timers. */
+    private void idle(String group, List<Long> pids) throws InterruptedException {
+        Thread.sleep(IDLE_SETTLE_SECONDS * 1000L);
+        double before = ProcessCpu.seconds(pids);
+        long started = System.nanoTime();
+        Thread.sleep(options.idle() * 1000L);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        double share = (ProcessCpu.seconds(pids) - before) / seconds / cores;
+        idleShares.put(group, share);
+        System.out.printf(Locale.ROOT, "  idle       %.1f %% of the machine (%.3f cores) over %.0f s, %d s after the last phase%n",
+                100 * share, share * cores, seconds, IDLE_SETTLE_SECONDS);
+    }
+
+    /**
+     * Loads {@code --reshard-keys} keys (the layout's own keys among them), reshards from 2 to 3
+     * shards ({@link ReshardRun}), and reads a sample of the keys back through the first node.
+     */
+    private void reshard(String group, List<String> all, List<Long> pids) throws Exception {
+        int keys = options.reshardKeys();
+        WrkRunner.Spec spec = WrkRunner.Spec.session(script, all, Math.min(options.connections(), keys),
+                30 + keys / 200, "load", options.dialect(), keys, options.valueSize(), options.reads());
+        Phase load = measured(group, "load-" + keys, true, spec, pids, all);
+        LoadCheck.Outcome loaded = LoadCheck.check(group + " " + keys + " keys", load.result(), keys, options.dialect(),
+                all.get(0));
+        System.out.println("  " + loaded.describe());
+        if (!loaded.complete()) {
+            throw new IllegalStateException(loaded.describe());
+        }
+        reshard = ReshardRun.run(client, all.get(0), keys, 3);
+        System.out.println("  " + reshard.describe());
+        LoadCheck.Outcome after = LoadCheck.check(group + " after the reshard", load.result(), keys, options.dialect(),
+                all.get(0));
+        System.out.println("  " + after.describe());
+        if (!reshard.settled() || !after.complete()) {
+            note(reshard.describe() + "; " + after.describe());
+        }
+    }
+
+    /** Plain wrk for a spec without a script; the sessions on the chosen generator. */
+    private WrkRunner.Run drive(WrkRunner.Spec spec) throws Exception {
+        return spec.script() == null || options.generator().equals("wrk") ? runner.run(spec) : generator.run(spec);
     }
 
     private WrkRunner.Spec session(List<String> targets, int connections, String mode, String dialect) {
@@ -228,7 +302,7 @@ public final class WrkBench {
         double last = Double.NaN;
         int steady = 0;
         while (true) {
-            double rate = runner.run(spec.seconds(SETTLE_RUN_SECONDS)).result().requestsPerSecond();
+            double rate = drive(spec.seconds(SETTLE_RUN_SECONDS)).result().requestsPerSecond();
             double elapsed = (System.nanoTime() - started) / 1e9;
             steady = Math.abs(rate - last) <= SETTLED * last ? steady + 1 : 0;
             boolean settled = steady >= 2; // three runs in a row within SETTLED of each other's rate
@@ -245,7 +319,7 @@ public final class WrkBench {
     private void measure(String group, String name, boolean causalkv, WrkRunner.Spec spec, List<Long> pids,
             List<String> metrics) throws Exception {
         if (options.warmup() > 0) {
-            runner.run(spec.seconds(options.warmup()));
+            drive(spec.seconds(options.warmup()));
         }
         measured(group, name, causalkv, spec, pids, metrics);
     }
@@ -254,7 +328,7 @@ public final class WrkBench {
             List<String> metrics) throws Exception {
         ClusterCounters before = metrics.isEmpty() ? null : ClusterCounters.scrape(client, metrics);
         double cpuBefore = ProcessCpu.seconds(pids);
-        WrkRunner.Run run = runner.run(spec);
+        WrkRunner.Run run = drive(spec);
         double serverCpu = ProcessCpu.seconds(pids) - cpuBefore; // NaN if a server ended meanwhile
         double peerCalls = before == null ? Double.NaN
                 : ClusterCounters.scrape(client, metrics).since(before).calls().values().stream()
@@ -262,7 +336,7 @@ public final class WrkBench {
         Phase phase = new Phase(group, name, causalkv, spec.connections(), run.result(), serverCpu,
                 run.generatorCpuSeconds(), peerCalls, cores);
         phases.add(phase);
-        System.out.printf(Locale.ROOT, "  %-10s %9s req/s  p50 %s ms  p99 %s ms  errors %s  server CPU %s µs/req  wrk CPU %s (%s µs/req)%n",
+        System.out.printf(Locale.ROOT, "  %-10s %9s req/s  p50 %s ms  p99 %s ms  errors %s  server CPU %s µs/req  generator CPU %s (%s µs/req)%n",
                 name, Report.count(phase.requestsPerSecond()), Report.num(phase.p50Millis(), 2),
                 Report.num(phase.p99Millis(), 2), Report.errors(phase), Report.num(phase.serverCpuMicrosPerRequest(), 0),
                 Report.percent(phase.generatorShare()), Report.num(phase.generatorCpuMicrosPerRequest(), 0));
@@ -299,6 +373,10 @@ public final class WrkBench {
                     + "(throughput below 1 and the others above 1: causalkv costs more)\n");
             System.out.println(Report.ratioTable(rows));
         }
+        List<Targets.Target> targets = Targets.check(phases, new Targets.Extras(generatorCheck, idleShares, reshard, memory,
+                options.reads()));
+        System.out.println("Issue 19's targets, from this run\n");
+        System.out.println(Targets.table(targets));
         notes.forEach(n -> System.out.println("- " + n));
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("machine", machine);
@@ -315,6 +393,18 @@ public final class WrkBench {
                 "unwritten", o.unwritten(), "sampled", o.sampled(), "found", o.found(), "complete", o.complete())).toList());
         json.put("phases", phases.stream().map(Report::json).toList());
         json.put("ratios", rows.stream().map(Report::json).toList());
+        json.put("idle_share", idleShares);
+        if (reshard != null) {
+            json.put("reshard", Map.of("keys", reshard.keys(), "to", reshard.to(), "answered_s", reshard.answeredSeconds(),
+                    "settled_s", reshard.settledSeconds(), "counted", reshard.counted()));
+        }
+        if (memory != null) {
+            json.put("memory", Map.of("keys", memory.keys(), "value_size", memory.valueSize(), "other_shards",
+                    memory.otherShards(), "heap_bytes", memory.heapBytes(), "times_values", memory.timesValues(),
+                    "times_keys_and_values", memory.timesPayload()));
+        }
+        json.put("targets", targets.stream().map(t -> Map.of("target", t.target(), "measured", t.measured(), "met", t.met()))
+                .toList());
         json.put("notes", notes);
         Path out = root.resolve(options.out());
         Files.createDirectories(out.getParent());

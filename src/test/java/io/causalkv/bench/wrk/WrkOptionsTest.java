@@ -21,6 +21,13 @@ class WrkOptionsTest {
         assertEquals("kvs", o.dialect());
         assertEquals(List.of("bare", "etcd"), o.anchors());
         assertEquals(List.of("memory"), o.storage());
+        assertEquals("java", o.generator());
+        assertEquals(20, o.idle());
+        assertEquals(100_000, o.reshardKeys());
+        assertEquals(1_000_000, o.memoryKeys());
+        assertEquals(0, WrkOptions.parse("--memory-keys", "0").memoryKeys());
+        assertEquals("wrk", WrkOptions.parse("--generator", "wrk").generator());
+        assertThrows(IllegalArgumentException.class, () -> WrkOptions.parse("--generator", "ab"));
     }
 
     @Test

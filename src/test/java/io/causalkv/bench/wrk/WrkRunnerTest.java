@@ -4,17 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,37 +23,11 @@ class WrkRunnerTest {
     @Test
     void aLoadWritesEveryKeyOnceAndEndsWhenItHas() throws Exception {
         assumeTrue(Which.onPath("wrk"), "wrk is not installed");
-        Map<String, String> values = new ConcurrentHashMap<>();
-        AtomicInteger puts = new AtomicInteger();
-        AtomicInteger refusals = new AtomicInteger(3);
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-        java.util.concurrent.ExecutorService pool = Executors.newFixedThreadPool(4);
-        server.setExecutor(pool);
-        server.createContext("/kvs/", exchange -> {
-            String key = exchange.getRequestURI().getPath().substring("/kvs/".length());
-            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            int status;
-            if (exchange.getRequestMethod().equals("PUT")) {
-                puts.incrementAndGet();
-                // the first writes are refused once: the load tries them again
-                status = refusals.getAndDecrement() > 0 ? 503 : values.put(key, body) == null ? 201 : 200;
-            } else {
-                status = values.containsKey(key) ? 200 : 404;
-            }
-            byte[] answer = "{}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(status, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.createContext("/hello", exchange -> {
-            byte[] answer = "{\"message\":\"world\"}".getBytes(StandardCharsets.UTF_8);
-            exchange.sendResponseHeaders(200, answer.length);
-            exchange.getResponseBody().write(answer);
-            exchange.close();
-        });
-        server.start();
+        MapServer server = new MapServer(3);
+        Map<String, String> values = server.values;
+        AtomicInteger puts = server.puts;
         try {
-            String target = "127.0.0.1:" + server.getAddress().getPort();
+            String target = server.target();
             WrkRunner runner = new WrkRunner(dir.resolve("wrk.log"));
             int keys = 500;
             int bound = 25;
@@ -94,8 +61,7 @@ class WrkRunnerTest {
             assertEquals(Map.of("2xx", plain.result().requests()), plain.result().statuses());
             assertTrue(Files.readString(dir.resolve("wrk.log")).contains("wrk-result"));
         } finally {
-            server.stop(0);
-            pool.shutdownNow();
+            server.close();
         }
     }
 }
