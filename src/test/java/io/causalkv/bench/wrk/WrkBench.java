@@ -38,9 +38,12 @@ import java.util.OptionalDouble;
  */
 public final class WrkBench {
 
-    private static final int SETTLE_RUN_SECONDS = 2;
-    private static final double SETTLED = 0.10;
-    private static final int SETTLE_MAX_SECONDS = 60;
+    /**
+     * The most a warm-up lasts. Six nodes on two cores took three to four minutes of load to reach
+     * their steady rate (the nodes' JIT thresholds are raised for start-up, and each of six JVMs
+     * sees a sixth of the requests).
+     */
+    private static final int SETTLE_MAX_SECONDS = 300;
     /**
      * The least a new cluster's first warm-up lasts: the nodes' JIT thresholds are raised for
      * start-up (C2 after 15,000 calls), and the compilers of several JVMs share two cores. With
@@ -70,6 +73,8 @@ public final class WrkBench {
     private final Map<String, Double> idleShares = new LinkedHashMap<>();
     private ReshardRun.Outcome reshard;
     private MemoryFootprint.Footprint memory;
+    /** Each warm-up: how long, and the rate it ended at. */
+    private final List<Map<String, Object>> warmups = new ArrayList<>();
 
     private WrkBench(Path root, WrkOptions options) {
         this.root = root;
@@ -155,7 +160,7 @@ public final class WrkBench {
         int c = options.connections();
         WrkRunner.Spec plainHello = WrkRunner.Spec.plain(bare.target(), Math.min(2, c), c, options.duration(), "/hello");
         WrkRunner.Spec sessionHello = session(one, c, "hello", "map");
-        jitWarmup(sessionHello); // the server's JIT, and the session generator's (it runs in this JVM)
+        jitWarmup(Report.BARE, "hello", sessionHello); // the server's JIT, and the session generator's (it runs in this JVM)
         measure(Report.BARE, "wrk-hello", false, plainHello, bare.pids(), List.of());
         measure(Report.BARE, "hello", false, sessionHello, bare.pids(), List.of());
         generatorCheck(sessionHello, plainHello);
@@ -205,7 +210,10 @@ public final class WrkBench {
         int c = options.connections();
         String dialect = options.dialect();
         load(group, all, dialect, pids, all);
-        jitWarmup(session(all, c, "mixed", dialect));
+        jitWarmup(group, "mixed", session(all, c, "mixed", dialect));
+        // The key requests do not go through Jersey, /hello does: warmed on its own, so that
+        // hello-1, the anchor of the layout's ratios, is not measured on a cold Jersey.
+        jitWarmup(group, "hello-1", session(first, c, "hello", dialect));
         measure(group, "hello-1", true, session(first, c, "hello", dialect), pids, all);
         if (nodes > 1) {
             measure(group, "hello", true, session(all, c, "hello", dialect), pids, all);
@@ -286,32 +294,33 @@ public final class WrkBench {
     }
 
     /**
-     * A new JVM's first warm-up, not recorded (the phase after it has its own): runs of
-     * {@link #SETTLE_RUN_SECONDS} until twice the phases' warm-up (and {@link #SETTLE_MIN_SECONDS}) has passed and the rate has
-     * settled (three runs in a row, each within {@link #SETTLED} of the one before), at most
-     * {@link #SETTLE_MAX_SECONDS}. The
-     * JIT compiles the request path over the first seconds, longer on a busy machine (the bare
-     * anchor's /hello went from 1,500 to 30,000 req/s over its first 20 s here), which would
-     * otherwise weigh on the first phases only (for the bare anchor, the generator check).
+     * A warm-up of the nodes (and of this JVM's generator) until their rate has stopped rising,
+     * not recorded (the phase after it has its own warm-up run): runs of {@link Warmup#RUN_SECONDS}
+     * until twice the phases' warm-up (and {@link #SETTLE_MIN_SECONDS}) has passed and the trend
+     * of the last runs is flat ({@link Warmup}), at most {@link #SETTLE_MAX_SECONDS}. The JIT
+     * compiles the request path over the first seconds to minutes (the bare anchor's /hello went
+     * from 1,500 to 30,000 req/s over its first 20 s here; six nodes took minutes), which would
+     * otherwise weigh on the first phases only. How long it took is printed and kept.
      */
-    private void jitWarmup(WrkRunner.Spec spec) throws Exception {
+    private void jitWarmup(String group, String what, WrkRunner.Spec spec) throws Exception {
         if (options.warmup() == 0) {
             return;
         }
         long started = System.nanoTime();
-        double last = Double.NaN;
-        int steady = 0;
+        List<Double> rates = new ArrayList<>();
         while (true) {
-            double rate = drive(spec.seconds(SETTLE_RUN_SECONDS)).result().requestsPerSecond();
+            rates.add(drive(spec.seconds(Warmup.RUN_SECONDS)).result().requestsPerSecond());
             double elapsed = (System.nanoTime() - started) / 1e9;
-            steady = Math.abs(rate - last) <= SETTLED * last ? steady + 1 : 0;
-            boolean settled = steady >= 2; // three runs in a row within SETTLED of each other's rate
+            boolean settled = Warmup.settled(rates);
             if ((settled && elapsed >= Math.max(2 * options.warmup(), SETTLE_MIN_SECONDS)) || elapsed >= SETTLE_MAX_SECONDS) {
-                System.out.printf(Locale.ROOT, "  (JIT warm-up: %.0f s, last %,.0f req/s%s)%n", elapsed, rate,
+                double rate = rates.get(rates.size() - 1);
+                warmups.add(Map.<String, Object>of("group", group, "load", what, "seconds", Math.round(elapsed), "last_rate", Math.round(rate),
+                        "settled", settled));
+                System.out.printf(Locale.ROOT, "  (JIT warm-up with %s: %.0f s, last %,.0f req/s, %+.0f %% over the last %d s%s)%n",
+                        what, elapsed, rate, 100 * Warmup.rise(rates), Warmup.RUNS * Warmup.RUN_SECONDS,
                         settled ? "" : ", not settled");
                 return;
             }
-            last = rate;
         }
     }
 
@@ -393,6 +402,7 @@ public final class WrkBench {
                 "unwritten", o.unwritten(), "sampled", o.sampled(), "found", o.found(), "complete", o.complete())).toList());
         json.put("phases", phases.stream().map(Report::json).toList());
         json.put("ratios", rows.stream().map(Report::json).toList());
+        json.put("warmups", warmups);
         json.put("idle_share", idleShares);
         if (reshard != null) {
             json.put("reshard", Map.of("keys", reshard.keys(), "to", reshard.to(), "answered_s", reshard.answeredSeconds(),
