@@ -1,6 +1,6 @@
 package io.causalkv.bench;
 
-import io.causalkv.testing.Await;
+import io.causalkv.bench.wrk.ReshardRun;
 import io.causalkv.testing.Cluster;
 import io.causalkv.testing.Http;
 import io.causalkv.testing.Metrics;
@@ -8,7 +8,6 @@ import io.causalkv.transport.FaultyHttpTransport;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
-import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,16 +57,12 @@ public final class ReshardBench {
             System.gc();
             ManagementFactory.getMemoryPoolMXBeans().forEach(MemoryPoolMXBean::resetPeakUsage);
 
-            long start = System.nanoTime();
-            Http.Reply reshard = Http.send("PUT", cluster.url(0, "/shard/reshard"), "{\"shard-count\":" + to + "}");
-            double reshardSeconds = (System.nanoTime() - start) / 1e9;
-            if (reshard.status() != 200) {
-                throw new IllegalStateException("reshard answered " + reshard.status() + " " + reshard.body());
+            ReshardRun.Outcome outcome = ReshardRun.run(java.net.http.HttpClient.newHttpClient(), cluster.address(0), keys, to);
+            if (!outcome.settled()) {
+                throw new IllegalStateException(outcome.describe());
             }
-            // Every node reports the new layout and the shards' key counts add up to every key.
-            Await.until(Duration.ofSeconds(60), "the key counts of the new shards add up to " + keys,
-                    () -> countedKeys(cluster, to) == keys);
-            double settledSeconds = (System.nanoTime() - start) / 1e9;
+            double reshardSeconds = outcome.answeredSeconds();
+            double settledSeconds = outcome.settledSeconds();
             long handed = (long) Metrics.sum(cluster, "causalkv_handoff_entries_sent_total") - handedBefore;
             long received = (long) Metrics.sum(cluster, "causalkv_handoff_entries_received_total") - receivedBefore;
             long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
@@ -128,17 +123,5 @@ public final class ReshardBench {
         if (failure.get() != null) {
             throw new IllegalStateException("a write failed: " + failure.get());
         }
-    }
-
-    private static int countedKeys(Cluster cluster, int shards) {
-        int total = 0;
-        for (int shard = 1; shard <= shards; shard++) {
-            Http.Reply reply = Http.send("GET", cluster.url(0, "/shard/key-count/" + shard));
-            if (reply.status() != 200) {
-                return -1;
-            }
-            total += reply.json().get("shard-key-count").asInt();
-        }
-        return total;
     }
 }

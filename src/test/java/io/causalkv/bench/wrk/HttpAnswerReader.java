@@ -20,6 +20,8 @@ final class HttpAnswerReader {
     private static final byte[] TRANSFER_ENCODING = "transfer-encoding:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] CONNECTION = "connection:".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_HEADER = 64 * 1024;
+    /** The largest answer read (a bench's answers are small; a larger one is a broken server). */
+    static final int MAX_ANSWER = 64 * 1024 * 1024;
 
     private byte[] bytes = new byte[8192];
     private ByteBuffer buffer = ByteBuffer.wrap(bytes);
@@ -27,6 +29,9 @@ final class HttpAnswerReader {
     /** The buffer to read the connection into (with room left). */
     ByteBuffer buffer() {
         if (!buffer.hasRemaining()) {
+            if (bytes.length >= MAX_ANSWER) {
+                throw new IllegalStateException("an answer of more than " + MAX_ANSWER + " bytes");
+            }
             byte[] larger = new byte[bytes.length * 2];
             System.arraycopy(bytes, 0, larger, 0, buffer.position());
             int position = buffer.position();
@@ -44,11 +49,21 @@ final class HttpAnswerReader {
 
     /**
      * The answer read so far if it is whole, removed from the buffer; null if more bytes are
-     * needed. {@code ended}: the connection has closed (ends a body framed by nothing).
+     * needed. {@code ended}: the connection has closed (ends a body framed by nothing). Interim
+     * answers (1xx) are skipped.
      *
      * @throws IllegalStateException if the bytes are not an HTTP/1.1 answer
      */
     Answer next(boolean withBody, boolean ended) {
+        while (true) {
+            Answer answer = nextAnswer(withBody, ended);
+            if (answer == null || answer.status() / 100 != 1) {
+                return answer;
+            }
+        }
+    }
+
+    private Answer nextAnswer(boolean withBody, boolean ended) {
         int filled = buffer.position();
         int headerEnd = headerEnd(filled);
         if (headerEnd < 0) {
@@ -57,7 +72,7 @@ final class HttpAnswerReader {
             }
             return null;
         }
-        if (filled < 12 || bytes[0] != 'H' || bytes[8] != ' ') {
+        if (filled < 12 || bytes[0] != 'H' || bytes[8] != ' ' || !digit(bytes[9]) || !digit(bytes[10]) || !digit(bytes[11])) {
             throw new IllegalStateException("not an HTTP answer: " + new String(bytes, 0, Math.min(filled, 40),
                     StandardCharsets.ISO_8859_1));
         }
@@ -68,6 +83,9 @@ final class HttpAnswerReader {
         for (int line = lineAfter(0, headerEnd); line < headerEnd; line = lineAfter(line, headerEnd)) {
             if (startsWithIgnoreCase(line, CONTENT_LENGTH)) {
                 length = Long.parseLong(valueAt(line + CONTENT_LENGTH.length, headerEnd).trim());
+                if (length < 0 || length > MAX_ANSWER) {
+                    throw new IllegalStateException("a Content-Length of " + length);
+                }
             } else if (startsWithIgnoreCase(line, TRANSFER_ENCODING)) {
                 chunked = valueAt(line + TRANSFER_ENCODING.length, headerEnd).toLowerCase().contains("chunked");
             } else if (startsWithIgnoreCase(line, CONNECTION)) {
@@ -104,6 +122,10 @@ final class HttpAnswerReader {
         System.arraycopy(bytes, consumed, bytes, 0, filled - consumed);
         buffer.position(filled - consumed);
         return new Answer(status, body, close);
+    }
+
+    private static boolean digit(byte b) {
+        return b >= '0' && b <= '9';
     }
 
     /** The index of the CRLFCRLF that ends the headers, or -1. */
@@ -143,33 +165,55 @@ final class HttpAnswerReader {
         return new String(bytes, from, stop - from, StandardCharsets.ISO_8859_1);
     }
 
-    /** Decodes a chunked body from {@code at}; the index after its last CRLF, or -1 if not all there yet. */
+    /**
+     * Decodes a chunked body from {@code at}; the index after its end (the last chunk, any
+     * trailers and the empty line), or -1 if not all there yet.
+     */
     private int dechunk(int at, int filled, java.io.ByteArrayOutputStream into) {
         int i = at;
         while (true) {
-            int lineEnd = -1;
-            for (int j = i; j + 1 < filled; j++) {
-                if (bytes[j] == '\r' && bytes[j + 1] == '\n') {
-                    lineEnd = j;
-                    break;
-                }
-            }
+            int lineEnd = lineEnd(i, filled);
             if (lineEnd < 0) {
                 return -1;
             }
             String sizeText = new String(bytes, i, lineEnd - i, StandardCharsets.ISO_8859_1);
             int semicolon = sizeText.indexOf(';');
             int size = Integer.parseInt((semicolon < 0 ? sizeText : sizeText.substring(0, semicolon)).trim(), 16);
+            if (size < 0 || size > MAX_ANSWER) {
+                throw new IllegalStateException("a chunk of " + size + " bytes");
+            }
             int data = lineEnd + 2;
             if (size == 0) {
-                // no trailers expected: the last chunk's line, then an empty line
-                return filled - data >= 2 ? data + 2 : -1;
+                // trailer lines, if any, then the empty line
+                for (int line = data; ; ) {
+                    int end = lineEnd(line, filled);
+                    if (end < 0) {
+                        return -1;
+                    }
+                    if (end == line) {
+                        return end + 2;
+                    }
+                    line = end + 2;
+                }
             }
             if (filled - data < size + 2) {
                 return -1;
             }
+            if (bytes[data + size] != '\r' || bytes[data + size + 1] != '\n') {
+                throw new IllegalStateException("a chunk not followed by CRLF");
+            }
             into.write(bytes, data, size);
             i = data + size + 2;
         }
+    }
+
+    /** The index of the CRLF at or after {@code from}, or -1. */
+    private int lineEnd(int from, int filled) {
+        for (int j = from; j + 1 < filled; j++) {
+            if (bytes[j] == '\r' && bytes[j + 1] == '\n') {
+                return j;
+            }
+        }
+        return -1;
     }
 }

@@ -54,6 +54,40 @@ class HttpAnswerReaderTest {
     }
 
     @Test
+    void interimAnswersAreSkippedAndTrailersRead() {
+        arrive("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\n0\r\nX-T: 1\r\n");
+        assertNull(reader.next(true, false), "the empty line after the trailers is not in yet");
+        arrive("\r\nHTTP/1.1 204 No Content\r\n\r\n");
+        HttpAnswerReader.Answer answer = reader.next(true, false);
+        assertEquals(200, answer.status());
+        assertEquals("ok", answer.body());
+        assertEquals(204, reader.next(true, false).status(), "the trailers were consumed, not left for the next answer");
+    }
+
+    @Test
+    void aWholeAnswerIsReturnedWhenTheConnectionEndsAfterIt() {
+        arrive("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
+        HttpAnswerReader.Answer answer = reader.next(true, true);
+        assertEquals("ok", answer.body());
+        assertTrue(answer.close());
+    }
+
+    @Test
+    void malformedFramingIsRefused() {
+        arrive("HTTP/1.1 200 OK\r\nContent-Length: -5\r\n\r\n");
+        assertThrows(IllegalStateException.class, () -> reader.next(true, false));
+        reader.reset();
+        arrive("HTTP/1.1 200 OK\r\nContent-Length: lots\r\n\r\n");
+        assertThrows(NumberFormatException.class, () -> reader.next(true, false));
+        reader.reset();
+        arrive("HTTP/1.1 2x0 OK\r\n\r\n");
+        assertThrows(IllegalStateException.class, () -> reader.next(true, false));
+        reader.reset();
+        arrive("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nokXY0\r\n\r\n");
+        assertThrows(IllegalStateException.class, () -> reader.next(true, false), "no CRLF after the chunk");
+    }
+
+    @Test
     void aBodyWithoutFramingEndsWithTheConnection() {
         arrive("HTTP/1.1 200 OK\r\n\r\nall of it");
         assertNull(reader.next(true, false));

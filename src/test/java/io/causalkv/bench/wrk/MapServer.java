@@ -36,13 +36,35 @@ final class MapServer implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(4);
 
+    private volatile boolean closeEach;
+    private volatile long helloDelayMillis;
+
     MapServer(int refusals) throws IOException {
         this.refusals = new AtomicInteger(refusals);
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
         server.setExecutor(pool);
         server.createContext("/kvs/", this::key);
-        server.createContext("/hello", exchange -> answer(exchange, 200, "{\"message\":\"world\"}"));
+        server.createContext("/hello", exchange -> {
+            try {
+                Thread.sleep(helloDelayMillis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            answer(exchange, 200, "{\"message\":\"world\"}");
+        });
         server.start();
+    }
+
+    /** Every answer from now on says Connection: close (the server then closes each connection). */
+    MapServer closingEachConnection() {
+        closeEach = true;
+        return this;
+    }
+
+    /** {@code /hello} answers after this long from now on. */
+    MapServer answeringHelloAfter(long millis) {
+        helloDelayMillis = millis;
+        return this;
     }
 
     String target() {
@@ -83,7 +105,10 @@ final class MapServer implements AutoCloseable {
         return "{\"s\":" + session + ",\"c\":" + (count + 1) + "}";
     }
 
-    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+    private void answer(HttpExchange exchange, int status, String body) throws IOException {
+        if (closeEach) {
+            exchange.getResponseHeaders().set("Connection", "close");
+        }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);

@@ -10,20 +10,21 @@ import java.time.Duration;
 /**
  * A reshard of a loaded, running cluster (issue 19: 100k keys from 2 to 3 shards in at most
  * 3 s): {@code PUT /shard/reshard}, timed to its answer (API.md: once the new layout is
- * committed) and until the new shards' key counts add up to every key (the move done).
+ * committed) and until the new shards' key counts add up to every key (the move done). Used by
+ * {@code bin/bench} on real nodes and by {@code ReshardBench} on in-process ones.
  */
-final class ReshardRun {
+public final class ReshardRun {
 
     private static final Duration DEADLINE = Duration.ofSeconds(60);
 
     /** @param counted the keys the new shards counted when the run ended (every key once settled) */
-    record Outcome(int keys, int to, double answeredSeconds, double settledSeconds, long counted) {
+    public record Outcome(int keys, int to, double answeredSeconds, double settledSeconds, long counted) {
 
-        boolean settled() {
+        public boolean settled() {
             return counted == keys;
         }
 
-        String describe() {
+        public String describe() {
             return String.format(java.util.Locale.ROOT, "reshard of %,d keys to %d shards: answered after %.2f s; %s", keys,
                     to, answeredSeconds, settled() ? String.format(java.util.Locale.ROOT,
                             "the new shards counted every key after %.2f s", settledSeconds)
@@ -34,7 +35,8 @@ final class ReshardRun {
     private ReshardRun() {
     }
 
-    static Outcome run(HttpClient client, String target, int keys, int to) throws IOException, InterruptedException {
+    /** {@code target}: host:port of the node asked; {@code keys}: what the new shards must count in all. */
+    public static Outcome run(HttpClient client, String target, int keys, int to) throws IOException, InterruptedException {
         long started = System.nanoTime();
         HttpResponse<String> answer = client.send(HttpRequest.newBuilder(URI.create("http://" + target + "/shard/reshard"))
                 .timeout(DEADLINE).header("Content-Type", "application/json")

@@ -32,22 +32,31 @@ import org.HdrHistogram.Histogram;
  * <p>Latency is from writing a request to reading its whole answer, in a closed loop as wrk's (no
  * correction for coordinated omission), recorded in an HdrHistogram. Errors are counted as wrk
  * counts them (connect, read, write, timeout after {@link #TIMEOUT_NANOS}, and answers of status
- * 400 and above), and a broken connection is opened again. The generator's CPU is this process's
- * (it runs in the bench's own JVM: its JIT and GC count).
+ * 400 and above). A broken connection is opened again at once (a refused one after
+ * {@link #RECONNECT_PAUSE_NANOS}); unlike wrk, a request that times out also closes its
+ * connection, which could otherwise hang for the rest of the run. The generator's CPU is this
+ * process's (it runs in the bench's own JVM: its JIT and GC count).
  */
 final class SessionGenerator {
 
     static final long TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** After a refused connection: a server that is down is not called in a busy loop. */
     private static final long RECONNECT_PAUSE_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
-    private static final long SEED = 0x5eed;
 
     private final Path log;
     private final int threads;
+    private final long timeoutNanos;
 
     /** {@code log}: where each run's spec and result are appended; {@code threads}: at most this many selector threads. */
     SessionGenerator(Path log, int threads) {
+        this(log, threads, TIMEOUT_NANOS);
+    }
+
+    /** {@code timeoutNanos}: a connection or an answer that takes longer is an error (wrk's --timeout). */
+    SessionGenerator(Path log, int threads, long timeoutNanos) {
         this.log = log;
         this.threads = threads;
+        this.timeoutNanos = timeoutNanos;
     }
 
     WrkRunner.Run run(WrkRunner.Spec spec) throws IOException, InterruptedException {
@@ -55,12 +64,14 @@ final class SessionGenerator {
         int workers = Math.min(threads, connections);
         List<Worker> all = new ArrayList<>();
         for (int w = 0; w < workers; w++) {
-            all.add(new Worker());
+            all.add(new Worker(timeoutNanos));
         }
+        // A new seed each run, as session.lua's: a warm-up run and the measured run after it do not send the same keys.
+        long seed = java.util.concurrent.ThreadLocalRandom.current().nextLong();
         for (int i = 0; i < connections; i++) {
             String target = spec.targets().get(i % spec.targets().size());
             SessionScript session = new SessionScript(i, connections, target, spec.mode(), spec.dialect(), spec.keys(),
-                    spec.valueSize(), spec.reads(), SEED);
+                    spec.valueSize(), spec.reads(), seed);
             all.get(i % workers).connections.add(new Connection(address(target), session));
         }
         double cpuBefore = ProcessCpu.ownSeconds(ProcessHandle.current().pid());
@@ -74,8 +85,9 @@ final class SessionGenerator {
             thread.start();
             running.add(thread);
         }
+        long joinBy = deadline + TimeUnit.SECONDS.toNanos(WrkRunner.GRACE_SECONDS);
         for (Thread thread : running) {
-            thread.join(TimeUnit.SECONDS.toMillis(spec.seconds() + WrkRunner.GRACE_SECONDS));
+            thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinBy - System.nanoTime())));
             if (thread.isAlive()) {
                 throw new IllegalStateException("the session generator did not stop within " + WrkRunner.GRACE_SECONDS
                         + " s of its deadline");
@@ -143,8 +155,10 @@ final class SessionGenerator {
         SocketChannel channel;
         SelectionKey key;
         ByteBuffer pending;
+        /** When the request in flight was written, or the connection began to open. */
         long sentAt;
         long reconnectAt;
+        boolean connecting;
         boolean finished;
 
         Connection(InetSocketAddress address, SessionScript session) {
@@ -158,44 +172,60 @@ final class SessionGenerator {
         final List<Connection> connections = new ArrayList<>();
         final Histogram latency = new Histogram(TimeUnit.NANOSECONDS.toMicros(TIMEOUT_NANOS) * 2, 3);
         final Map<String, Long> errors = new TreeMap<>();
+        final long timeoutNanos;
         long bytes;
         volatile Throwable failure;
 
+        Worker(long timeoutNanos) {
+            this.timeoutNanos = timeoutNanos;
+        }
+
         void run(long deadline) {
             try (Selector selector = Selector.open()) {
-                for (Connection c : connections) {
-                    open(selector, c, System.nanoTime());
+                try {
+                    loop(selector, deadline);
+                } finally {
+                    for (Connection c : connections) {
+                        closeChannel(c);
+                    }
                 }
-                long now = System.nanoTime();
-                while (now < deadline && !allFinished()) {
-                    selector.select(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(deadline - now), 50)));
-                    for (SelectionKey key : selector.selectedKeys()) {
-                        Connection c = (Connection) key.attachment();
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+
+        private void loop(Selector selector, long deadline) throws IOException {
+            for (Connection c : connections) {
+                open(selector, c, System.nanoTime());
+            }
+            long now = System.nanoTime();
+            while (now < deadline && !allFinished()) {
+                selector.select(Math.max(1, Math.min(TimeUnit.NANOSECONDS.toMillis(deadline - now), 50)));
+                for (SelectionKey key : selector.selectedKeys()) {
+                    Connection c = (Connection) key.attachment();
+                    if (key.isValid() && key.isConnectable()) {
+                        connected(selector, c);
+                    } else {
                         if (key.isValid() && key.isWritable()) {
-                            write(selector, c);
+                            write(c);
                         }
                         if (key.isValid() && key.isReadable()) {
                             read(selector, c);
                         }
                     }
-                    selector.selectedKeys().clear();
-                    now = System.nanoTime();
-                    for (Connection c : connections) {
-                        if (c.finished) {
-                            continue;
-                        }
-                        if (c.channel == null && now >= c.reconnectAt) {
-                            open(selector, c, now);
-                        } else if (c.channel != null && now - c.sentAt > TIMEOUT_NANOS) {
-                            broken(c, "timeout", now);
-                        }
+                }
+                selector.selectedKeys().clear();
+                now = System.nanoTime();
+                for (Connection c : connections) {
+                    if (c.finished) {
+                        continue;
+                    }
+                    if (c.channel == null && now >= c.reconnectAt) {
+                        open(selector, c, now);
+                    } else if (c.channel != null && now - c.sentAt > timeoutNanos) {
+                        broken(c, c.connecting ? "connect" : "timeout", now, 0);
                     }
                 }
-                for (Connection c : connections) {
-                    closeChannel(c);
-                }
-            } catch (Throwable e) {
-                failure = e;
             }
         }
 
@@ -208,23 +238,42 @@ final class SessionGenerator {
             return true;
         }
 
+        /** Starts opening the connection (non-blocking: a connect that hangs ends at the timeout). */
         private void open(Selector selector, Connection c, long now) throws IOException {
-            try {
-                c.channel = SocketChannel.open(c.address);
-            } catch (IOException e) {
-                c.channel = null;
-                c.reconnectAt = now + RECONNECT_PAUSE_NANOS;
-                errors.merge("connect", 1L, Long::sum);
+            if (c.session.done()) {
+                c.finished = true;
                 return;
             }
-            c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
-            c.channel.configureBlocking(false);
-            c.key = c.channel.register(selector, SelectionKey.OP_READ, c);
             c.reader.reset();
-            send(selector, c);
+            c.sentAt = now;
+            try {
+                c.channel = SocketChannel.open();
+                c.channel.configureBlocking(false);
+                c.channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                c.connecting = !c.channel.connect(c.address);
+            } catch (IOException e) {
+                broken(c, "connect", now, RECONNECT_PAUSE_NANOS);
+                return;
+            }
+            c.key = c.channel.register(selector, c.connecting ? SelectionKey.OP_CONNECT : SelectionKey.OP_READ, c);
+            if (!c.connecting) {
+                send(c);
+            }
         }
 
-        private void send(Selector selector, Connection c) throws IOException {
+        private void connected(Selector selector, Connection c) throws IOException {
+            try {
+                c.channel.finishConnect();
+            } catch (IOException e) {
+                broken(c, "connect", System.nanoTime(), RECONNECT_PAUSE_NANOS);
+                return;
+            }
+            c.connecting = false;
+            c.key.interestOps(SelectionKey.OP_READ);
+            send(c);
+        }
+
+        private void send(Connection c) throws IOException {
             if (c.session.done()) {
                 c.finished = true;
                 closeChannel(c);
@@ -232,14 +281,14 @@ final class SessionGenerator {
             }
             c.pending = ByteBuffer.wrap(c.session.request());
             c.sentAt = System.nanoTime();
-            write(selector, c);
+            write(c);
         }
 
-        private void write(Selector selector, Connection c) throws IOException {
+        private void write(Connection c) throws IOException {
             try {
                 c.channel.write(c.pending);
             } catch (IOException e) {
-                broken(c, "write", System.nanoTime());
+                broken(c, "write", System.nanoTime(), 0);
                 return;
             }
             c.key.interestOps(c.pending.hasRemaining() ? SelectionKey.OP_READ | SelectionKey.OP_WRITE : SelectionKey.OP_READ);
@@ -247,40 +296,40 @@ final class SessionGenerator {
 
         private void read(Selector selector, Connection c) throws IOException {
             int n;
+            HttpAnswerReader.Answer answer;
             try {
                 n = c.channel.read(c.reader.buffer());
-            } catch (IOException e) {
-                broken(c, "read", System.nanoTime());
+                answer = c.reader.next(c.session.readsBodies(), n < 0);
+            } catch (IOException | RuntimeException e) {
+                broken(c, "read", System.nanoTime(), 0); // broken, or not HTTP: the connection starts over
                 return;
             }
             boolean ended = n < 0;
             bytes += Math.max(0, n);
-            HttpAnswerReader.Answer answer = c.reader.next(c.session.readsBodies(), ended);
             if (answer == null) {
                 if (ended) {
-                    broken(c, "read", System.nanoTime());
+                    broken(c, "read", System.nanoTime(), 0);
                 }
                 return;
             }
             long now = System.nanoTime();
             latency.recordValue(Math.min(latency.getHighestTrackableValue(), Math.max(1, (now - c.sentAt) / 1_000)));
             c.session.answered(answer.status(), answer.body());
-            if (answer.close() || ended) {
+            // An answer before the whole request was written (the server did not read it all) or
+            // a closing server: what is left of the connection is no good, a new one is opened.
+            if (answer.close() || ended || c.pending.hasRemaining()) {
                 closeChannel(c);
                 c.reconnectAt = now;
-                if (c.session.done()) {
-                    c.finished = true;
-                }
                 return;
             }
-            send(selector, c);
+            send(c);
         }
 
-        /** Counts the error and opens the connection again after a pause (its request counts as lost, as wrk's). */
-        private void broken(Connection c, String kind, long now) {
+        /** Counts the error and opens the connection again after {@code pause} (its request counts as lost, as wrk's). */
+        private void broken(Connection c, String kind, long now, long pause) {
             errors.merge(kind, 1L, Long::sum);
             closeChannel(c);
-            c.reconnectAt = now + RECONNECT_PAUSE_NANOS;
+            c.reconnectAt = now + pause;
         }
 
         private static void closeChannel(Connection c) {
@@ -291,6 +340,7 @@ final class SessionGenerator {
                     // closing: nothing to do
                 }
                 c.channel = null;
+                c.connecting = false;
             }
         }
     }

@@ -54,6 +54,35 @@ class SessionGeneratorTest {
             assertEquals(mixed.result().misses(), mixed.result().statuses().getOrDefault("404", 0L));
             assertTrue(mixed.result().latency().p50() > 0);
             assertTrue(mixed.result().latency().p99() >= mixed.result().latency().p50());
+            assertEquals(0, mixed.result().socketErrors(), mixed.result().errors().toString());
+        }
+    }
+
+    @Test
+    void aServerThatClosesEachConnectionIsCalledOnNewOnesWithoutErrors() throws Exception {
+        try (MapServer server = new MapServer(0).closingEachConnection()) {
+            SessionGenerator generator = new SessionGenerator(dir.resolve("log"), 2);
+            WrkRunner.Run mixed = generator.run(spec(server, 4, 1, "mixed", "kvs", 100, 0.5));
+
+            assertTrue(mixed.result().requests() > 20, mixed.result().toString());
+            assertEquals(0, mixed.result().socketErrors(), mixed.result().errors().toString());
+            assertEquals(4, server.sessions.size(), "each session kept its metadata across its connections");
+            assertEquals(0, server.stale.get());
+        }
+    }
+
+    @Test
+    void anAnswerLaterThanTheTimeoutIsATimeoutAndTheRunStillEndsOnTime() throws Exception {
+        try (MapServer server = new MapServer(0).answeringHelloAfter(2_000)) {
+            SessionGenerator generator = new SessionGenerator(dir.resolve("log"), 2,
+                    java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(300));
+            long started = System.nanoTime();
+            WrkRunner.Run run = generator.run(spec(server, 2, 1, "hello", "kvs", 10, 0.5));
+            double seconds = (System.nanoTime() - started) / 1e9;
+
+            assertTrue(run.result().errors().get("timeout") >= 2, run.result().errors().toString());
+            assertEquals(0, run.result().requests());
+            assertTrue(seconds < 3, "the run took " + seconds + " s");
         }
     }
 

@@ -30,6 +30,7 @@ final class SessionScript {
     private final double reads;
     private final int sessions;
     private final String value;
+    private final String etcdValue;
     private final String field;
     private final String path;
     private final SplittableRandom random;
@@ -55,6 +56,7 @@ final class SessionScript {
         this.reads = reads;
         this.sessions = sessions;
         this.value = "v".repeat(valueSize);
+        this.etcdValue = base64(value);
         this.field = dialect.equals("kvs-keys") ? "causal-context" : "causal-metadata";
         this.path = switch (dialect) {
             case "key-value-store" -> "/key-value-store/";
@@ -142,7 +144,7 @@ final class SessionScript {
     private byte[] keyRequest(boolean write, int i) {
         if (dialect.equals("etcd")) {
             String key = base64("key" + i);
-            return write ? format("POST", "/v3/kv/put", "{\"key\":\"" + key + "\",\"value\":\"" + base64(value) + "\"}")
+            return write ? format("POST", "/v3/kv/put", "{\"key\":\"" + key + "\",\"value\":\"" + etcdValue + "\"}")
                     : format("POST", "/v3/kv/range", "{\"key\":\"" + key + "\"}");
         }
         String body;
@@ -156,13 +158,18 @@ final class SessionScript {
         return format(write ? "PUT" : "GET", path + "key" + i, body);
     }
 
-    /** As wrk.format does: request line, Host, then Content-Type and Content-Length with a body. */
+    /**
+     * As wrk.format does with session.lua's headers: request line, Host (this connection's
+     * target), Content-Type on every request but hello's, Content-Length with a body.
+     */
     private byte[] format(String method, String target, String body) {
         StringBuilder request = new StringBuilder(160 + (body == null ? 0 : body.length()));
         request.append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ").append(host).append("\r\n");
+        if (!mode.equals("hello")) {
+            request.append("Content-Type: application/json\r\n");
+        }
         if (body != null) {
-            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-            request.append("Content-Type: application/json\r\nContent-Length: ").append(bytes.length).append("\r\n\r\n")
+            request.append("Content-Length: ").append(body.getBytes(StandardCharsets.UTF_8).length).append("\r\n\r\n")
                     .append(body);
         } else {
             request.append("\r\n");
@@ -180,22 +187,21 @@ final class SessionScript {
      */
     static String metadataIn(String body, String field) {
         String label = "\"" + field + "\":";
-        int at = body.indexOf(label);
-        if (at < 0) {
-            return null;
-        }
-        int start = at + label.length();
-        if (start >= body.length() || body.charAt(start) != '{') {
-            return null;
-        }
-        int depth = 0;
-        for (int i = start; i < body.length(); i++) {
-            char c = body.charAt(i);
-            if (c == '{') {
-                depth++;
-            } else if (c == '}' && --depth == 0) {
-                return body.substring(start, i + 1);
+        for (int at = body.indexOf(label); at >= 0; at = body.indexOf(label, at + 1)) {
+            int start = at + label.length();
+            if (start >= body.length() || body.charAt(start) != '{') {
+                continue; // as Lua's string.match, the next occurrence may match
             }
+            int depth = 0;
+            for (int i = start; i < body.length(); i++) {
+                char c = body.charAt(i);
+                if (c == '{') {
+                    depth++;
+                } else if (c == '}' && --depth == 0) {
+                    return body.substring(start, i + 1);
+                }
+            }
+            return null;
         }
         return null;
     }

@@ -31,6 +31,20 @@ class SessionScriptTest {
     }
 
     @Test
+    void helloIsABareGetAndAMapReadCarriesTheContentTypeAsSessionLuaDoes() {
+        SessionScript hello = new SessionScript(0, 1, "h:1", "hello", "kvs", 10, 4, 0.5, 1);
+        assertEquals("GET /hello HTTP/1.1\r\nHost: h:1\r\n\r\n", text(hello.request()));
+        SessionScript map = new SessionScript(0, 1, "h:1", "get", "map", 10, 4, 0.5, 1);
+        String read = text(map.request());
+        assertTrue(read.matches("GET /kvs/key\\d+ HTTP/1.1\r\nHost: h:1\r\nContent-Type: application/json\r\n\r\n"), read);
+        SessionScript store = new SessionScript(0, 1, "h:1", "put", "key-value-store", 10, 4, 0.5, 1);
+        assertTrue(text(store.request()).startsWith("PUT /key-value-store/key"));
+        SessionScript etcd = new SessionScript(0, 1, "h:1", "put", "etcd", 10, 4, 0.5, 1);
+        String put = text(etcd.request());
+        assertTrue(put.startsWith("POST /v3/kv/put ") && put.endsWith("\"value\":\"dnZ2dg==\"}"), put); // "vvvv"
+    }
+
+    @Test
     void kvsKeysCarriesItsCausalContext() {
         SessionScript session = new SessionScript(0, 1, "h:1", "get", "kvs-keys", 10, 4, 0.5, 1);
         assertTrue(text(session.request()).startsWith("GET /kvs/keys/key"));
@@ -78,5 +92,7 @@ class SessionScriptTest {
         assertNull(SessionScript.metadataIn("{\"causal-metadata\":null}", "causal-metadata"));
         assertNull(SessionScript.metadataIn("{\"causal-metadata\":{\"a\":", "causal-metadata"));
         assertNull(SessionScript.metadataIn("{}", "causal-metadata"));
+        assertEquals("{\"a\":1}", SessionScript.metadataIn("{\"x\":{\"causal-metadata\":null},\"causal-metadata\":{\"a\":1}}",
+                "causal-metadata"), "past an occurrence that is not an object, as Lua's match");
     }
 }

@@ -21,9 +21,9 @@ final class Targets {
     record Target(String target, String measured, String met) {
     }
 
-    /** What a run measured besides its phases. Any of them may be missing (null, or absent from the map). */
+    /** What a run measured besides its phases. Any of them may be missing (NaN, null, or absent from the map). */
     record Extras(double generatorCheck, Map<String, Double> idleShares, ReshardRun.Outcome reshard,
-                  MemoryFootprint.Footprint memory, double reads) {
+                  MemoryFootprint.Footprint memory) {
     }
 
     private Targets() {
@@ -46,7 +46,7 @@ final class Targets {
         }
         targets.add(tails(phases));
         targets.add(putLatency(phases));
-        targets.add(putGrowth(phases, extras.reads()));
+        targets.add(putGrowth(phases));
         targets.add(ratio(phases, THREE, "mixed", Report.find(phases, Report.ETCD, "etcd-mixed"), 2.5,
                 "3-node 50/50 mix ≥ 2.5 × a 3-member etcd"));
         Double idle = extras.idleShares().get(SIX);
@@ -65,8 +65,8 @@ final class Targets {
                         memory.keys(), memory.valueSize(), memory.otherShards()),
                         String.format(Locale.ROOT, "%.2f × keys and values (%.2f × the values alone)",
                                 memory.timesPayload(), memory.timesValues()),
-                        memory.timesPayload() <= 2.5 ? (memory.timesValues() <= 2.5 ? "yes" : "yes (keys and values; not the values alone)")
-                                : "**no**"));
+                        // Judged on the values alone, the stricter reading of "payload" (PERFORMANCE.md, "Memory")
+                        verdict(memory.timesValues() <= 2.5)));
         return targets;
     }
 
@@ -93,9 +93,12 @@ final class Targets {
                 verdict(ratio >= least));
     }
 
-    /** p99 ≤ 10 × p50 in every loaded causalkv phase (the first load excepted: cold JIT). */
+    /**
+     * p99 ≤ 10 × p50 in every causalkv phase of many connections but each layout's first load
+     * (named "load": the first requests a fresh cluster sees, cold JIT); the reshard's load counts.
+     */
     private static Target tails(List<Phase> phases) {
-        String target = "p99 ≤ 10 × p50 under load (every causalkv phase of many connections but the first load)";
+        String target = "p99 ≤ 10 × p50 under load (every causalkv phase of many connections but each layout's first, cold, `load`)";
         List<Phase> loaded = phases.stream().filter(p -> p.causalkv() && p.connections() > 1 && !p.name().equals("load"))
                 .toList();
         if (loaded.isEmpty()) {
@@ -109,23 +112,23 @@ final class Targets {
     private static Target putLatency(List<Phase> phases) {
         String target = "PUT at one connection on 3 nodes: p50 ≤ 2 ms + one peer round trip";
         return Report.find(phases, THREE, "put-1").map(p -> new Target(target,
-                String.format(Locale.ROOT, "p50 %.2f ms (%s writes/s)", p.p50Millis(), Report.count(p.requestsPerSecond())),
+                String.format(Locale.ROOT, "p50 %.2f ms (%s writes/s; judged against 2 ms alone)", p.p50Millis(),
+                        Report.count(p.requestsPerSecond())),
                 verdict(p.p50Millis() <= 2))).orElse(missing(target));
     }
 
-    /** The 64-connection mix's writes per second over one connection's. */
-    private static Target putGrowth(List<Phase> phases, double reads) {
-        String target = "PUT throughput grows with connections (3 nodes: writes/s in the mix over `put-1`)";
+    /** Writes per second at many connections (`put`) over one connection's (`put-1`), on 3 nodes. */
+    private static Target putGrowth(List<Phase> phases) {
+        String target = "PUT throughput grows with connections (3 nodes: `put` over `put-1`)";
         Optional<Phase> one = Report.find(phases, THREE, "put-1");
-        Optional<Phase> many = Report.find(phases, THREE, "mixed");
+        Optional<Phase> many = Report.find(phases, THREE, "put");
         if (one.isEmpty() || many.isEmpty()) {
             return missing(target);
         }
-        double writes = many.get().requestsPerSecond() * (1 - reads);
-        double growth = writes / one.get().requestsPerSecond();
+        double growth = many.get().requestsPerSecond() / one.get().requestsPerSecond();
         return new Target(target, String.format(Locale.ROOT, "%s (%s writes/s at %d connections, %s at 1)", num(growth),
-                Report.count(writes), many.get().connections(), Report.count(one.get().requestsPerSecond())),
-                verdict(growth >= 1.2));
+                Report.count(many.get().requestsPerSecond()), many.get().connections(),
+                Report.count(one.get().requestsPerSecond())), verdict(growth > 1));
     }
 
     private static Target missing(String target) {

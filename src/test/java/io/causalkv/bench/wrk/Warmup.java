@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * When a warming JVM's rate has stopped rising: the least-squares line through the last
- * {@link #RUNS} runs' rates rises by less than {@link #SETTLED_RISE} of their mean over those
- * runs. A check of consecutive runs within 10 % of each other (the rule before) called six nodes
+ * {@link #RUNS} runs' rates rises by less than {@link #SETTLED_RISE} of their mean over as many
+ * runs, at two checks in a row (one check of a noisy rate passes a real climb now and then). A check of consecutive runs within 10 % of each other (the rule before) called six nodes
  * settled after 21 s at 1,221 req/s while they climbed 5 to 10 % every 10 s for three more minutes
  * to 5,000 (docs/PERFORMANCE.md): a slow climb hides in the noise of neighbouring runs, not in a
  * trend over half a minute.
@@ -19,7 +19,7 @@ final class Warmup {
     private Warmup() {
     }
 
-    /** The rise of the fitted line over the last {@link #RUNS} rates, relative to their mean; NaN with fewer. */
+    /** The rise of the fitted line over {@link #RUNS} runs, fitted to the last {@link #RUNS} rates, relative to their mean; NaN with fewer. */
     static double rise(List<Double> rates) {
         if (rates.size() < RUNS) {
             return Double.NaN;
@@ -34,10 +34,15 @@ final class Warmup {
             variance += (i - meanX) * (i - meanX);
         }
         double slope = covariance / variance;
-        return meanY == 0 ? 0 : slope * (RUNS - 1) / meanY;
+        return meanY == 0 ? 0 : slope * RUNS / meanY;
     }
 
+    /** Whether the rates have settled: the rise below {@link #SETTLED_RISE} now and one run ago. */
     static boolean settled(List<Double> rates) {
+        return flat(rates) && flat(rates.subList(0, rates.size() - 1));
+    }
+
+    private static boolean flat(List<Double> rates) {
         double rise = rise(rates);
         return !Double.isNaN(rise) && rise < SETTLED_RISE;
     }

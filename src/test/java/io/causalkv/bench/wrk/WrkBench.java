@@ -45,12 +45,12 @@ public final class WrkBench {
      */
     private static final int SETTLE_MAX_SECONDS = 300;
     /**
-     * The least a new cluster's first warm-up lasts: the nodes' JIT thresholds are raised for
-     * start-up (C2 after 15,000 calls), and the compilers of several JVMs share two cores. With
-     * 6 s, one node's /hello measured next ran at 9,600 req/s and 169 µs of CPU each; warm
-     * (after a minute), 16,000 to 18,000 at 78 to 87 µs.
+     * The least a warm-up lasts, per node of the layout: each of N nodes sees 1/N of the requests,
+     * so its code takes N times as long to reach the JIT's thresholds (raised for start-up: C2
+     * after 15,000 calls). Six nodes held a plateau at 1,400 req/s for a minute (C1, counters
+     * climbing), which a trend reads as settled, then climbed for two more to 5,000.
      */
-    private static final int SETTLE_MIN_SECONDS = 20;
+    private static final int SETTLE_MIN_SECONDS_PER_NODE = 30;
     /** Between a layout's last phase and its idle measurement: the last connections close, queues drain. */
     private static final int IDLE_SETTLE_SECONDS = 10;
     /** The other shards named by the metadata of the memory figure's writes (issue 17: real multi-shard metadata). */
@@ -160,7 +160,7 @@ public final class WrkBench {
         int c = options.connections();
         WrkRunner.Spec plainHello = WrkRunner.Spec.plain(bare.target(), Math.min(2, c), c, options.duration(), "/hello");
         WrkRunner.Spec sessionHello = session(one, c, "hello", "map");
-        jitWarmup(Report.BARE, "hello", sessionHello); // the server's JIT, and the session generator's (it runs in this JVM)
+        jitWarmup(Report.BARE, "hello", sessionHello, SETTLE_MIN_SECONDS_PER_NODE); // the server's JIT, and the session generator's (it runs in this JVM)
         measure(Report.BARE, "wrk-hello", false, plainHello, bare.pids(), List.of());
         measure(Report.BARE, "hello", false, sessionHello, bare.pids(), List.of());
         generatorCheck(sessionHello, plainHello);
@@ -210,16 +210,17 @@ public final class WrkBench {
         int c = options.connections();
         String dialect = options.dialect();
         load(group, all, dialect, pids, all);
-        jitWarmup(group, "mixed", session(all, c, "mixed", dialect));
+        jitWarmup(group, "mixed", session(all, c, "mixed", dialect), SETTLE_MIN_SECONDS_PER_NODE * nodes);
         // The key requests do not go through Jersey, /hello does: warmed on its own, so that
         // hello-1, the anchor of the layout's ratios, is not measured on a cold Jersey.
-        jitWarmup(group, "hello-1", session(first, c, "hello", dialect));
+        jitWarmup(group, "hello-1", session(first, c, "hello", dialect), SETTLE_MIN_SECONDS_PER_NODE);
         measure(group, "hello-1", true, session(first, c, "hello", dialect), pids, all);
         if (nodes > 1) {
             measure(group, "hello", true, session(all, c, "hello", dialect), pids, all);
         }
         measure(group, "get", true, session(all, c, "get", dialect), pids, all);
         measure(group, "mixed", true, session(all, c, "mixed", dialect), pids, all);
+        measure(group, "put", true, session(all, c, "put", dialect), pids, all);
         measure(group, "put-1", true, session(first, 1, "put", dialect), pids, all);
         if (options.idle() > 0) {
             idle(group, pids);
@@ -257,7 +258,8 @@ public final class WrkBench {
         if (!loaded.complete()) {
             throw new IllegalStateException(loaded.describe());
         }
-        reshard = ReshardRun.run(client, all.get(0), keys, 3);
+        // the layout's own keys are the first of these, or more of them
+        reshard = ReshardRun.run(client, all.get(0), Math.max(keys, options.keys()), 3);
         System.out.println("  " + reshard.describe());
         LoadCheck.Outcome after = LoadCheck.check(group + " after the reshard", load.result(), keys, options.dialect(),
                 all.get(0));
@@ -296,13 +298,13 @@ public final class WrkBench {
     /**
      * A warm-up of the nodes (and of this JVM's generator) until their rate has stopped rising,
      * not recorded (the phase after it has its own warm-up run): runs of {@link Warmup#RUN_SECONDS}
-     * until twice the phases' warm-up (and {@link #SETTLE_MIN_SECONDS}) has passed and the trend
+     * until twice the phases' warm-up (and {@code minSeconds}) has passed and the trend
      * of the last runs is flat ({@link Warmup}), at most {@link #SETTLE_MAX_SECONDS}. The JIT
      * compiles the request path over the first seconds to minutes (the bare anchor's /hello went
      * from 1,500 to 30,000 req/s over its first 20 s here; six nodes took minutes), which would
      * otherwise weigh on the first phases only. How long it took is printed and kept.
      */
-    private void jitWarmup(String group, String what, WrkRunner.Spec spec) throws Exception {
+    private void jitWarmup(String group, String what, WrkRunner.Spec spec, int minSeconds) throws Exception {
         if (options.warmup() == 0) {
             return;
         }
@@ -312,11 +314,11 @@ public final class WrkBench {
             rates.add(drive(spec.seconds(Warmup.RUN_SECONDS)).result().requestsPerSecond());
             double elapsed = (System.nanoTime() - started) / 1e9;
             boolean settled = Warmup.settled(rates);
-            if ((settled && elapsed >= Math.max(2 * options.warmup(), SETTLE_MIN_SECONDS)) || elapsed >= SETTLE_MAX_SECONDS) {
+            if ((settled && elapsed >= Math.max(2 * options.warmup(), minSeconds)) || elapsed >= SETTLE_MAX_SECONDS) {
                 double rate = rates.get(rates.size() - 1);
                 warmups.add(Map.<String, Object>of("group", group, "load", what, "seconds", Math.round(elapsed), "last_rate", Math.round(rate),
                         "settled", settled));
-                System.out.printf(Locale.ROOT, "  (JIT warm-up with %s: %.0f s, last %,.0f req/s, %+.0f %% over the last %d s%s)%n",
+                System.out.printf(Locale.ROOT, "  (JIT warm-up with %s: %.0f s, last %,.0f req/s, trend %+.0f %% over %d s%s)%n",
                         what, elapsed, rate, 100 * Warmup.rise(rates), Warmup.RUNS * Warmup.RUN_SECONDS,
                         settled ? "" : ", not settled");
                 return;
@@ -382,8 +384,7 @@ public final class WrkBench {
                     + "(throughput below 1 and the others above 1: causalkv costs more)\n");
             System.out.println(Report.ratioTable(rows));
         }
-        List<Targets.Target> targets = Targets.check(phases, new Targets.Extras(generatorCheck, idleShares, reshard, memory,
-                options.reads()));
+        List<Targets.Target> targets = Targets.check(phases, new Targets.Extras(generatorCheck, idleShares, reshard, memory));
         System.out.println("Issue 19's targets, from this run\n");
         System.out.println(Targets.table(targets));
         notes.forEach(n -> System.out.println("- " + n));
