@@ -74,7 +74,6 @@ public final class MemoryFootprint {
         if (replica.liveKeyCount() != keys) {
             throw new IllegalStateException("lost keys");
         }
-        java.lang.ref.Reference.reachabilityFence(replica);
         return new Footprint(keys, valueSize, otherShards, after - before, keyBytes(keys));
     }
 

@@ -14,8 +14,8 @@ import java.util.Optional;
  */
 final class Targets {
 
-    static final String THREE = "3-node-1-shard";
-    static final String SIX = "6-node-2-shards";
+    static final String THREE = WrkOptions.label(3, "memory");
+    static final String SIX = WrkOptions.label(6, "memory");
 
     /** One target: what it asks, what this run measured, and "yes", "no" or "not measured". */
     record Target(String target, String measured, String met) {
