@@ -80,29 +80,35 @@ public final class Replicas {
 
     /**
      * Polls until the replicas agree on every key or {@code window} after the heal has passed;
-     * returns the readings of the last round, with the time of agreement since the heal.
+     * returns the readings of the last round, with the time of agreement since the heal and when
+     * a round last saw them apart (a layout not agreed counts as apart).
      */
     public static FinalState converge(Nodes nodes, Collection<String> keys, long healNanos, Duration window) {
         long end = healNanos + window.toNanos();
         FinalState last = null;
         // What kept them apart in the last round that did not agree: says why a convergence was slow.
         String disagreement = null;
+        Duration apartAfter = null;
         while (true) {
+            long looked = System.nanoTime();
             Layout layout = agreedLayout(nodes);
+            String apart;
             if (layout != null) {
                 FinalState round = read(layout, keys);
-                long now = System.nanoTime();
                 last = round;
-                String apart = firstDisagreement(round);
+                apart = firstDisagreement(round);
                 if (apart == null) {
-                    return round.convergedAfter(Duration.ofNanos(now - healNanos)).lastDisagreement(disagreement);
+                    return round.convergedAfter(Duration.ofNanos(System.nanoTime() - healNanos))
+                            .lastDisagreement(disagreement).lastApartAfter(apartAfter);
                 }
-                disagreement = (now - healNanos) / 1_000_000 + " ms after the heal: " + apart;
             } else {
-                disagreement = (System.nanoTime() - healNanos) / 1_000_000 + " ms after the heal: the nodes did not agree on the layout";
+                apart = "the nodes did not agree on the layout";
             }
+            // The round saw them apart when it began at the latest.
+            apartAfter = Duration.ofNanos(looked - healNanos);
+            disagreement = apartAfter.toMillis() + " ms after the heal: " + apart;
             if (System.nanoTime() > end) {
-                return (last != null ? last : new FinalState()).lastDisagreement(disagreement);
+                return (last != null ? last : new FinalState()).lastDisagreement(disagreement).lastApartAfter(apartAfter);
             }
             Await.elapse(Duration.ofMillis(50));
         }

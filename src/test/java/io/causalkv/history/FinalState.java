@@ -8,8 +8,10 @@ import java.util.Optional;
 
 /**
  * What every replica holds for each key once a fault has healed: one reading per key and
- * replica, taken from that replica itself, and how long after the heal the replicas first
- * agreed on every key (empty if they did not within the polling window).
+ * replica, taken from that replica itself, how long after the heal the replicas were first seen
+ * to agree on every key (empty if they did not within the polling window), and when they were
+ * last seen apart. The replicas converged between those two looks; with no look apart, at or
+ * before the first.
  */
 public final class FinalState {
 
@@ -42,6 +44,8 @@ public final class FinalState {
     private Duration convergedAfter;
     /** What still disagreed in the last round of polling before agreement, if there was one. */
     private String lastDisagreement;
+    /** When that round looked, since the heal. */
+    private Duration lastApartAfter;
 
     public FinalState put(String key, String replica, Reading reading) {
         readings.computeIfAbsent(key, k -> new LinkedHashMap<>()).put(replica, reading);
@@ -56,6 +60,16 @@ public final class FinalState {
     public FinalState lastDisagreement(String what) {
         this.lastDisagreement = what;
         return this;
+    }
+
+    /** The replicas were seen apart this long after the heal (in the last round that saw them apart). */
+    public FinalState lastApartAfter(Duration sinceHeal) {
+        this.lastApartAfter = sinceHeal;
+        return this;
+    }
+
+    public Optional<Duration> lastApartAfter() {
+        return Optional.ofNullable(lastApartAfter);
     }
 
     public Optional<String> lastDisagreement() {

@@ -267,16 +267,38 @@ class HistoryCheckerTest {
                 .build();
         assertOnly(Violation.Kind.DIVERGENT_REPLICAS, CHECKER.check(history,
                 new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("b")).convergedAfter(Duration.ofSeconds(1))));
-        assertOnly(Violation.Kind.SLOW_CONVERGENCE, CHECKER.check(history,
-                new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("a")).convergedAfter(Duration.ofMillis(5_001))));
+        assertOnly(Violation.Kind.SLOW_CONVERGENCE, CHECKER.check(history, new FinalState().put("k", R1, Reading.of("a"))
+                .put("k", R2, Reading.of("a")).convergedAfter(Duration.ofMillis(5_060)).lastApartAfter(Duration.ofMillis(5_001))));
+        // Seen apart within the bound, agreed at the next look just after it: within the polling's resolution.
+        assertEquals(List.of(), CHECKER.check(history, new FinalState().put("k", R1, Reading.of("a"))
+                .put("k", R2, Reading.of("a")).convergedAfter(Duration.ofMillis(5_060)).lastApartAfter(Duration.ofMillis(4_990))));
+        // Agreed at a first look that came late, never seen apart: when they converged is not known, only that they had.
+        assertEquals(List.of(), CHECKER.check(history,
+                new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("a")).convergedAfter(Duration.ofMillis(9_864))));
         assertOnly(Violation.Kind.SLOW_CONVERGENCE, CHECKER.check(history,
                 new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("a"))));
         // A slow convergence says what kept the replicas apart last, to diagnose it from the CI log.
         List<Violation> late = CHECKER.check(history, new FinalState().put("k", R1, Reading.of("a")).put("k", R2, Reading.of("a"))
-                .convergedAfter(Duration.ofMillis(9_840)).lastDisagreement("9790 ms after the heal: k {r1=a, r2=(no value)}"));
+                .convergedAfter(Duration.ofMillis(9_840)).lastApartAfter(Duration.ofMillis(9_790))
+                .lastDisagreement("9790 ms after the heal: k {r1=a, r2=(no value)}"));
         assertOnly(Violation.Kind.SLOW_CONVERGENCE, late);
         assertTrue(late.get(0).description().endsWith("last apart 9790 ms after the heal: k {r1=a, r2=(no value)}"), late.toString());
         assertEquals(List.of(Violation.Kind.UNREADABLE_REPLICA, Violation.Kind.DIVERGENT_REPLICAS), kinds(CHECKER.check(history,
                 new FinalState().put("k", R1, Reading.of("a")).put("k", R2, new Reading(503, null)).convergedAfter(Duration.ofSeconds(1)))));
+    }
+
+    // ---- (d) bounded waits ------------------------------------------------------------------------
+
+    @Test
+    void requestsHeldPastTheBoundAreReportedAnsweredOrNot() {
+        History history = new HistoryBuilder()
+                .put("s1", "k", "a", 0, 5_000)
+                .putIndeterminate("s2", "k", "b", 100, 10_100)
+                .getFailed("s1", "k", 6_000, 11_001)
+                .build();
+        List<Violation> slow = HistoryChecker.slowAnswers(history, Duration.ofSeconds(5));
+        assertEquals(List.of(Violation.Kind.SLOW_ANSWER, Violation.Kind.SLOW_ANSWER), kinds(slow));
+        assertTrue(slow.get(0).description().startsWith("10000 ms, over the bound of 5000 ms: s2#0 PUT k=b"), slow.toString());
+        assertTrue(slow.get(1).description().startsWith("5001 ms, over the bound of 5000 ms: s1#1 GET k"), slow.toString());
     }
 }

@@ -19,7 +19,9 @@ public record Violation(Kind kind, String description) {
         // (c) convergence
         DIVERGENT_REPLICAS,
         UNREADABLE_REPLICA,
-        SLOW_CONVERGENCE
+        SLOW_CONVERGENCE,
+        // (d) bounded waits
+        SLOW_ANSWER
     }
 
     @Override
