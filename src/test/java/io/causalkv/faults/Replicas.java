@@ -90,7 +90,6 @@ public final class Replicas {
         String disagreement = null;
         Duration apartAfter = null;
         while (true) {
-            long looked = System.nanoTime();
             Layout layout = agreedLayout(nodes);
             String apart;
             if (layout != null) {
@@ -104,8 +103,8 @@ public final class Replicas {
             } else {
                 apart = "the nodes did not agree on the layout";
             }
-            // The round saw them apart when it began at the latest.
-            apartAfter = Duration.ofNanos(looked - healNanos);
+            // When the round ended: some reading in it saw them apart (strict: not when it began).
+            apartAfter = Duration.ofNanos(System.nanoTime() - healNanos);
             disagreement = apartAfter.toMillis() + " ms after the heal: " + apart;
             if (System.nanoTime() > end) {
                 return (last != null ? last : new FinalState()).lastDisagreement(disagreement).lastApartAfter(apartAfter);
