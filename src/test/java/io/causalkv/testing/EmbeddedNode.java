@@ -1,6 +1,8 @@
 package io.causalkv.testing;
 
 import io.causalkv.jetty.JsonErrorHandler;
+import java.io.IOException;
+import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,6 +24,8 @@ public final class EmbeddedNode implements AutoCloseable {
 
     private final Server server;
     private final ServerConnector connector;
+    /** The connector's listening channel, once open: what it accepted is closed at stop. */
+    private volatile RecordingAcceptChannel acceptChannel;
     private final WebAppContext context;
 
     private EmbeddedNode(int port, Map<String, String> settings, Map<String, Object> attributes) {
@@ -32,7 +36,15 @@ public final class EmbeddedNode implements AutoCloseable {
         // As the causalkv Jetty module sets them for a standalone node (encoded slashes reach the webapp).
         http.setUriCompliance(UriCompliance.from(CausalkvModule.setting("jetty.httpConfig.uriCompliance")));
         http.setSendServerVersion(Boolean.parseBoolean(CausalkvModule.setting("jetty.httpConfig.sendServerVersion")));
-        connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        // One acceptor thread, blocking: the recording channel cannot be registered with a selector.
+        connector = new ServerConnector(server, 1, -1, new HttpConnectionFactory(http)) {
+            @Override
+            protected ServerSocketChannel openAcceptChannel() throws IOException {
+                RecordingAcceptChannel channel = new RecordingAcceptChannel(super.openAcceptChannel());
+                acceptChannel = channel;
+                return channel;
+            }
+        };
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setReuseAddress(true);
@@ -93,13 +105,21 @@ public final class EmbeddedNode implements AutoCloseable {
         return server.isRunning();
     }
 
-    /** Stops the server: its port refuses connections afterwards. */
+    /**
+     * Stops the server as a process dies: its port refuses connections afterwards, and every
+     * connection it accepted is closed (Jetty's stop alone can leave one open, unserved).
+     */
     @Override
     public void close() {
         try {
             server.stop();
         } catch (Exception e) {
             throw new IllegalStateException("could not stop node " + address(), e);
+        } finally {
+            RecordingAcceptChannel channel = acceptChannel;
+            if (channel != null) {
+                channel.closeAccepted();
+            }
         }
     }
 }
