@@ -207,7 +207,7 @@ class FaultSuiteIT {
         long removed = System.nanoTime();
         long started = cluster.restart(victim);
         long ready = System.nanoTime();
-        return new Heal(ready, "crash write acknowledged in " + (acknowledged.completedNanos() - acknowledged.invokedNanos()) / 1_000_000
+        return new Heal(ready, "crash write acknowledged in " + acknowledged.durationNanos() / 1_000_000
                 + " ms, killed at once; a survivor served the acked write "
                 + served.toMillis() + " ms after the kill; removed from views "
                 + (removed - killed) / 1_000_000 + " ms after the kill; restart to ready "
@@ -215,7 +215,7 @@ class FaultSuiteIT {
     }
 
     private static boolean peerAcknowledged(Op put) {
-        return put != null && put.outcome() == Op.Outcome.OK && put.completedNanos() - put.invokedNanos() < 150_000_000L;
+        return put != null && put.outcome() == Op.Outcome.OK && put.durationNanos() < 150_000_000L;
     }
 
     /** Whether {@code node} reports every one of {@code peers} stable (it replicates to them). */
@@ -379,11 +379,11 @@ class FaultSuiteIT {
         FinalState end = Replicas.converge(nodes, keys, heal.nanos(), WINDOW);
         // Where the time after the heal went, for a slow convergence: the load's stop waits
         // for every session's request in flight.
-        String timing = "load stopped " + (stopped - heal.nanos()) / 1_000_000 + " ms after the heal; "
+        String figures = heal.figures() + "; load stopped " + (stopped - heal.nanos()) / 1_000_000 + " ms after the heal; "
                 + end.lastApartAfter().map(d -> "replicas last seen apart " + d.toMillis() + " ms after it").orElse("replicas agreed at the first look")
                 + "; slowest op "
-                + history.ops().stream().max(java.util.Comparator.comparingLong(op -> op.completedNanos() - op.invokedNanos()))
-                        .map(op -> (op.completedNanos() - op.invokedNanos()) / 1_000_000 + " ms: " + op.describe()).orElse("none");
+                + history.ops().stream().max(java.util.Comparator.comparingLong(Op::durationNanos))
+                        .map(op -> op.durationNanos() / 1_000_000 + " ms: " + op.describe()).orElse("none");
         List<Violation> violations = new java.util.ArrayList<>(CHECKER.check(history, end));
         if (nodes instanceof Cluster) {
             // In one JVM the faults are between nodes only: nothing stands between the load and
@@ -402,7 +402,7 @@ class FaultSuiteIT {
                 Long.toString(history.ops().stream().filter(op -> op.outcome() == Op.Outcome.INDETERMINATE).count()),
                 Long.toString(history.ops().stream().filter(Op::isObservation).count()),
                 end.convergedAfter().map(d -> Long.toString(d.toMillis())).orElse("never"),
-                Integer.toString(violations.size()), Long.toString(millis), heal.figures() + "; " + timing, history.counts().toString());
+                Integer.toString(violations.size()), Long.toString(millis), figures, history.counts().toString());
         record(line);
         System.out.println("fault suite: " + line);
         violations.stream().limit(30).forEach(v -> System.out.println("  " + v));
@@ -410,7 +410,7 @@ class FaultSuiteIT {
             dump((fault + "-" + clusterName).replaceAll("[^A-Za-z0-9]+", "-"), history);
         }
         assertTrue(violations.isEmpty(), fault + " on " + clusterName + ": " + violations.size() + " violations, first: "
-                + violations.stream().limit(10).toList() + "; " + heal.figures() + "; " + timing);
+                + violations.stream().limit(10).toList() + "; " + figures);
     }
 
     /**

@@ -36,6 +36,11 @@ public record Op(
      */
     public enum Outcome { OK, NOT_FOUND, FAILED, INDETERMINATE }
 
+    /** From invocation to completion, as the client saw it. */
+    public long durationNanos() {
+        return completedNanos - invokedNanos;
+    }
+
     public boolean isWrite() {
         return kind != Kind.GET;
     }

@@ -12,6 +12,7 @@ import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.component.LifeCycle;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 
 /**
@@ -45,6 +46,14 @@ public final class EmbeddedNode implements AutoCloseable {
                 return channel;
             }
         };
+        // As soon as the connector has stopped: the server's stop then still waits for its
+        // threads, and a dying process's peers would not wait that long for the reset.
+        connector.addEventListener(new LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStopped(LifeCycle event) {
+                closeAccepted();
+            }
+        });
         connector.setHost("127.0.0.1");
         connector.setPort(port);
         connector.setReuseAddress(true);
@@ -116,10 +125,14 @@ public final class EmbeddedNode implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException("could not stop node " + address(), e);
         } finally {
-            RecordingAcceptChannel channel = acceptChannel;
-            if (channel != null) {
-                channel.closeAccepted();
-            }
+            closeAccepted();
+        }
+    }
+
+    private void closeAccepted() {
+        RecordingAcceptChannel channel = acceptChannel;
+        if (channel != null) {
+            channel.closeAccepted();
         }
     }
 }

@@ -20,6 +20,8 @@ final class RecordingAcceptChannel extends ServerSocketChannel {
 
     private final ServerSocketChannel delegate;
     private final Set<SocketChannel> accepted = ConcurrentHashMap.newKeySet();
+    /** Set once the connections are closed: one accepted after that is closed at once. */
+    private volatile boolean closing;
 
     RecordingAcceptChannel(ServerSocketChannel delegate) {
         super(delegate.provider());
@@ -32,25 +34,24 @@ final class RecordingAcceptChannel extends ServerSocketChannel {
         if (channel != null) {
             accepted.removeIf(c -> !c.isOpen()); // those Jetty closed: keeps the set to the open ones
             accepted.add(channel);
+            if (closing) {
+                closeAccepted(); // the acceptor returned from accept() as the node stopped
+            }
         }
         return channel;
     }
 
-    /** Closes every accepted connection still open; returns how many there were. */
-    int closeAccepted() {
-        int open = 0;
+    /** Closes every accepted connection still open, and any accepted from now on. */
+    void closeAccepted() {
+        closing = true;
         for (SocketChannel channel : accepted) {
-            if (channel.isOpen()) {
-                open++;
-                try {
-                    channel.close();
-                } catch (IOException e) {
-                    // closing is all that is wanted; a failure leaves nothing to do
-                }
+            accepted.remove(channel);
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // closing is all that is wanted; a failure leaves nothing to do
             }
         }
-        accepted.clear();
-        return open;
     }
 
     @Override
@@ -85,6 +86,7 @@ final class RecordingAcceptChannel extends ServerSocketChannel {
         return delegate.getLocalAddress();
     }
 
+    /** Jetty's connector closes this channel before it interrupts its acceptor, so the delegate is never closed alone while in use. */
     @Override
     protected void implCloseSelectableChannel() throws IOException {
         delegate.close();
