@@ -138,13 +138,10 @@ final class HttpAnswerReader {
         return -1;
     }
 
+    /** Just past the CRLF at or after {@code from}, or {@code end} when there is none. */
     private int lineAfter(int from, int end) {
-        for (int i = from; i + 1 < end; i++) {
-            if (bytes[i] == '\r' && bytes[i + 1] == '\n') {
-                return i + 2;
-            }
-        }
-        return end;
+        int crlf = lineEnd(from, end);
+        return crlf < 0 ? end : crlf + 2;
     }
 
     private boolean startsWithIgnoreCase(int at, byte[] lowerName) {

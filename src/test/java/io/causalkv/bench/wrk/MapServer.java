@@ -7,7 +7,6 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -29,7 +28,6 @@ final class MapServer implements AutoCloseable {
     final Map<String, String> values = new ConcurrentHashMap<>();
     final AtomicInteger puts = new AtomicInteger();
     final AtomicInteger stale = new AtomicInteger();
-    final Set<Integer> sessions = ConcurrentHashMap.newKeySet();
     private final Map<Integer, Integer> counts = new ConcurrentHashMap<>();
     private final AtomicInteger nextSession = new AtomicInteger();
     private final AtomicInteger refusals;
@@ -98,7 +96,6 @@ final class MapServer implements AutoCloseable {
             }
         } else {
             session = nextSession.incrementAndGet();
-            sessions.add(session);
             count = 0;
         }
         counts.put(session, count + 1);
@@ -119,5 +116,10 @@ final class MapServer implements AutoCloseable {
     public void close() {
         server.stop(0);
         pool.shutdownNow();
+    }
+
+    /** How many sessions the server gave out (one per client that came without metadata). */
+    int sessions() {
+        return nextSession.get();
     }
 }

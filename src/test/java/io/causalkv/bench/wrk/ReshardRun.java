@@ -58,6 +58,8 @@ public final class ReshardRun {
         return new Outcome(keys, to, answered, (System.nanoTime() - started) / 1e9, counted);
     }
 
+    private static final java.util.regex.Pattern KEY_COUNT = java.util.regex.Pattern.compile("\"shard-key-count\":(\\d+)");
+
     /** The keys counted by shards 1 to {@code shards}; -1 if one of them does not answer. */
     private static long counted(HttpClient client, String target, int shards) throws InterruptedException {
         long total = 0;
@@ -66,7 +68,7 @@ public final class ReshardRun {
                 HttpResponse<String> answer = client.send(HttpRequest.newBuilder(
                         URI.create("http://" + target + "/shard/key-count/" + shard)).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString());
-                java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"shard-key-count\":(\\d+)").matcher(answer.body());
+                java.util.regex.Matcher m = KEY_COUNT.matcher(answer.body());
                 if (answer.statusCode() != 200 || !m.find()) {
                     return -1;
                 }

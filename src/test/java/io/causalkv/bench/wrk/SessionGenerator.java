@@ -1,6 +1,7 @@
 package io.causalkv.bench.wrk;
 
 import io.causalkv.bench.startup.ProcessCpu;
+import io.causalkv.cluster.NodeAddress;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.StandardSocketOptions;
@@ -110,14 +111,18 @@ final class SessionGenerator {
     }
 
     private static InetSocketAddress address(String target) {
-        int colon = target.lastIndexOf(':');
-        return new InetSocketAddress(target.substring(0, colon), Integer.parseInt(target.substring(colon + 1)));
+        NodeAddress node = NodeAddress.parse(target);
+        return new InetSocketAddress(node.host(), node.port());
+    }
+
+    /** Latencies up to twice the timeout, three significant digits (one shape for the workers and their sum). */
+    private static Histogram latencyHistogram() {
+        return new Histogram(TimeUnit.NANOSECONDS.toMicros(TIMEOUT_NANOS) * 2, 3);
     }
 
     private static WrkResult summarize(List<Worker> workers, long elapsedNanos) {
-        Histogram latency = new Histogram(TimeUnit.NANOSECONDS.toMicros(TIMEOUT_NANOS) * 2, 3);
-        Map<String, Long> errors = new TreeMap<>(Map.of("connect", 0L, "read", 0L, "write", 0L, "timeout", 0L,
-                "status", 0L));
+        Histogram latency = latencyHistogram();
+        Map<String, Long> errors = WrkResult.noErrors(0);
         Map<String, Long> statuses = new TreeMap<>();
         long bytes = 0;
         long misses = 0;
@@ -170,7 +175,7 @@ final class SessionGenerator {
     /** One selector thread and its connections. */
     private static final class Worker {
         final List<Connection> connections = new ArrayList<>();
-        final Histogram latency = new Histogram(TimeUnit.NANOSECONDS.toMicros(TIMEOUT_NANOS) * 2, 3);
+        final Histogram latency = latencyHistogram();
         final Map<String, Long> errors = new TreeMap<>();
         final long timeoutNanos;
         long bytes;

@@ -49,7 +49,7 @@ class SessionGeneratorTest {
             WrkRunner.Run mixed = generator.run(spec(server, connections, 1, "mixed", "kvs", 100, 0.5));
 
             assertTrue(mixed.result().requests() > 100, mixed.result().toString());
-            assertEquals(connections, server.sessions.size(), "one session per connection, opened once");
+            assertEquals(connections, server.sessions(), "one session per connection, opened once");
             assertEquals(0, server.stale.get(), "a request carried metadata its session had not last received");
             assertEquals(mixed.result().misses(), mixed.result().statuses().getOrDefault("404", 0L));
             assertTrue(mixed.result().latency().p50() > 0);
@@ -66,7 +66,7 @@ class SessionGeneratorTest {
 
             assertTrue(mixed.result().requests() > 20, mixed.result().toString());
             assertEquals(0, mixed.result().socketErrors(), mixed.result().errors().toString());
-            assertEquals(4, server.sessions.size(), "each session kept its metadata across its connections");
+            assertEquals(4, server.sessions(), "each session kept its metadata across its connections");
             assertEquals(0, server.stale.get());
         }
     }

@@ -71,8 +71,7 @@ public record WrkResult(long requests, long durationMicros, long bytes, Map<Stri
                 : Math.round(micros(requests.group(2), requests.group(3)));
         long other = Optional.of(NON_2XX.matcher(output)).filter(Matcher::find).map(m -> Long.parseLong(m.group(1)))
                 .orElse(0L);
-        Map<String, Long> errors = new TreeMap<>(Map.of("connect", 0L, "read", 0L, "write", 0L, "timeout", 0L,
-                "status", other));
+        Map<String, Long> errors = noErrors(other);
         Matcher socket = SOCKET.matcher(output);
         if (socket.find()) {
             errors.put("connect", Long.parseLong(socket.group(1)));
@@ -132,6 +131,11 @@ public record WrkResult(long requests, long durationMicros, long bytes, Map<Stri
 
     public double requestsPerSecond() {
         return durationMicros == 0 ? 0 : requests / seconds();
+    }
+
+    /** The error kinds a run counts (those {@link #socketErrors} sums, and non-2xx statuses), none yet. */
+    static Map<String, Long> noErrors(long statuses) {
+        return new TreeMap<>(Map.of("connect", 0L, "read", 0L, "write", 0L, "timeout", 0L, "status", statuses));
     }
 
     /** Connections refused, broken or timed out (wrk's socket errors). */
