@@ -33,10 +33,13 @@ final class ShardHost implements AutoCloseable {
     /**
      * How long a starting replica waits for a member it has never heard from before presuming
      * it not started yet (a new cluster whose nodes start one by one): as long as failure
-     * detection gives a member that stopped answering. Without a disk a restarted node cannot
-     * tell such a member from one that holds the shard but is cut off (issue 18).
+     * detection gives a member that stopped answering, plus the time a member back from a cut
+     * takes to answer again and take this node back (it may have removed it: about 1.1 s after
+     * the link returns, measured in RollingRestartIT). Without a disk a restarted node cannot
+     * tell such a member from one that holds the shard but is cut off (issue 18); presuming too
+     * early serves an empty replica, and the next node restarted fetches it: all lost.
      */
-    static final long UNHEARD_MEMBER_WAIT_NANOS = PeerHealth.FAILED_AFTER_NANOS;
+    static final long UNHEARD_MEMBER_WAIT_NANOS = PeerHealth.FAILED_AFTER_NANOS + PeerHealth.STABLE_AFTER_NANOS;
 
     private static final System.Logger LOG = System.getLogger(ShardHost.class.getName());
 

@@ -25,8 +25,12 @@ import org.junit.jupiter.api.Test;
 class RollingRestartIT {
 
     private static final int KEYS = 60;
-    /** Shorter than failure detection (3 s): node 1 must wait for node 0, not remove it. */
-    private static final Duration CUT_AFTER_START = Duration.ofMillis(1_000);
+    /**
+     * Shorter than failure detection (3 s): node 1 must wait for node 0, not remove it nor
+     * presume it not started. Counted from node 1's first answer, which on a cold JVM comes up
+     * to a second after its replica's clock starts; at 1 s the loss showed in 2 of 5 CI runs.
+     */
+    private static final Duration CUT_AFTER_START = Duration.ofMillis(2_000);
 
     @BeforeAll
     static void namespaces() {
